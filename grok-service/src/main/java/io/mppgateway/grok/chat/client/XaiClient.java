@@ -1,0 +1,48 @@
+package io.mppgateway.grok.chat.client;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.mppgateway.paywall.service.UpstreamResponse;
+import io.mppgateway.paywall.service.UpstreamResponses;
+import io.mppgateway.paywall.service.UpstreamUnavailableException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.WebApplicationException;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
+import org.eclipse.microprofile.faulttolerance.Retry;
+import org.eclipse.microprofile.faulttolerance.Timeout;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+/** Calls xAI after payment: bounded in time, retried on 429/5xx/connection errors, behind a circuit breaker. */
+@ApplicationScoped
+public class XaiClient {
+    private final XaiApi api;
+    private final ObjectMapper mapper;
+    private final String bearer;
+
+    public XaiClient(@RestClient XaiApi api, ObjectMapper mapper, @ConfigProperty(name = "xai.api-key") String apiKey) {
+        this.api = api;
+        this.mapper = mapper;
+        this.bearer = "Bearer " + apiKey;
+    }
+
+    /** Reasoning models think before they answer, so the timeout is longer than Mistral's. */
+    @Timeout(120000)
+    @Retry(maxRetries = 2, delay = 300, jitter = 100,
+            retryOn = { ProcessingException.class, UpstreamUnavailableException.class })
+    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10000)
+    public UpstreamResponse chatCompletions(byte[] body) {
+        UpstreamResponse response;
+        try {
+            response = UpstreamResponses.read(api.chatCompletions(bearer, body), mapper);
+        } catch (WebApplicationException e) {
+            response = UpstreamResponses.read(e, mapper);
+        }
+        if (UpstreamResponses.retryable(response.status())) {
+            throw new UpstreamUnavailableException(response);
+        }
+        return response;
+    }
+}

@@ -1,0 +1,66 @@
+package io.mppgateway.ledger.charge.rest;
+
+import java.time.Instant;
+import java.util.List;
+
+import io.mppgateway.ledger.charge.domain.Charge;
+import io.mppgateway.ledger.charge.service.ChargeDetail;
+import io.mppgateway.ledger.journal.domain.JournalTransaction;
+import io.mppgateway.ledger.journal.domain.Posting;
+import io.mppgateway.ledger.usage.domain.UsageRecord;
+
+/** One charge with its usage (tokens) and its journal transactions. */
+public record ChargeDetailView(
+        String chargeId,
+        String challengeId,
+        String provider,
+        String route,
+        String realm,
+        String model,
+        long amount,
+        String currency,
+        long chainId,
+        String txHash,
+        String payer,
+        String recipient,
+        String mode,
+        String status,
+        Instant settledAt,
+        List<UsageView> usage,
+        List<JournalTransactionView> journal) {
+
+    public record UsageView(String eventId, String outcome, String model, long promptTokens, long completionTokens,
+            long totalTokens, long reasoningTokens, long cachedTokens, long units, int upstreamStatus, long latencyMs,
+            long upstreamCostEstimate, Instant recordedAt) {
+
+        static UsageView of(UsageRecord u) {
+            return new UsageView(u.eventId(), u.outcome().name(), u.model(), u.promptTokens(), u.completionTokens(),
+                    u.totalTokens(), u.reasoningTokens(), u.cachedTokens(), u.units(), u.upstreamStatus(),
+                    u.latencyMs(), u.upstreamCostEstimate(), u.recordedAt());
+        }
+    }
+
+    public record JournalTransactionView(long id, String kind, Instant postedAt, String description,
+            List<PostingView> postings) {
+
+        static JournalTransactionView of(JournalTransaction t) {
+            return new JournalTransactionView(t.id(), t.kind().dbValue(), t.postedAt(), t.description(),
+                    t.postings().stream().map(PostingView::of).toList());
+        }
+    }
+
+    public record PostingView(String account, long debit, long credit) {
+        static PostingView of(Posting p) {
+            return new PostingView(p.account(), p.debit(), p.credit());
+        }
+    }
+
+    static ChargeDetailView of(ChargeDetail detail) {
+        Charge c = detail.charge();
+        return new ChargeDetailView(c.chargeId(), c.challengeId(), c.provider(), c.route(), c.realm(), c.model(),
+                c.amount(), c.currency(), c.chainId(), c.txHash(), c.payer(), c.recipient(), c.mode(),
+                c.status().dbValue(), c.settledAt(),
+                detail.usage().stream().map(UsageView::of).toList(),
+                detail.journal().stream().map(JournalTransactionView::of).toList());
+    }
+}

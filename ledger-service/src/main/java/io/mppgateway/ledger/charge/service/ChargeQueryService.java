@@ -1,0 +1,96 @@
+package io.mppgateway.ledger.charge.service;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.mppgateway.ledger.charge.config.ChargeApiConfig;
+import io.mppgateway.ledger.charge.domain.Charge;
+import io.mppgateway.ledger.charge.domain.ChargeFilter;
+import io.mppgateway.ledger.charge.domain.PageCursor;
+import io.mppgateway.ledger.charge.repository.ChargeRepository;
+import io.mppgateway.ledger.journal.repository.JournalRepository;
+import io.mppgateway.ledger.usage.repository.UsageRepository;
+
+/** Finance reads over charges. Parameters arrive as raw strings so that bad input is a 400, not a JAX-RS 404. */
+@ApplicationScoped
+public class ChargeQueryService {
+    private final ChargeRepository charges;
+    private final UsageRepository usage;
+    private final JournalRepository journal;
+    private final ChargeApiConfig config;
+
+    public ChargeQueryService(ChargeRepository charges, UsageRepository usage, JournalRepository journal,
+            ChargeApiConfig config) {
+        this.charges = charges;
+        this.usage = usage;
+        this.journal = journal;
+        this.config = config;
+    }
+
+    public ChargePage list(String provider, String from, String to, String limit, String after) {
+        ChargeFilter filter = new ChargeFilter(blankToNull(provider), instant("from", from), instant("to", to),
+                limit(limit), cursor(after));
+        if (filter.from() != null && filter.to() != null && !filter.from().isBefore(filter.to())) {
+            throw new InvalidQueryException("from must be before to");
+        }
+        // one extra row tells whether another page exists without a count query
+        List<Charge> rows = charges.list(filter, filter.limit() + 1);
+        if (rows.size() <= filter.limit()) {
+            return new ChargePage(rows, null);
+        }
+        List<Charge> page = rows.subList(0, filter.limit());
+        Charge last = page.get(page.size() - 1);
+        return new ChargePage(List.copyOf(page), new PageCursor(last.settledAt(), last.challengeId()).encode());
+    }
+
+    public ChargeDetail get(String id) {
+        Charge charge = charges.findByChallengeIdOrChargeId(id).orElseThrow(() -> new ChargeNotFoundException(id));
+        return new ChargeDetail(charge, usage.findByChallengeId(charge.challengeId()),
+                journal.findByChallengeId(charge.challengeId()));
+    }
+
+    private static Instant instant(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Instant.parse(value.trim());
+        } catch (DateTimeParseException e) {
+            throw new InvalidQueryException(name + " must be an ISO-8601 instant such as 2026-11-21T00:00:00Z");
+        }
+    }
+
+    private int limit(String value) {
+        if (value == null || value.isBlank()) {
+            return config.defaultLimit();
+        }
+        int limit;
+        try {
+            limit = Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new InvalidQueryException("limit must be an integer");
+        }
+        if (limit < 1 || limit > config.maxLimit()) {
+            throw new InvalidQueryException("limit must be between 1 and " + config.maxLimit());
+        }
+        return limit;
+    }
+
+    private static PageCursor cursor(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return PageCursor.decode(value.trim());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidQueryException("after is not a cursor returned by this API");
+        }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+}

@@ -1,0 +1,56 @@
+package io.mppgateway.ledger.ingest.service;
+
+import java.util.List;
+
+import io.mppgateway.ledger.charge.domain.Charge;
+import io.mppgateway.ledger.journal.domain.Accounts;
+import io.mppgateway.ledger.journal.domain.JournalEntry;
+import io.mppgateway.ledger.journal.domain.JournalKind;
+import io.mppgateway.ledger.journal.domain.Posting;
+import io.mppgateway.ledger.refund.domain.Refund;
+import io.mppgateway.ledger.usage.domain.UsageRecord;
+
+/** The posting rules of ARCHITECTURE §6, one factory per kind of journal transaction. */
+public final class JournalEntries {
+    private JournalEntries() {
+    }
+
+    /** Money arrived in the wallet, but it is owed (as service or refund) until delivery. */
+    public static JournalEntry settlement(Charge charge, String eventId) {
+        return new JournalEntry(JournalKind.SETTLEMENT, charge.challengeId(), eventId, charge.settledAt(),
+                "settlement of charge " + charge.chargeId() + " (tx " + charge.txHash() + ")",
+                List.of(Posting.debit(Accounts.wallet(charge.recipient()), charge.amount()),
+                        Posting.credit(Accounts.unearned(charge.provider()), charge.amount())));
+    }
+
+    /** Delivery earns the whole charge; the account names the charge's provider and the model actually used. */
+    public static JournalEntry delivery(Charge charge, UsageRecord usage) {
+        return new JournalEntry(JournalKind.DELIVERY, charge.challengeId(), usage.eventId(), usage.recordedAt(),
+                usage.outcome().name().toLowerCase(java.util.Locale.ROOT) + " delivery of charge " + charge.chargeId(),
+                List.of(Posting.debit(Accounts.unearned(charge.provider()), charge.amount()),
+                        Posting.credit(Accounts.revenue(charge.provider(), usage.model()), charge.amount())));
+    }
+
+    public static JournalEntry upstreamCost(Charge charge, UsageRecord usage) {
+        long cost = usage.upstreamCostEstimate();
+        return new JournalEntry(JournalKind.UPSTREAM_COST, charge.challengeId(), usage.eventId(), usage.recordedAt(),
+                "estimated upstream cost of charge " + charge.chargeId() + " (" + usage.model() + ")",
+                List.of(Posting.debit(Accounts.upstreamExpense(charge.provider()), cost),
+                        Posting.credit(Accounts.upstreamPayable(charge.provider()), cost)));
+    }
+
+    /**
+     * The refund reverses the liability against the wallet. A charge already recognised as revenue (refunded
+     * after delivery, which payment-service is not expected to do) reverses the revenue instead, so the unearned
+     * liability never goes negative.
+     */
+    public static JournalEntry refund(Charge charge, Refund refund, boolean reverseRevenue) {
+        String debitAccount = reverseRevenue
+                ? Accounts.revenue(charge.provider(), charge.model())
+                : Accounts.unearned(charge.provider());
+        return new JournalEntry(JournalKind.REFUND, charge.challengeId(), refund.eventId(), refund.refundedAt(),
+                "refund of charge " + charge.chargeId() + " (tx " + refund.refundTxHash() + "): " + refund.reason(),
+                List.of(Posting.debit(debitAccount, refund.amount()),
+                        Posting.credit(Accounts.wallet(charge.recipient()), refund.amount())));
+    }
+}

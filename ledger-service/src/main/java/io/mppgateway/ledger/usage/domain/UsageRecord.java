@@ -1,0 +1,40 @@
+package io.mppgateway.ledger.usage.domain;
+
+import java.time.Instant;
+
+import io.mppgateway.contracts.events.UsageOutcome;
+import io.mppgateway.contracts.events.UsageRecorded;
+
+/** One {@code usage.recorded} event as stored; {@code applied} once it has been booked against its charge. */
+public record UsageRecord(
+        String eventId,
+        String challengeId,
+        String chargeId,
+        String provider,
+        String route,
+        String model,
+        UsageOutcome outcome,
+        long promptTokens,
+        long completionTokens,
+        long totalTokens,
+        long reasoningTokens,
+        long cachedTokens,
+        long units,
+        int upstreamStatus,
+        long latencyMs,
+        long upstreamCostEstimate,
+        Instant recordedAt,
+        boolean applied) {
+
+    public static UsageRecord pending(UsageRecorded e) {
+        return new UsageRecord(e.eventId(), e.challengeId(), e.chargeId(), e.provider(), e.route(), e.model(),
+                e.outcome(), e.promptTokens(), e.completionTokens(), e.totalTokens(), e.reasoningTokens(),
+                e.cachedTokens(), e.units(), e.upstreamStatus(), e.latencyMs(), e.upstreamCostEstimate(),
+                e.recordedAt(), false);
+    }
+
+    /** Whether the buyer got the service (and the charge therefore becomes revenue). */
+    public boolean delivered() {
+        return outcome == UsageOutcome.FULFILLED || outcome == UsageOutcome.REDEEMED;
+    }
+}

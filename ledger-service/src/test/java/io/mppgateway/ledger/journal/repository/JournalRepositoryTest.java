@@ -1,0 +1,126 @@
+package io.mppgateway.ledger.journal.repository;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.mppgateway.ledger.journal.domain.JournalEntry;
+import io.mppgateway.ledger.journal.domain.JournalKind;
+import io.mppgateway.ledger.journal.domain.JournalTransaction;
+import io.mppgateway.ledger.journal.domain.Posting;
+import io.mppgateway.ledger.journal.domain.UnbalancedJournalException;
+import io.mppgateway.ledger.support.LedgerDb;
+import io.mppgateway.ledger.support.TestEvents;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+class JournalRepositoryTest {
+
+    @Inject
+    JournalRepository journal;
+
+    @Inject
+    DataSource dataSource;
+
+    private static JournalEntry entry(String challengeId, String eventId, Posting... postings) {
+        return new JournalEntry(JournalKind.DELIVERY, challengeId, eventId, Instant.now(), "repository test",
+                List.of(postings));
+    }
+
+    @Test
+    void anUnbalancedTransactionIsRefusedAndNothingIsWritten() {
+        String challengeId = TestEvents.challengeId();
+        String eventId = UUID.randomUUID().toString();
+        JournalEntry unbalanced = entry(challengeId, eventId, Posting.debit("liabilities:unearned:mistral", 10_000),
+                Posting.credit("revenue:mistral:test", 9_000));
+
+        assertThrows(UnbalancedJournalException.class,
+                () -> QuarkusTransaction.requiringNew().run(() -> journal.post(unbalanced)));
+
+        assertEquals(0, LedgerDb.count(dataSource,
+                "SELECT count(*) FROM journal_transactions WHERE source_event_id = ?", eventId));
+        assertEquals(0, journal.findByChallengeId(challengeId).size());
+    }
+
+    @Test
+    void aBalancedTransactionIsStoredWithItsPostings() {
+        String challengeId = TestEvents.challengeId();
+        JournalEntry balanced = entry(challengeId, UUID.randomUUID().toString(),
+                Posting.debit("liabilities:unearned:grok", 7_000), Posting.credit("revenue:grok:grok-4", 6_000),
+                Posting.credit("revenue:grok:grok-4-mini", 1_000));
+
+        long id = QuarkusTransaction.requiringNew().call(() -> journal.post(balanced));
+
+        List<JournalTransaction> stored = journal.findByChallengeId(challengeId);
+        assertEquals(1, stored.size());
+        assertEquals(id, stored.get(0).id());
+        assertEquals(JournalKind.DELIVERY, stored.get(0).kind());
+        assertEquals(balanced.postings().get(0), stored.get(0).postings().get(0));
+        assertEquals(3, stored.get(0).postings().size());
+        assertEquals(7_000, stored.get(0).postings().stream().mapToLong(Posting::credit).sum());
+    }
+
+    @Test
+    void postingOutsideATransactionIsRefused() {
+        JournalEntry balanced = entry(TestEvents.challengeId(), UUID.randomUUID().toString(),
+                Posting.debit("a", 1), Posting.credit("b", 1));
+        assertThrows(jakarta.transaction.TransactionalException.class, () -> journal.post(balanced));
+    }
+
+    /** Behind the Java check, the database itself refuses an unbalanced transaction at commit. */
+    @Test
+    void theDatabaseRefusesToCommitAnUnbalancedTransaction() throws SQLException {
+        String eventId = UUID.randomUUID().toString();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            long id;
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO journal_transactions (kind, challenge_id, source_event_id, occurred_at, description)
+                    VALUES ('delivery', 'raw', ?, now(), 'raw insert') RETURNING id""")) {
+                ps.setString(1, eventId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    id = rs.getLong(1);
+                }
+            }
+            try (Statement st = c.createStatement()) {
+                st.executeUpdate("INSERT INTO postings (journal_transaction_id, account, debit, credit) VALUES ("
+                        + id + ", 'a', 100, 0), (" + id + ", 'b', 0, 99)");
+            }
+            SQLException e = assertThrows(SQLException.class, c::commit);
+            assertTrue(e.getMessage().contains("does not balance"), e.getMessage());
+            c.setAutoCommit(true);
+        }
+        assertEquals(0, LedgerDb.count(dataSource,
+                "SELECT count(*) FROM journal_transactions WHERE source_event_id = ?", eventId));
+    }
+
+    @Test
+    void postingsCannotBeEdited() throws SQLException {
+        String challengeId = TestEvents.challengeId();
+        QuarkusTransaction.requiringNew().run(() -> journal.post(entry(challengeId, UUID.randomUUID().toString(),
+                Posting.debit("a", 5), Posting.credit("b", 5))));
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+            SQLException e = assertThrows(SQLException.class, () -> st.executeUpdate(
+                    "UPDATE postings SET debit = 6 WHERE journal_transaction_id IN "
+                            + "(SELECT id FROM journal_transactions WHERE challenge_id = '" + challengeId + "')"));
+            assertTrue(e.getMessage().contains("append-only"), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package io.mppgateway.payment.challenge.rest;
+
+import io.mppgateway.contracts.payment.ChallengeRequest;
+import io.mppgateway.contracts.payment.ChallengeResponse;
+import io.mppgateway.payment.challenge.service.ChallengeService;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+/** Internal: providers ask for a challenge for a priced request. Not exposed through the Ingress. */
+@Path("/internal/challenges")
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+public class ChallengeResource {
+    private final ChallengeService challenges;
+
+    public ChallengeResource(ChallengeService challenges) {
+        this.challenges = challenges;
+    }
+
+    @POST
+    public ChallengeResponse issue(ChallengeRequest request) {
+        return challenges.issue(request);
+    }
+}

@@ -1,0 +1,97 @@
+package io.mppgateway.payment.challenge.service;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.mppgateway.contracts.payment.ChallengeRequest;
+import io.mppgateway.contracts.payment.ChallengeResponse;
+import io.mppgateway.payment.config.PaymentConfig;
+import io.mppgateway.payment.mpp.Challenge;
+import io.mppgateway.payment.mpp.ChallengeIdSigner;
+import io.mppgateway.payment.mpp.Jcs;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** Issues tempo/charge challenges bound (by HMAC id) to realm, amount, recipient, chain, expiry, body and route. */
+@ApplicationScoped
+public class ChallengeService {
+    public static final String METHOD = "tempo";
+    public static final String INTENT = "charge";
+
+    private final PaymentConfig config;
+    private final ChallengeIdSigner signer;
+    private final ObjectMapper mapper;
+    private final Clock clock;
+    private final MeterRegistry metrics;
+
+    public ChallengeService(PaymentConfig config, ChallengeIdSigner signer, ObjectMapper mapper, Clock clock,
+            MeterRegistry metrics) {
+        this.config = config;
+        this.signer = signer;
+        this.mapper = mapper;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    public ChallengeResponse issue(ChallengeRequest request) {
+        validate(request);
+        String expires = Instant.now(clock).plus(config.challengeTtl()).truncatedTo(ChronoUnit.MILLIS).toString();
+        String encodedRequest = encodedRequest(request.amount());
+        String opaque = encodedOpaque(request.route());
+        String id = signer.sign(request.realm(), METHOD, INTENT, encodedRequest, expires, request.digest(), null,
+                opaque);
+        Challenge challenge = new Challenge(id, request.realm(), METHOD, INTENT, encodedRequest,
+                request.description(), request.digest(), expires, opaque);
+        metrics.counter("payment.challenges.issued", "realm", request.realm()).increment();
+        return new ChallengeResponse(id, challenge.toWwwAuthenticate(), expires, request.amount());
+    }
+
+    /** base64url(JCS(request)) exactly as a buyer must echo it for this amount. */
+    public String encodedRequest(long amount) {
+        Map<String, Object> methodDetails = Map.of("chainId", config.chainId(),
+                "supportedModes", config.supportedModes());
+        return Jcs.encode(json(Map.of(
+                "amount", Long.toString(amount),
+                "currency", config.currency(),
+                "recipient", config.recipient(),
+                "methodDetails", methodDetails)));
+    }
+
+    /** The route is bound through opaque so a challenge bought for a cheap route can't be spent on another. */
+    public String encodedOpaque(String route) {
+        return Jcs.encode(json(Map.of("route", route)));
+    }
+
+    private static void validate(ChallengeRequest request) {
+        List<String> problems = new java.util.ArrayList<>();
+        if (request.amount() <= 0) {
+            problems.add("amount must be a positive number of base units");
+        }
+        if (request.realm() == null || request.realm().isBlank()) {
+            problems.add("realm is required");
+        }
+        if (request.route() == null || !request.route().startsWith("/")) {
+            problems.add("route must be a path");
+        }
+        if (request.description() != null && !request.description().matches("[\\x20-\\x7E]*")) {
+            problems.add("description must be printable ASCII");
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
+    }
+
+    private String json(Object value) {
+        try {
+            return mapper.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

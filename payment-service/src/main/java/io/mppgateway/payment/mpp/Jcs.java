@@ -1,0 +1,29 @@
+package io.mppgateway.payment.mpp;
+
+import java.io.IOException;
+
+import org.erdtman.jcs.JsonCanonicalizer;
+
+/** RFC 8785 JSON canonicalization; MPP's {@code request} and {@code opaque} are base64url of JCS JSON. */
+public final class Jcs {
+    private Jcs() {
+    }
+
+    public static String canonicalize(String json) {
+        try {
+            return new JsonCanonicalizer(json).getEncodedString();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not canonicalizable JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** base64url(JCS(json)), the form MPP binds into challenge ids. */
+    public static String encode(String json) {
+        return Base64Url.encode(canonicalize(json));
+    }
+
+    /** Re-canonicalizes an echoed base64url JSON value, as mppx does before recomputing an HMAC. */
+    public static String recanonicalize(String base64UrlJson) {
+        return encode(Base64Url.decodeToString(base64UrlJson));
+    }
+}

@@ -1,0 +1,28 @@
+package io.mppgateway.payment.mpp;
+
+/** The MPP problem types this server emits, with their HTTP status (core spec §Error Codes). */
+public enum PaymentProblem {
+    PAYMENT_REQUIRED("payment-required", "Payment Required", 402),
+    MALFORMED_CREDENTIAL("malformed-credential", "Malformed Credential", 402),
+    INVALID_CHALLENGE("invalid-challenge", "Invalid Challenge", 402),
+    PAYMENT_EXPIRED("payment-expired", "Payment Expired", 402),
+    VERIFICATION_FAILED("verification-failed", "Verification Failed", 402),
+    METHOD_UNSUPPORTED("method-unsupported", "Method Unsupported", 400),
+    BAD_REQUEST("bad-request", "Bad Request", 400),
+    /** The chain could not be asked; the outcome is unknown, so this is never a 402. */
+    VERIFICATION_UNAVAILABLE("verification-unavailable", "Payment Verification Unavailable", 503);
+
+    public final String code;
+    public final String title;
+    public final int status;
+
+    PaymentProblem(String code, String title, int status) {
+        this.code = code;
+        this.title = title;
+        this.status = status;
+    }
+
+    public String type() {
+        return io.mppgateway.contracts.payment.ProblemDetails.TYPE_BASE + code;
+    }
+}

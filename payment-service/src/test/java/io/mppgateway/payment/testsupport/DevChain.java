@@ -1,0 +1,97 @@
+package io.mppgateway.payment.testsupport;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The local Tempo chain (anvil --network tempo) as tests use it: real TIP-20 transfers sent from anvil's unlocked
+ * public dev accounts with eth_sendTransaction, so push-mode credentials point at real on-chain receipts.
+ */
+public final class DevChain {
+    public static final String RPC = System.getProperty("tempo.rpc", "http://127.0.0.1:8545");
+    public static final String PATH_USD = "0x20c0000000000000000000000000000000000000";
+    public static final String ALPHA_USD = "0x20c0000000000000000000000000000000000001";
+    /** anvil dev account #1 (public test account, unlocked on the dev chain). */
+    public static final String PAYER = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+    /** anvil dev account #2, the gateway wallet in tests and local runs. */
+    public static final String RECIPIENT = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
+    /** anvil dev account #4, someone else. */
+    public static final String STRANGER = "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65";
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private DevChain() {
+    }
+
+    /** TIP-20 transferWithMemo(to, amount, memo) on {@code token}; returns the mined tx hash. */
+    public static String transferWithMemo(String token, String from, String to, long amount, String memoHex) {
+        String data = "0x95777d59" + word(to) + word(amount) + memoHex.replaceFirst("^0x", "");
+        return sendAndWait(from, token, data);
+    }
+
+    /** Plain TIP-20 transfer(to, amount), without any memo. */
+    public static String transfer(String token, String from, String to, long amount) {
+        return sendAndWait(from, token, "0xa9059cbb" + word(to) + word(amount));
+    }
+
+    private static String sendAndWait(String from, String to, String data) {
+        JsonNode hash = rpc("eth_sendTransaction", List.of(Map.of("from", from, "to", to, "data", data,
+                "gas", "0x100000")));
+        for (int i = 0; i < 100; i++) {
+            JsonNode receipt = rpc("eth_getTransactionReceipt", List.of(hash.asText()));
+            if (receipt != null && !receipt.isNull()) {
+                return hash.asText();
+            }
+            sleep(50);
+        }
+        throw new IllegalStateException("transaction " + hash + " was not mined");
+    }
+
+    public static JsonNode rpc(String method, List<Object> params) {
+        try {
+            String body = MAPPER.writeValueAsString(Map.of("jsonrpc", "2.0", "id", 1, "method", method,
+                    "params", params));
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(RPC))
+                    .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode json = MAPPER.readTree(response.body());
+            if (json.hasNonNull("error")) {
+                throw new IllegalStateException(method + ": " + json.get("error"));
+            }
+            return json.get("result");
+        } catch (IOException e) {
+            throw new IllegalStateException("the local chain is not reachable at " + RPC, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String word(String address) {
+        return "0".repeat(24) + address.replaceFirst("^0x", "").toLowerCase();
+    }
+
+    private static String word(long value) {
+        String hex = BigInteger.valueOf(value).toString(16);
+        return "0".repeat(64 - hex.length()) + hex;
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

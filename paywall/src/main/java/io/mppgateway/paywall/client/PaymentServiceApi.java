@@ -1,0 +1,29 @@
+package io.mppgateway.paywall.client;
+
+import io.mppgateway.contracts.payment.ChallengeRequest;
+import io.mppgateway.contracts.payment.ChallengeResponse;
+import io.mppgateway.contracts.payment.SettlementRequest;
+import io.mppgateway.contracts.payment.SettlementResponse;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+
+/** payment-service's internal API. */
+@RegisterRestClient(configKey = "payment-service")
+@Path("/internal")
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+public interface PaymentServiceApi {
+
+    @POST
+    @Path("/challenges")
+    ChallengeResponse issueChallenge(ChallengeRequest request);
+
+    @POST
+    @Path("/settlements")
+    SettlementResponse settle(SettlementRequest request);
+}

@@ -1,0 +1,36 @@
+package io.mppgateway.paywall.pricing;
+
+/**
+ * A request refused before any payment. Each provider renders it in its own API's error format.
+ *
+ * @see #param() the offending body field, or null
+ * @see #code() a machine-readable code such as {@code unknown_model}
+ */
+public class InvalidRequestException extends RuntimeException {
+    private final int status;
+    private final String param;
+    private final String code;
+
+    public InvalidRequestException(int status, String param, String code, String message) {
+        super(message);
+        this.status = status;
+        this.param = param;
+        this.code = code;
+    }
+
+    public InvalidRequestException(String param, String code, String message) {
+        this(400, param, code, message);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String param() {
+        return param;
+    }
+
+    public String code() {
+        return code;
+    }
+}
