@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The main job (README): starts the whole suite locally — PostgreSQL, Kafka, the local Tempo chain, the upstream
+# stand-in and the four services — then an agent pays with the real mppx CLI for one Mistral chat and one Grok chat
+# and prints the answers, receipts, tx hashes and ledger entries. The suite keeps running afterwards.
+#   deploy/demo.sh         run it
+#   deploy/demo.sh stop    stop the services and everything the local scripts started
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/local/lib.sh"
+
+if [ "${1:-}" = "stop" ]; then
+  "$LOCAL_DIR/services.sh" down
+  "$LOCAL_DIR/stack.sh" down
+  exit 0
+fi
+find_java
+command -v node >/dev/null || die "Node.js >= 20 is required (apt-get install -y nodejs npm)"
+
+"$LOCAL_DIR/stack.sh" up
+log "building the services (./mvnw -DskipTests package)"
+(cd "$REPO_ROOT" && ./mvnw -B -q -ntp -DskipTests package)
+"$LOCAL_DIR/services.sh" up
+node "$REPO_ROOT/deploy/agent/demo.mjs"
+
+cat <<MSG
+
+The suite is still running:
+  payment-service http://127.0.0.1:8081   mistral-service http://127.0.0.1:8082
+  grok-service    http://127.0.0.1:8083   ledger-service  http://127.0.0.1:8084/ledger/charges
+  chain (anvil, chain id 1337) http://127.0.0.1:8545, Kafka 127.0.0.1:9092, stand-in http://127.0.0.1:8090
+  logs in .local/logs/
+Pay again:  node deploy/agent/demo.mjs
+Stop it:    deploy/demo.sh stop
+MSG

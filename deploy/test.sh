@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The test command (README; CI runs it through .ci/run). Starts everything the tests need that is not already
+# running — PostgreSQL, Kafka, the local Tempo chain, the upstream stand-in — runs every test, and stops what it
+# started:
+#   1. ./mvnw verify: unit tests, the MPP conformance vectors from ../shared, integration tests against the real
+#      PostgreSQL, Kafka, chain and stand-in; it also builds the service jars;
+#   2. the four services from those jars, and the end-to-end tests where the real mppx client pays (node --test);
+#   3. the offline validation of the Kubernetes manifests.
+# SHARED_DIR (default ../shared beside the checkout) holds the conformance vectors the tests read.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/local/lib.sh"
+find_java
+SHARED_DIR="$(cd "${SHARED_DIR:-$REPO_ROOT/../shared}" 2>/dev/null && pwd)" \
+  || die "shared/ not found beside the checkout; set SHARED_DIR to the folder holding conformance/ and specs/"
+command -v node >/dev/null || die "Node.js >= 20 is required (apt-get install -y nodejs npm)"
+
+# what was already up stays up; what this run starts, it stops
+declare -A WAS_UP=()
+for c in postgres:5432 kafka:9092 chain:8545 standin:8090; do
+  port_open 127.0.0.1 "${c#*:}" && WAS_UP[${c%%:*}]=1
+done
+started_services=0
+cleanup() {
+  local rc=$?
+  [ "$started_services" = 1 ] && "$LOCAL_DIR/services.sh" down || true
+  [ -n "${WAS_UP[standin]:-}" ] || "$LOCAL_DIR/standin.sh" down || true
+  [ -n "${WAS_UP[chain]:-}" ] || "$LOCAL_DIR/chain.sh" down || true
+  [ -n "${WAS_UP[kafka]:-}" ] || "$LOCAL_DIR/kafka.sh" down --wipe || true
+  [ -n "${WAS_UP[postgres]:-}" ] || "$LOCAL_DIR/postgres.sh" down || true
+  log "test run finished with exit code $rc in $SECONDS s"
+}
+trap cleanup EXIT
+
+# services left running (e.g. by the demo) would answer with old jars: stop them, the end-to-end stage restarts them
+"$LOCAL_DIR/services.sh" down >/dev/null 2>&1 || true
+"$LOCAL_DIR/stack.sh" up
+
+log "stage 1/3: ./mvnw verify (unit, conformance and integration tests; builds the jars)"
+(cd "$REPO_ROOT" && ./mvnw -B -ntp verify -Dshared.dir="$SHARED_DIR")
+
+if [ -z "${WAS_UP[kafka]:-}" ]; then
+  # fresh topics: stage 1 published simulated settlements that the running ledger must not book
+  "$LOCAL_DIR/kafka.sh" down --wipe
+  "$LOCAL_DIR/kafka.sh" up
+fi
+
+log "stage 2/3: the four services and the end-to-end tests with the real mppx client"
+started_services=1
+"$LOCAL_DIR/services.sh" up
+node --test "$REPO_ROOT/deploy/agent/test/"
+
+log "stage 3/3: Kubernetes manifests"
+"$REPO_ROOT/deploy/k8s-validate.sh"

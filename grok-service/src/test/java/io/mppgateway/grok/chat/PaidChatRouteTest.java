@@ -1,0 +1,86 @@
+package io.mppgateway.grok.chat;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.mppgateway.contracts.payment.ChallengeRequest;
+import io.mppgateway.contracts.payment.ChallengeResponse;
+import io.mppgateway.paywall.client.PaymentServiceClient;
+import io.mppgateway.paywall.testing.SimulatedSettlement;
+import io.quarkus.test.InjectMock;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+
+import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentCaptor;
+
+/** What is Grok-specific: xAI's error shape, max_completion_tokens, and reasoning tokens in the usage. */
+@QuarkusTest
+class PaidChatRouteTest {
+    private static final String CHAT = """
+            {"model":"grok-4","max_completion_tokens":2000,"messages":[{"role":"user","content":"Why is the sky blue?"}]}""";
+
+    @InjectMock
+    PaymentServiceClient payments;
+
+    @Test
+    void badRequestsAreRefusedInTheOpenAiCompatibleShapeBeforeAnyPayment() {
+        given().contentType(ContentType.JSON).body("{\"model\":\"grok-9\",\"messages\":[{\"role\":\"user\"}]}")
+                .post("/grok/chat").then().statusCode(400)
+                .body("error.type", equalTo("invalid_request_error"))
+                .body("error.param", equalTo("model"))
+                .body("error.code", equalTo("unknown_model"));
+        given().contentType(ContentType.JSON)
+                .body("{\"model\":\"grok-4\",\"max_completion_tokens\":0,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}")
+                .post("/v1/chat/completions").then().statusCode(400)
+                .body("error.param", equalTo("max_completion_tokens"));
+        given().contentType(ContentType.JSON)
+                .body("{\"model\":\"grok-4\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}")
+                .post("/grok/chat").then().statusCode(400).body("error.param", equalTo("stream"));
+        verify(payments, never()).issueChallenge(any());
+        verify(payments, never()).settle(any());
+    }
+
+    @Test
+    void theQuoteUsesMaxCompletionTokensAtGrok4Prices() {
+        when(payments.issueChallenge(any())).thenReturn(new ChallengeResponse("c", "Payment id=\"c\"", "x", 0));
+        given().contentType(ContentType.JSON).body(CHAT).post("/grok/chat").then().statusCode(402);
+        ArgumentCaptor<ChallengeRequest> asked = ArgumentCaptor.forClass(ChallengeRequest.class);
+        verify(payments).issueChallenge(asked.capture());
+        // messages JSON 50 bytes → 17 input tokens × $3/M = 51; 2000 × $15/M = 30 000; 30 051 × 1.2 = 36 061.2 → 36 062
+        assertEquals(36_062, asked.getValue().amount());
+        assertEquals("grok", asked.getValue().provider());
+        assertEquals("grok.mppgateway.local", asked.getValue().realm());
+    }
+
+    @Test
+    void aPaidCallRecordsReasoningAndCachedTokensFromXaiUsage() throws Exception {
+        try (KafkaCompanion kafka = new KafkaCompanion("127.0.0.1:9092")) {
+            SimulatedSettlement settlement = new SimulatedSettlement(kafka);
+            when(payments.settle(any())).thenAnswer(settlement.settles("grok", "/v1/chat/completions", 36_062));
+            given().contentType(ContentType.JSON).header("Authorization", settlement.credential()).body(CHAT)
+                    .post("/v1/chat/completions").then().statusCode(200)
+                    .header("Payment-Receipt", SimulatedSettlement.RECEIPT)
+                    .header("Cache-Control", "private")
+                    .body("model", equalTo("grok-4"))
+                    .body("service_tier", equalTo("default"));
+            JsonNode usage = settlement.awaitUsage();
+            assertEquals("FULFILLED", usage.path("outcome").asText());
+            assertEquals("grok", usage.path("provider").asText());
+            assertEquals("/v1/chat/completions", usage.path("route").asText());
+            assertEquals(32, usage.path("promptTokens").asLong());
+            assertEquals(9, usage.path("completionTokens").asLong());
+            assertEquals(94, usage.path("reasoningTokens").asLong());
+            assertEquals(6, usage.path("cachedTokens").asLong());
+            assertEquals(135, usage.path("totalTokens").asLong());
+        }
+    }
+}
