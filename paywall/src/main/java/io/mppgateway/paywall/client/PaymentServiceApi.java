@@ -2,11 +2,13 @@ package io.mppgateway.paywall.client;
 
 import io.mppgateway.contracts.payment.ChallengeRequest;
 import io.mppgateway.contracts.payment.ChallengeResponse;
+import io.mppgateway.contracts.payment.ChargeOutcomeReport;
 import io.mppgateway.contracts.payment.SettlementRequest;
 import io.mppgateway.contracts.payment.SettlementResponse;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
@@ -26,4 +28,8 @@ public interface PaymentServiceApi {
     @POST
     @Path("/settlements")
     SettlementResponse settle(SettlementRequest request);
+
+    @POST
+    @Path("/charges/{challengeId}/outcome")
+    void reportOutcome(@PathParam("challengeId") String challengeId, ChargeOutcomeReport report);
 }

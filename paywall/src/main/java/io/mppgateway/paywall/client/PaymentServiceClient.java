@@ -1,7 +1,9 @@
 package io.mppgateway.paywall.client;
 
 import io.mppgateway.contracts.payment.ChallengeRequest;
+import io.mppgateway.contracts.events.UsageOutcome;
 import io.mppgateway.contracts.payment.ChallengeResponse;
+import io.mppgateway.contracts.payment.ChargeOutcomeReport;
 import io.mppgateway.contracts.payment.SettlementRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ProcessingException;
@@ -29,6 +31,13 @@ public class PaymentServiceClient {
     @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 5000)
     public ChallengeResponse issueChallenge(ChallengeRequest request) {
         return api.issueChallenge(request);
+    }
+
+    /** Idempotent (same outcome, same state), so retried; short, because the buyer's answer waits for it. */
+    @Timeout(2000)
+    @Retry(maxRetries = 2, delay = 50)
+    public void reportOutcome(String challengeId, UsageOutcome outcome) {
+        api.reportOutcome(challengeId, new ChargeOutcomeReport(outcome));
     }
 
     /**

@@ -174,8 +174,16 @@ public class PaidRouteHandler {
         }
     }
 
+    /** Reports the outcome to payment-service (synchronously: a replay right after must see it) and to the ledger. */
     private void record(SettlementResponse settled, PaidRequest request, UsageOutcome outcome, int upstreamStatus,
             long latencyMs, TokenUsage tokens) {
+        try {
+            payments.reportOutcome(settled.challengeId(), outcome);
+        } catch (RuntimeException e) {
+            // the charge stays "outcome unknown" at payment-service, which refuses nothing on that basis
+            Log.warnf("outcome %s of %s not reported to payment-service: %s", outcome, settled.challengeId(),
+                    e.getMessage());
+        }
         usage.publish(new UsageRecorded(UUID.randomUUID().toString(), settled.chargeId(), settled.challengeId(),
                 config.provider(), request.route(), request.model(), outcome, tokens.promptTokens(),
                 tokens.completionTokens(), tokens.totalTokens(), tokens.reasoningTokens(), tokens.cachedTokens(),

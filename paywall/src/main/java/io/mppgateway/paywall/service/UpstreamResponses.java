@@ -34,6 +34,23 @@ public final class UpstreamResponses {
         return read(e.getResponse(), mapper);
     }
 
+    /**
+     * Makes one upstream call and reads its answer, error statuses included; throws
+     * {@link UpstreamUnavailableException} on 429/5xx so the caller's {@code @Retry} tries again.
+     */
+    public static UpstreamResponse call(java.util.function.Supplier<Response> call, ObjectMapper mapper) {
+        UpstreamResponse response;
+        try {
+            response = read(call.get(), mapper);
+        } catch (WebApplicationException e) {
+            response = read(e, mapper);
+        }
+        if (retryable(response.status())) {
+            throw new UpstreamUnavailableException(response);
+        }
+        return response;
+    }
+
     /** 429 and 5xx are worth retrying before the first byte reaches the buyer. */
     public static boolean retryable(int status) {
         return status == 429 || status >= 500;

@@ -7,7 +7,6 @@ import io.mppgateway.paywall.service.UpstreamResponses;
 import io.mppgateway.paywall.service.UpstreamUnavailableException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ProcessingException;
-import jakarta.ws.rs.WebApplicationException;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
@@ -34,15 +33,6 @@ public class XaiClient {
             retryOn = { ProcessingException.class, UpstreamUnavailableException.class })
     @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10000)
     public UpstreamResponse chatCompletions(byte[] body) {
-        UpstreamResponse response;
-        try {
-            response = UpstreamResponses.read(api.chatCompletions(bearer, body), mapper);
-        } catch (WebApplicationException e) {
-            response = UpstreamResponses.read(e, mapper);
-        }
-        if (UpstreamResponses.retryable(response.status())) {
-            throw new UpstreamUnavailableException(response);
-        }
-        return response;
+        return UpstreamResponses.call(() -> api.chatCompletions(bearer, body), mapper);
     }
 }
