@@ -1,5 +1,8 @@
 // What a buyer-side script needs to look at the gateway: endpoints of the local stack, decoding of MPP headers,
 // the on-chain transfer behind a receipt, and the ledger entry of a charge. Shared by demo.mjs and the e2e tests.
+import { execFileSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
 export const RPC_URL = process.env.RPC_URL ?? 'http://127.0.0.1:8545'
 export const LEDGER_URL = process.env.LEDGER_URL ?? 'http://127.0.0.1:8084'
 export const STANDIN_URL = process.env.STANDIN_URL ?? 'http://127.0.0.1:8090'
@@ -55,12 +58,28 @@ export async function onChainTransfer(txHash) {
   }
 }
 
+const MINT_FINANCE_TOKEN = fileURLToPath(new URL('../../local/mint-finance-token.sh', import.meta.url))
+let financeToken = process.env.LEDGER_TOKEN
+
+/**
+ * Bearer token for the ledger's finance API (it needs the `finance` role): LEDGER_TOKEN if set, else one minted
+ * by deploy/local/mint-finance-token.sh with the local-dev key pair (PUBLIC TEST KEYS, local stack only).
+ */
+export function ledgerToken() {
+  financeToken ??= execFileSync(MINT_FINANCE_TOKEN, [], { encoding: 'utf8' }).trim()
+  return financeToken
+}
+
 /** The ledger's view of a charge once it is settled and its usage applied (polls: both arrive over Kafka). */
 export async function ledgerCharge(challengeId, { timeoutMs = 20000, until = (c) => c.usage?.length > 0 } = {}) {
   const deadline = Date.now() + timeoutMs
+  const headers = { authorization: `Bearer ${ledgerToken()}` }
   let last
   while (Date.now() < deadline) {
-    const res = await fetch(`${LEDGER_URL}/ledger/charges/${encodeURIComponent(challengeId)}`)
+    const res = await fetch(`${LEDGER_URL}/ledger/charges/${encodeURIComponent(challengeId)}`, { headers })
+    if (res.status === 401 || res.status === 403) {
+      throw new Error(`ledger refused the finance token (HTTP ${res.status}); set LEDGER_TOKEN or check LEDGER_JWT_PUBLIC_KEY_LOCATION`)
+    }
     if (res.ok) {
       last = await res.json()
       if (until(last)) return last

@@ -19,6 +19,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import io.mppgateway.contracts.Topics;
+import io.mppgateway.ledger.support.FinanceAuth;
 import io.mppgateway.ledger.support.Kafka;
 import io.mppgateway.ledger.support.LedgerDb;
 import io.mppgateway.ledger.support.TestEvents;
@@ -30,6 +31,11 @@ import io.restassured.path.json.JsonPath;
 /** Events produced to the real Kafka broker, booked into the real PostgreSQL ledger, read back over the API. */
 @QuarkusTest
 class LedgerIngestFlowTest {
+    @org.junit.jupiter.api.BeforeEach
+    void financeToken() {
+        FinanceAuth.asFinance();
+    }
+
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     @Inject

@@ -38,4 +38,25 @@ public final class LedgerDb {
             throw new IllegalStateException(e);
         }
     }
+
+    /** Non-zero balance (debit - credit) per account over the journal of these charges. */
+    public static java.util.Map<String, Long> balances(DataSource ds, java.util.List<String> challengeIds) {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                SELECT p.account, SUM(p.debit)::bigint - SUM(p.credit)::bigint AS balance
+                FROM postings p JOIN journal_transactions t ON t.id = p.journal_transaction_id
+                WHERE t.challenge_id = ANY (?) GROUP BY p.account""")) {
+            ps.setArray(1, c.createArrayOf("text", challengeIds.toArray()));
+            java.util.Map<String, Long> out = new java.util.HashMap<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (rs.getLong("balance") != 0) {
+                        out.put(rs.getString("account"), rs.getLong("balance"));
+                    }
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

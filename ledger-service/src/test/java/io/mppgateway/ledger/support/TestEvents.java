@@ -149,6 +149,14 @@ public final class TestEvents {
             return (String) fields.get("recipient");
         }
 
+        public String payer() {
+            return (String) fields.get("payer");
+        }
+
+        public String provider() {
+            return (String) fields.get("provider");
+        }
+
         public long amount() {
             return ((Number) fields.get("amount")).longValue();
         }

@@ -31,8 +31,11 @@ public interface PaymentConfig {
     @WithDefault("PT5M")
     Duration challengeTtl();
 
-    /** Modes advertised in methodDetails.supportedModes and accepted on settlement. */
-    @WithDefault("push")
+    /**
+     * Modes advertised in methodDetails.supportedModes and accepted on settlement. Pull first: it is what mppx
+     * clients with a local key do by default.
+     */
+    @WithDefault("pull,push")
     List<String> supportedModes();
 
     /** Receipt look-ups for a push credential whose transaction the node has not indexed yet. */
@@ -42,11 +45,57 @@ public interface PaymentConfig {
     @WithDefault("PT0.2S")
     Duration receiptRetryDelay();
 
+    /** How long a pull credential's broadcast is owned by one replica before another may resume it. */
+    @WithDefault("PT15S")
+    Duration broadcastLease();
+
+    /** Latest validBefore accepted on a pull transaction, counted from now (mppx's sponsor policy uses 900 s). */
+    @WithDefault("PT15M")
+    Duration maxValidity();
+
+    FeePayer feePayer();
+
     Outbox outbox();
+
+    Refund refund();
+
+    interface FeePayer {
+        /** Sponsor the buyers' network fees (methodDetails.feePayer:true); off unless a key is configured. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** Private key of the fee-payer wallet (hex). */
+        Optional<String> privateKey();
+
+        /** The TIP-20 token the fee payer pays fees in. */
+        @WithDefault("0x20c0000000000000000000000000000000000000")
+        String feeToken();
+
+        /** Upper bound on what one sponsored transaction may cost in gas units. */
+        @WithDefault("2000000")
+        long maxGas();
+
+        /** Upper bound on maxFeePerGas of a sponsored transaction (wei-like units of the fee token). */
+        @WithDefault("1000000000000")
+        long maxFeePerGas();
+    }
 
     interface Outbox {
         /** How often unpublished settlement events are retried (e.g. after a broker outage). */
         @WithDefault("1s")
+        String pollInterval();
+    }
+
+    interface Refund {
+        /** Private key of the recipient wallet that refunds are paid from (hex). Without it refunds are off. */
+        Optional<String> privateKey();
+
+        /** Refund a charge automatically once it has stayed unfulfilled this long; zero or negative = manual only. */
+        @WithDefault("PT10M")
+        Duration gracePeriod();
+
+        /** How often the automatic refund policy looks for charges to refund. */
+        @WithDefault("30s")
         String pollInterval();
     }
 }

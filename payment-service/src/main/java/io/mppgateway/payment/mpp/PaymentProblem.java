@@ -9,6 +9,15 @@ public enum PaymentProblem {
     VERIFICATION_FAILED("verification-failed", "Verification Failed", 402),
     METHOD_UNSUPPORTED("method-unsupported", "Method Unsupported", 400),
     BAD_REQUEST("bad-request", "Bad Request", 400),
+    /** Settled, but the provider has not said yet whether it delivered: never a 402, ask again shortly. */
+    PAYMENT_IN_PROGRESS("payment-in-progress", "Payment In Progress", 409),
+    NOT_FOUND("not-found", "Not Found", 404),
+    /** A report that contradicts what is already recorded (e.g. FULFILLED after a refund). */
+    OUTCOME_CONFLICT("outcome-conflict", "Outcome Conflict", 409),
+    /** Refunds need the recipient wallet's key, which this deployment does not have. */
+    REFUND_UNAVAILABLE("refund-unavailable", "Refund Unavailable", 503),
+    /** The chain refused the refund transaction itself. */
+    REFUND_FAILED("refund-failed", "Refund Failed", 502),
     /** The chain could not be asked; the outcome is unknown, so this is never a 402. */
     VERIFICATION_UNAVAILABLE("verification-unavailable", "Payment Verification Unavailable", 503);
 

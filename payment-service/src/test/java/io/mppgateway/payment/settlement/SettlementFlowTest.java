@@ -103,7 +103,12 @@ class SettlementFlowTest {
             assertEquals("mistral", published.path("provider").asText());
         }
 
-        // the same credential again: refused, with a fresh challenge to pay instead
+        // the same credential again while the provider has not reported yet: wait, never a 402 after settlement
+        io.mppgateway.payment.testsupport.Payments.assertRetryLater(settle(credential, amount), 409,
+                "payment-in-progress");
+        io.mppgateway.payment.testsupport.Payments.report(challenge.get("id"),
+                io.mppgateway.contracts.events.UsageOutcome.FULFILLED).then().statusCode(204);
+        // delivered: the same credential is refused, with a fresh challenge to pay instead
         settle(credential, amount).then().statusCode(402)
                 .contentType("application/problem+json")
                 .header("Cache-Control", "no-store")
@@ -212,7 +217,7 @@ class SettlementFlowTest {
                 "opaque"), List.copyOf(params.keySet()));
         JsonNode request = MAPPER.readTree(Base64Url.decodeToString(params.get("request")));
         assertEquals("{\"amount\":\"8000\",\"currency\":\"0x20c0000000000000000000000000000000000000\","
-                + "\"methodDetails\":{\"chainId\":1337,\"supportedModes\":[\"push\"]},"
+                + "\"methodDetails\":{\"chainId\":1337,\"supportedModes\":[\"pull\",\"push\"]},"
                 + "\"recipient\":\"0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC\"}",
                 Base64Url.decodeToString(params.get("request")));
         assertEquals(8000, request.path("amount").asLong());

@@ -25,6 +25,8 @@ public final class DevChain {
     public static final String PAYER = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
     /** anvil dev account #2, the gateway wallet in tests and local runs. */
     public static final String RECIPIENT = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
+    /** anvil dev account #0 (unlocked public test account), funds fresh keys. */
+    public static final String FUNDER = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
     /** anvil dev account #4, someone else. */
     public static final String STRANGER = "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65";
 
@@ -43,6 +45,27 @@ public final class DevChain {
     /** Plain TIP-20 transfer(to, amount), without any memo. */
     public static String transfer(String token, String from, String to, long amount) {
         return sendAndWait(from, token, "0xa9059cbb" + word(to) + word(amount));
+    }
+
+    /**
+     * A fresh random key holding pathUSD and AlphaUSD (anvil allows one expiring-nonce transaction per key, so every
+     * pull payment in a test signs with its own key).
+     */
+    public static org.web3j.crypto.Credentials freshFundedKey(long amount) {
+        try {
+            org.web3j.crypto.Credentials key = org.web3j.crypto.Credentials.create(
+                    org.web3j.crypto.Keys.createEcKeyPair());
+            transfer(PATH_USD, FUNDER, key.getAddress(), amount);
+            transfer(ALPHA_USD, FUNDER, key.getAddress(), amount);
+            return key;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static BigInteger balanceOf(String token, String owner) {
+        JsonNode result = rpc("eth_call", List.of(Map.of("to", token, "data", "0x70a08231" + word(owner)), "latest"));
+        return new BigInteger(result.asText().substring(2), 16);
     }
 
     private static String sendAndWait(String from, String to, String data) {

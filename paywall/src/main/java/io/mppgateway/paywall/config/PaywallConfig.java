@@ -18,4 +18,16 @@ public interface PaywallConfig {
     /** How long a settled request waits for its payments.settled event before answering 503 (payment kept). */
     @WithDefault("PT10S")
     Duration settlementWait();
+
+    /** Largest JSON request body a paid route accepts (413 before any payment above it). */
+    @WithDefault("1048576")
+    long maxBodyBytes();
+
+    /** A streamed answer whose upstream sends nothing for this long is cut and recorded as UPSTREAM_FAILED. */
+    @WithDefault("PT30S")
+    Duration streamIdleTimeout();
+
+    /** Longest Retry-After of an upstream 429/503 that is waited out before the next attempt. */
+    @WithDefault("PT5S")
+    Duration maxRetryAfter();
 }

@@ -3,28 +3,24 @@ package io.mppgateway.paywall.pricing;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * Validates a chat completion body and prices it (ARCHITECTURE §5): input estimate × input price + output tokens ×
- * output price, plus margin, rounded up to base units and clamped to [min, max]. Everything here happens before any
- * payment, so a bad request never costs the buyer anything.
+ * Validates a chat or fill-in-the-middle completion body and prices it (ARCHITECTURE §5): input estimate × input
+ * price + output tokens × output price, plus margin, rounded up to base units and clamped to [min, max]. Everything
+ * here happens before any payment, so a bad request never costs the buyer anything.
  */
 @ApplicationScoped
 public class ChatPricing {
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool", "function");
-    private static final long MILLION = 1_000_000L;
     /** A conservative 1 token per 3 bytes of message JSON; real tokenizers average ~4. */
     private static final long BYTES_PER_TOKEN = 3;
 
-    private final PricingConfig pricing;
-    private final ObjectMapper mapper;
+    private final ModelCatalogue catalogue;
 
-    public ChatPricing(PricingConfig pricing, ObjectMapper mapper) {
-        this.pricing = pricing;
-        this.mapper = mapper;
+    public ChatPricing(ModelCatalogue catalogue) {
+        this.catalogue = catalogue;
     }
 
     /**
@@ -32,19 +28,8 @@ public class ChatPricing {
      *                       max_tokens)
      */
     public ChatQuote quote(byte[] body, String... maxTokenFields) {
-        JsonNode root = parse(body);
-        JsonNode model = root.get("model");
-        if (model == null || model.isNull()) {
-            throw new InvalidRequestException("model", "missing_required_parameter", "model is required");
-        }
-        if (!model.isTextual() || model.asText().isBlank()) {
-            throw new InvalidRequestException("model", "invalid_type", "model must be a non-empty string");
-        }
-        PricingConfig.ModelPrice price = pricing.models().get(model.asText());
-        if (price == null) {
-            throw new InvalidRequestException("model", "unknown_model",
-                    "Invalid model: " + model.asText() + ". Available: " + pricing.models().keySet());
-        }
+        JsonNode root = catalogue.parse(body);
+        ModelCatalogue.Priced model = catalogue.model(root, ModelUse.CHAT);
         JsonNode messages = root.get("messages");
         if (messages == null || messages.isNull()) {
             throw new InvalidRequestException("messages", "missing_required_parameter", "messages is required");
@@ -59,17 +44,36 @@ public class ChatPricing {
                         "messages[" + i + "].role must be one of " + ROLES);
             }
         }
+        return price(root, model, messages.toString().length(), maxTokenFields);
+    }
+
+    /** A fill-in-the-middle completion: the input is the prompt and the suffix. */
+    public ChatQuote quoteFim(byte[] body, String... maxTokenFields) {
+        JsonNode root = catalogue.parse(body);
+        ModelCatalogue.Priced model = catalogue.model(root, ModelUse.FIM);
+        JsonNode prompt = root.get("prompt");
+        if (prompt == null || prompt.isNull()) {
+            throw new InvalidRequestException("prompt", "missing_required_parameter", "prompt is required");
+        }
+        if (!prompt.isTextual()) {
+            throw new InvalidRequestException("prompt", "invalid_type", "prompt must be a string");
+        }
+        JsonNode suffix = root.path("suffix");
+        long inputBytes = prompt.asText().length() + (suffix.isTextual() ? suffix.asText().length() : 0);
+        return price(root, model, inputBytes, maxTokenFields);
+    }
+
+    private ChatQuote price(JsonNode root, ModelCatalogue.Priced model, long inputBytes, String... maxTokenFields) {
         JsonNode stream = root.get("stream");
         if (stream != null && !stream.isNull() && !stream.isBoolean()) {
             throw new InvalidRequestException("stream", "invalid_type", "stream must be a boolean");
         }
-        long output = outputTokens(root, price, maxTokenFields);
-        long input = ceilDiv(messages.toString().length(), BYTES_PER_TOKEN);
-        long upstream = ceilDiv(input * price.inputPerMillion(), MILLION)
-                + ceilDiv(output * price.outputPerMillion(), MILLION);
-        long withMargin = ceilDiv(upstream * (10_000 + pricing.marginBps()), 10_000);
-        long amount = Math.max(pricing.minPerCall(), Math.min(pricing.maxPerCall(), withMargin));
-        return new ChatQuote(model.asText(), input, output, upstream, amount, stream != null && stream.asBoolean());
+        long output = outputTokens(root, model.price(), maxTokenFields);
+        long input = Math.ceilDiv(inputBytes, BYTES_PER_TOKEN);
+        long upstream = Math.ceilDiv(input * model.price().inputPerMillion(), ModelCatalogue.MILLION)
+                + Math.ceilDiv(output * model.price().outputPerMillion(), ModelCatalogue.MILLION);
+        long amount = catalogue.withMarginClamped(upstream, model.price());
+        return new ChatQuote(model.id(), input, output, upstream, amount, stream != null && stream.asBoolean());
     }
 
     private long outputTokens(JsonNode root, PricingConfig.ModelPrice price, String... fields) {
@@ -87,23 +91,6 @@ public class ChatPricing {
             }
             return value.asLong();
         }
-        return Math.min(pricing.defaultOutputTokens(), price.maxOutputTokens());
-    }
-
-    private JsonNode parse(byte[] body) {
-        JsonNode root;
-        try {
-            root = mapper.readTree(body);
-        } catch (Exception e) {
-            throw new InvalidRequestException(null, "invalid_json", "request body is not valid JSON");
-        }
-        if (root == null || !root.isObject()) {
-            throw new InvalidRequestException(null, "invalid_json", "request body must be a JSON object");
-        }
-        return root;
-    }
-
-    static long ceilDiv(long a, long b) {
-        return Math.ceilDiv(a, b);
+        return Math.min(catalogue.config().defaultOutputTokens(), price.maxOutputTokens());
     }
 }

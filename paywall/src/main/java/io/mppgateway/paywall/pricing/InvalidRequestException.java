@@ -22,6 +22,14 @@ public class InvalidRequestException extends RuntimeException {
         this(400, param, code, message);
     }
 
+    /** A body larger than the route accepts: 413, before any payment. */
+    public static void requireAtMost(byte[] body, long maxBytes) {
+        if (body != null && body.length > maxBytes) {
+            throw new InvalidRequestException(413, null, "request_too_large",
+                    "request body of " + body.length + " bytes exceeds the limit of " + maxBytes + " bytes");
+        }
+    }
+
     public int status() {
         return status;
     }

@@ -1,6 +1,8 @@
 package io.mppgateway.paywall.pricing;
 
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -28,17 +30,45 @@ public interface PricingConfig {
     @WithDefault("1024")
     long defaultOutputTokens();
 
+    /** Price of a fixed-price call (embeddings, moderation, model listing): Locus' 0.008 USD. */
+    @WithDefault("8000")
+    long fixedPerCall();
+
+    /** Pages quoted for a document whose request does not list the pages to read. */
+    @WithDefault("8")
+    long defaultPagesQuoted();
+
     /** The models sold, by the id buyers send. */
     Map<String, ModelPrice> models();
 
     interface ModelPrice {
         /** Upstream price per million input tokens, base units. */
+        @WithDefault("0")
         long inputPerMillion();
 
         /** Upstream price per million output tokens, base units. */
+        @WithDefault("0")
         long outputPerMillion();
 
         /** Largest max_tokens a request may ask for. */
+        @WithDefault("32768")
         long maxOutputTokens();
+
+        /** Upstream price per document page (OCR), base units. */
+        Optional<Long> perPage();
+
+        /** Fixed price per call for this model, overriding {@link PricingConfig#fixedPerCall()}. */
+        Optional<Long> perCall();
+
+        /** This model's own margin, minimum and maximum per call, overriding the defaults above. */
+        Optional<Long> marginBps();
+
+        Optional<Long> minPerCall();
+
+        Optional<Long> maxPerCall();
+
+        /** What the model may be used for: chat, fim, embed, moderate, ocr. */
+        @WithDefault("chat")
+        Set<String> uses();
     }
 }

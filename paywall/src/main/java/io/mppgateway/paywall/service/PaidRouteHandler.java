@@ -6,6 +6,8 @@ import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -22,40 +24,73 @@ import io.mppgateway.contracts.payment.SettlementRequest;
 import io.mppgateway.contracts.payment.SettlementResponse;
 import io.mppgateway.paywall.client.PaymentServiceClient;
 import io.mppgateway.paywall.client.SettlementOutcome;
+import io.mppgateway.paywall.client.StreamingUpstreamClient;
 import io.mppgateway.paywall.config.PaywallConfig;
 import io.mppgateway.paywall.messaging.SettlementAwaiter;
 import io.mppgateway.paywall.messaging.UsagePublisher;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+
 /**
  * The paid call, provider side: no credential → 402 challenge; credential → settle with payment-service → wait for
- * the settled fact → call the upstream → answer with the receipt → record usage. Nothing reaches the upstream
- * before payment, and nothing after settlement is ever answered with a fresh challenge.
+ * the settled fact (unless payment-service redeemed an undelivered charge, which has no new fact) → call the
+ * upstream → answer with the receipt → record usage. Nothing reaches the upstream before payment, and nothing after
+ * settlement is ever answered with a fresh challenge.
  */
 @ApplicationScoped
 public class PaidRouteHandler {
     public static final String PAYMENT_RECEIPT = "Payment-Receipt";
+    public static final String EVENT_STREAM = "text/event-stream";
 
     private final PaymentServiceClient payments;
     private final SettlementAwaiter awaiter;
     private final UsagePublisher usage;
     private final PaywallConfig config;
     private final ObjectMapper mapper;
+    private final StreamingUpstreamClient streams;
+    private final CurrentVertxRequest currentRequest;
+    private final ScheduledExecutorService streamWatchdog = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("sse-stall-watchdog").daemon().factory());
 
     public PaidRouteHandler(PaymentServiceClient payments, SettlementAwaiter awaiter, UsagePublisher usage,
-            PaywallConfig config, ObjectMapper mapper) {
+            PaywallConfig config, ObjectMapper mapper, StreamingUpstreamClient streams,
+            CurrentVertxRequest currentRequest) {
         this.payments = payments;
         this.awaiter = awaiter;
         this.usage = usage;
         this.config = config;
         this.mapper = mapper;
+        this.streams = streams;
+        this.currentRequest = currentRequest;
     }
 
+    void stop(@Observes ShutdownEvent shutdown) {
+        streamWatchdog.shutdownNow();
+    }
+
+    /** A paid call answered with one JSON body. */
     public Response serve(PaidRequest request, UpstreamCall upstream) {
-        String digest = BodyDigest.sha256(request.body());
+        return settleThen(request, paid -> deliver(request, upstream, paid));
+    }
+
+    /** A paid call answered with server-sent events relayed as the upstream sends them. */
+    public Response serveStream(PaidRequest request, UpstreamStreamCall upstream) {
+        return settleThen(request, paid -> deliverStream(request, upstream, paid));
+    }
+
+    private Response settleThen(PaidRequest request, java.util.function.Function<Paid, Response> delivery) {
+        long arrived = System.nanoTime();
+        // a bodiless request (GET) has nothing to bind
+        String digest = request.body() == null || request.body().length == 0 ? null
+                : BodyDigest.sha256(request.body());
         if (!hasPaymentCredential(request.authorization())) {
             return paymentRequired(request, digest);
         }
@@ -72,50 +107,99 @@ public class PaidRouteHandler {
                     "the payment could not be verified now; nothing was charged twice, retry shortly", challengeId,
                     null).header(HttpHeaders.RETRY_AFTER, "2").build();
         }
+        long settledAt = System.nanoTime();
         if (outcome instanceof SettlementOutcome.Rejected rejected) {
+            // includes 409 payment-in-progress for a credential whose outcome is not known yet
             forget(challengeId);
             return relay(rejected);
         }
         SettlementResponse settled = ((SettlementOutcome.Settled) outcome).settlement();
-        if (released == null || !challengeId.equals(settled.challengeId())) {
-            released = awaiter.expect(settled.challengeId());
+        if (settled.redeemed()) {
+            // a charge that was paid but not delivered, released again: no new payments.settled event follows
+            forget(challengeId);
+        } else {
+            if (released == null || !challengeId.equals(settled.challengeId())) {
+                released = awaiter.expect(settled.challengeId());
+            }
+            if (!awaitRelease(released, settled.challengeId())) {
+                Paid paid = new Paid(settled, arrived, settledAt, System.nanoTime());
+                record(paid, request, UsageOutcome.UPSTREAM_FAILED, 503, 0, TokenUsage.NONE);
+                return kept(503, settled, "the payment is settled but its release is delayed").build();
+            }
         }
-        if (!awaitRelease(released, settled.challengeId())) {
-            record(settled, request, UsageOutcome.UPSTREAM_FAILED, 503, 0, TokenUsage.NONE);
-            return kept(503, settled, "the payment is settled but its release is delayed").build();
-        }
-        return deliver(request, upstream, settled);
+        return delivery.apply(new Paid(settled, arrived, settledAt, System.nanoTime()));
     }
 
-    private Response deliver(PaidRequest request, UpstreamCall upstream, SettlementResponse settled) {
+    private Response deliver(PaidRequest request, UpstreamCall upstream, Paid paid) {
         long started = System.nanoTime();
         UpstreamResponse answer;
         try {
             answer = upstream.call();
         } catch (RuntimeException e) {
-            long latency = elapsedMs(started);
-            int status = e instanceof org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException ? 504 : 502;
-            Log.warnf("upstream failed after settlement of %s: %s", settled.challengeId(), e.toString());
-            record(settled, request, UsageOutcome.UPSTREAM_FAILED, status, latency, TokenUsage.NONE);
-            return kept(status, settled, "the upstream provider did not answer").build();
+            return upstreamFailed(request, paid, e, elapsedMs(started));
         }
         long latency = elapsedMs(started);
         if (!answer.successful()) {
-            record(settled, request, UsageOutcome.UPSTREAM_FAILED, answer.status(), latency, answer.usage());
-            if (answer.status() >= 500 || answer.status() == 429) {
-                return kept(answer.status() == 429 ? 503 : 502, settled,
-                        "the upstream provider failed with " + answer.status()).build();
-            }
-            // the upstream refused the request itself: pass its error through, the charge stays recorded
-            return Response.status(answer.status()).type(answer.contentType()).entity(answer.body()).build();
+            return upstreamRefused(request, paid, answer, latency);
         }
-        record(settled, request, UsageOutcome.FULFILLED, answer.status(), latency, answer.usage());
+        record(paid, request, paid.delivered(), answer.status(), latency, answer.usage());
         return Response.status(answer.status())
                 .type(answer.contentType())
-                .header(PAYMENT_RECEIPT, settled.receipt())
+                .header(PAYMENT_RECEIPT, paid.settled().receipt())
                 .header(HttpHeaders.CACHE_CONTROL, "private")
+                .header("Server-Timing", paid.serverTiming(latency))
                 .entity(answer.body())
                 .build();
+    }
+
+    private Response deliverStream(PaidRequest request, UpstreamStreamCall upstream, Paid paid) {
+        long started = System.nanoTime();
+        UpstreamStream stream;
+        try {
+            stream = upstream.open();
+        } catch (RuntimeException e) {
+            return upstreamFailed(request, paid, e, elapsedMs(started));
+        }
+        long firstByte = elapsedMs(started);
+        if (!stream.successful()) {
+            return upstreamRefused(request, paid, streams.readWhole(stream), firstByte);
+        }
+        RoutingContext exchange = currentRequest.getCurrent();
+        SseRelay relay = new SseRelay(stream, paid.delivered(),
+                (outcome, tokens) -> record(paid, request, outcome, stream.status(), elapsedMs(started), tokens),
+                mapper, streamWatchdog, config.streamIdleTimeout(),
+                exchange == null ? () -> false : () -> exchange.response().closed());
+        return Response.ok(relay, EVENT_STREAM)
+                .header(PAYMENT_RECEIPT, paid.settled().receipt())
+                .header(HttpHeaders.CACHE_CONTROL, "private, no-cache")
+                .header("X-Accel-Buffering", "no")
+                .header("Server-Timing", paid.serverTiming(firstByte))
+                .build();
+    }
+
+    /** No answer at all after the retries: the payment is kept for a re-presentation. */
+    private Response upstreamFailed(PaidRequest request, Paid paid, RuntimeException e, long latency) {
+        if (e instanceof UpstreamUnavailableException unavailable) {
+            return upstreamRefused(request, paid, unavailable.response(), latency);
+        }
+        int status = e instanceof org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException ? 504
+                : e instanceof CircuitBreakerOpenException ? 503 : 502;
+        Log.warnf("upstream failed after settlement of %s: %s", paid.settled().challengeId(), e.toString());
+        record(paid, request, UsageOutcome.UPSTREAM_FAILED, status, latency, TokenUsage.NONE);
+        return kept(status, paid.settled(), status == 504 ? "the upstream provider did not answer in time"
+                : status == 503 ? "the upstream provider is unavailable" : "the upstream provider could not be reached")
+                .build();
+    }
+
+    private Response upstreamRefused(PaidRequest request, Paid paid, UpstreamResponse answer, long latency) {
+        record(paid, request, UsageOutcome.UPSTREAM_FAILED, answer.status(), latency, answer.usage());
+        if (answer.status() >= 500 || answer.status() == 429) {
+            int status = answer.status() == 429 || answer.status() == 503 ? 503
+                    : answer.status() == 504 ? 504 : 502;
+            return kept(status, paid.settled(), "the upstream provider failed with " + answer.status()).build();
+        }
+        // the upstream refused the request itself: pass its error through, the charge stays recorded
+        return Response.status(answer.status()).type(answer.contentType()).entity(answer.body()).build();
     }
 
     private Response paymentRequired(PaidRequest request, String digest) {
@@ -145,7 +229,8 @@ public class PaidRouteHandler {
     private static Response.ResponseBuilder kept(int status, SettlementResponse settled, String why) {
         return problem(status, "payment-kept", "Payment Kept",
                 why + "; the payment (" + settled.txHash() + ") is kept and the same credential can be presented "
-                        + "again", settled.challengeId(), true)
+                        + "again",
+                settled.challengeId(), true)
                 .header(HttpHeaders.RETRY_AFTER, "2");
     }
 
@@ -175,12 +260,13 @@ public class PaidRouteHandler {
     }
 
     /** Reports the outcome to payment-service (synchronously: a replay right after must see it) and to the ledger. */
-    private void record(SettlementResponse settled, PaidRequest request, UsageOutcome outcome, int upstreamStatus,
-            long latencyMs, TokenUsage tokens) {
+    private void record(Paid paid, PaidRequest request, UsageOutcome outcome, int upstreamStatus, long latencyMs,
+            TokenUsage tokens) {
+        SettlementResponse settled = paid.settled();
         try {
             payments.reportOutcome(settled.challengeId(), outcome);
         } catch (RuntimeException e) {
-            // the charge stays "outcome unknown" at payment-service, which refuses nothing on that basis
+            // the charge stays "outcome unknown" at payment-service, which answers re-presentations 409 meanwhile
             Log.warnf("outcome %s of %s not reported to payment-service: %s", outcome, settled.challengeId(),
                     e.getMessage());
         }
@@ -221,5 +307,24 @@ public class PaidRouteHandler {
 
     private static long elapsedMs(long startedNanos) {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
+    }
+
+    /**
+     * A settled charge about to be delivered, with when its request arrived, when payment-service answered and when
+     * the request was released (all {@link System#nanoTime()}).
+     */
+    private record Paid(SettlementResponse settled, long arrived, long settledAt, long releasedAt) {
+
+        UsageOutcome delivered() {
+            return settled.redeemed() ? UsageOutcome.REDEEMED : UsageOutcome.FULFILLED;
+        }
+
+        /** RFC 8673-style Server-Timing, so buyers (and our measurements) see where the time went. */
+        String serverTiming(long upstreamMs) {
+            return "settle;dur=" + TimeUnit.NANOSECONDS.toMillis(settledAt - arrived)
+                    + ", release;dur=" + TimeUnit.NANOSECONDS.toMillis(releasedAt - settledAt)
+                    + ", upstream;dur=" + upstreamMs
+                    + ", gateway;dur=" + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - arrived);
+        }
     }
 }

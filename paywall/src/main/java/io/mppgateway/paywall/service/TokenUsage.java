@@ -5,4 +5,8 @@ public record TokenUsage(long promptTokens, long completionTokens, long totalTok
         long cachedTokens, long units) {
 
     public static final TokenUsage NONE = new TokenUsage(0, 0, 0, 0, 0, 0);
+
+    public TokenUsage withUnits(long newUnits) {
+        return new TokenUsage(promptTokens, completionTokens, totalTokens, reasoningTokens, cachedTokens, newUnits);
+    }
 }

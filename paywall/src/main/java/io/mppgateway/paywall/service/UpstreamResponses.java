@@ -16,17 +16,26 @@ public final class UpstreamResponses {
     public static UpstreamResponse read(Response response, ObjectMapper mapper) {
         byte[] body = response.hasEntity() ? response.readEntity(byte[].class) : new byte[0];
         MediaType type = response.getMediaType();
+        return read(response.getStatus(), type == null ? MediaType.APPLICATION_JSON : type.toString(), body, mapper);
+    }
+
+    /** Reads an answer already in hand. */
+    public static UpstreamResponse read(int status, String contentType, byte[] body, ObjectMapper mapper) {
         TokenUsage usage = TokenUsage.NONE;
         try {
             JsonNode root = mapper.readTree(body);
             if (root != null) {
                 usage = UpstreamUsage.of(root.get("usage"));
+                // documents are billed by pages, not tokens (Mistral OCR: usage_info.pages_processed)
+                JsonNode pages = root.path("usage_info").path("pages_processed");
+                if (pages.canConvertToLong()) {
+                    usage = usage.withUnits(pages.asLong());
+                }
             }
         } catch (Exception e) {
             // not JSON: nothing to count
         }
-        return new UpstreamResponse(response.getStatus(),
-                type == null ? MediaType.APPLICATION_JSON : type.toString(), body, usage);
+        return new UpstreamResponse(status, contentType, body, usage);
     }
 
     /** An error status from the REST client, read like any other answer. */
@@ -39,14 +48,16 @@ public final class UpstreamResponses {
      * {@link UpstreamUnavailableException} on 429/5xx so the caller's {@code @Retry} tries again.
      */
     public static UpstreamResponse call(java.util.function.Supplier<Response> call, ObjectMapper mapper) {
-        UpstreamResponse response;
+        Response raw;
         try {
-            response = read(call.get(), mapper);
+            raw = call.get();
         } catch (WebApplicationException e) {
-            response = read(e, mapper);
+            raw = e.getResponse();
         }
+        String retryAfter = raw.getHeaderString("Retry-After");
+        UpstreamResponse response = read(raw, mapper);
         if (retryable(response.status())) {
-            throw new UpstreamUnavailableException(response);
+            throw new UpstreamUnavailableException(response, UpstreamUnavailableException.parseRetryAfter(retryAfter));
         }
         return response;
     }

@@ -66,6 +66,30 @@ public final class SimulatedSettlement {
         };
     }
 
+    /**
+     * A mocked {@code PaymentServiceClient.settle} answer for a credential whose charge was not delivered before:
+     * payment-service releases it again ({@code redeemed}) and publishes no new payments.settled event.
+     */
+    public Answer<SettlementOutcome> redeems(long amount) {
+        return invocation -> new SettlementOutcome.Settled(new SettlementResponse(chargeId, challengeId, TX_HASH,
+                "0x70997970c51812dc3a010c7d01b50e0d17dc79c8", amount, "push", RECEIPT, true));
+    }
+
+    /** The usage.recorded event of this challenge with this outcome (there may be several), schema-checked. */
+    public JsonNode awaitUsage(String outcome) throws Exception {
+        ConsumerRecord<String, String> recorded = await().atMost(Duration.ofSeconds(20)).until(
+                () -> usage.getRecords().stream().filter(r -> challengeId.equals(r.key())
+                        && r.value().contains("\"outcome\":\"" + outcome + "\"")).findFirst().orElse(null),
+                r -> r != null);
+        EventSchemaAssert.assertValid(Topics.USAGE_RECORDED, recorded.value());
+        return MAPPER.readTree(recorded.value());
+    }
+
+    /** How many usage.recorded events this challenge has so far. */
+    public long usageCount() {
+        return usage.getRecords().stream().filter(r -> challengeId.equals(r.key())).count();
+    }
+
     /** The usage.recorded event for this challenge, checked against its schema. */
     public JsonNode awaitUsage() throws Exception {
         ConsumerRecord<String, String> recorded = await().atMost(Duration.ofSeconds(15)).until(

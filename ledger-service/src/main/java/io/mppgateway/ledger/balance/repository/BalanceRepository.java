@@ -6,14 +6,16 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import javax.sql.DataSource;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
 
 import io.mppgateway.ledger.common.jdbc.Jdbc;
 
-/** Per-account totals over the whole journal. */
+/** Running per-account totals (account_balances), kept with the postings in the same transaction. */
 @ApplicationScoped
 public class BalanceRepository {
 
@@ -27,16 +29,42 @@ public class BalanceRepository {
         this.dataSource = dataSource;
     }
 
-    public List<AccountTotals> totals() {
-        // ::bigint makes an overflowing total an error instead of a silently wrong number
+    /** Adds {debit, credit} per account, in the map's (sorted) order so that concurrent writers cannot deadlock. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void add(Map<String, long[]> totals) {
+        if (totals.isEmpty()) {
+            return;
+        }
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement("""
-                        SELECT account, SUM(debit)::bigint AS debit, SUM(credit)::bigint AS credit
-                        FROM postings GROUP BY account ORDER BY account""");
-                ResultSet rs = ps.executeQuery()) {
+                        INSERT INTO account_balances (account, debit, credit) VALUES (?, ?, ?)
+                        ON CONFLICT (account) DO UPDATE SET debit = account_balances.debit + EXCLUDED.debit,
+                                                            credit = account_balances.credit + EXCLUDED.credit""")) {
+            for (Map.Entry<String, long[]> e : totals.entrySet()) {
+                ps.setString(1, e.getKey());
+                ps.setLong(2, e.getValue()[0]);
+                ps.setLong(3, e.getValue()[1]);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        } catch (SQLException e) {
+            throw Jdbc.failure("updating account balances", e);
+        }
+    }
+
+    /** All accounts, or those whose name starts with {@code prefix}, sorted by name. */
+    public List<AccountTotals> totals(String prefix) {
+        String sql = "SELECT account, debit, credit FROM account_balances"
+                + (prefix == null ? "" : " WHERE starts_with(account, ?)") + " ORDER BY account";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            if (prefix != null) {
+                ps.setString(1, prefix);
+            }
             List<AccountTotals> rows = new ArrayList<>();
-            while (rs.next()) {
-                rows.add(new AccountTotals(rs.getString("account"), rs.getLong("debit"), rs.getLong("credit")));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new AccountTotals(rs.getString("account"), rs.getLong("debit"), rs.getLong("credit")));
+                }
             }
             return rows;
         } catch (SQLException e) {

@@ -2,16 +2,27 @@ package io.mppgateway.ledger.balance.rest;
 
 import java.util.List;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestQuery;
+
 import io.mppgateway.ledger.balance.repository.BalanceRepository;
+import io.mppgateway.ledger.common.security.FinanceRoles;
 
 /** Account balances over the whole journal, sorted by account name. */
 @Path("/ledger/balances")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(FinanceRoles.FINANCE)
+@SecurityRequirement(name = "jwt")
+@Tag(name = "balances", description = "Account balances of the double-entry journal")
 public class BalanceResource {
     private final BalanceRepository balances;
 
@@ -20,8 +31,11 @@ public class BalanceResource {
     }
 
     @GET
-    public List<BalanceView> list() {
-        return balances.totals().stream()
+    @Operation(summary = "Balance of every account (debit - credit; negative for liabilities and revenue)")
+    public List<BalanceView> list(
+            @Parameter(description = "only accounts starting with this, e.g. revenue: or assets:wallet:")
+            @RestQuery String prefix) {
+        return balances.totals(prefix == null || prefix.isBlank() ? null : prefix).stream()
                 .map(t -> new BalanceView(t.account(), t.debit(), t.credit(), Math.subtractExact(t.debit(), t.credit())))
                 .toList();
     }

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -88,10 +89,11 @@ public class ChargeRepository {
     public List<Charge> list(ChargeFilter filter, int limit) {
         StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM charges WHERE true");
         List<Object> params = new ArrayList<>();
-        if (filter.provider() != null) {
-            sql.append(" AND provider = ?");
-            params.add(filter.provider());
-        }
+        equal(sql, params, "provider", filter.provider());
+        equal(sql, params, "route", filter.route());
+        equal(sql, params, "model", filter.model());
+        equal(sql, params, "payer", filter.payer());
+        equal(sql, params, "status", filter.status() == null ? null : filter.status().dbValue());
         if (filter.from() != null) {
             sql.append(" AND settled_at >= ?");
             params.add(Jdbc.timestamp(filter.from()));
@@ -109,6 +111,41 @@ public class ChargeRepository {
         sql.append(" ORDER BY settled_at DESC, challenge_id DESC LIMIT ?");
         params.add(limit);
         return findMany(sql.toString(), params.toArray());
+    }
+
+    private static void equal(StringBuilder sql, List<Object> params, String column, String value) {
+        if (value != null) {
+            sql.append(" AND ").append(column).append(" = ?");
+            params.add(value);
+        }
+    }
+
+    /** The charges among these tx hashes (reconciliation: which chain transfers the ledger knows). */
+    public List<Charge> findByTxHashes(java.util.Collection<String> txHashes) {
+        if (txHashes.isEmpty()) {
+            return List.of();
+        }
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM charges WHERE tx_hash = ANY (?)")) {
+            ps.setArray(1, c.createArrayOf("text", txHashes.toArray()));
+            List<Charge> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(map(rs));
+                }
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw Jdbc.failure("reading charges by tx hash", e);
+        }
+    }
+
+    /** Charges settled in [from, to), oldest first, at most {@code limit}; optionally of one recipient. */
+    public List<Charge> settledBetween(Instant from, Instant to, String recipient, int limit) {
+        return findMany("SELECT " + COLUMNS + " FROM charges WHERE settled_at >= ? AND settled_at < ?"
+                + (recipient == null ? " AND ?::text IS NULL" : " AND lower(recipient) = lower(?)")
+                + " ORDER BY settled_at, challenge_id LIMIT ?",
+                Jdbc.timestamp(from), Jdbc.timestamp(to), recipient, limit);
     }
 
     private Optional<Charge> findOne(String sql, Object... params) {

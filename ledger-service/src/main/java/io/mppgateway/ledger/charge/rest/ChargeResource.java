@@ -1,18 +1,29 @@
 package io.mppgateway.ledger.charge.rest;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 
+import io.mppgateway.ledger.charge.service.ChargeQuery;
 import io.mppgateway.ledger.charge.service.ChargeQueryService;
+import io.mppgateway.ledger.common.security.FinanceRoles;
 
 /** Finance API over charges. Blocking JDBC, so these run on worker threads (non-reactive return types). */
 @Path("/ledger/charges")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(FinanceRoles.FINANCE)
+@SecurityRequirement(name = "jwt")
+@Tag(name = "charges", description = "Settled charges with their usage and postings")
 public class ChargeResource {
     private final ChargeQueryService charges;
 
@@ -20,17 +31,32 @@ public class ChargeResource {
         this.charges = charges;
     }
 
-    /** Charges newest first; {@code from} inclusive, {@code to} exclusive, {@code after} = a previous nextCursor. */
     @GET
-    public ChargePageView list(@RestQuery String provider, @RestQuery String from, @RestQuery String to,
-            @RestQuery String limit, @RestQuery String after) {
-        var page = charges.list(provider, from, to, limit, after);
+    @Operation(summary = "List charges, newest first (keyset pagination)",
+            description = "Order: settledAt desc, challengeId desc. Pass the previous page's nextCursor as `after`; "
+                    + "the order is stable under concurrent inserts. Amounts are integer base units (6 decimals).")
+    @APIResponse(responseCode = "200", description = "One page; nextCursor is null on the last page")
+    @APIResponse(responseCode = "400", description = "Bad parameter (application/problem+json)")
+    public ChargePageView list(
+            @Parameter(description = "provider, e.g. mistral") @RestQuery String provider,
+            @Parameter(description = "paid route, e.g. /mistral/chat") @RestQuery String route,
+            @Parameter(description = "model that served the call") @RestQuery String model,
+            @Parameter(description = "payer address (exact)") @RestQuery String payer,
+            @Parameter(description = "settled | fulfilled | unfulfilled | refunded") @RestQuery String status,
+            @Parameter(description = "settledAt >= from (ISO-8601 instant)") @RestQuery String from,
+            @Parameter(description = "settledAt < to (ISO-8601 instant)") @RestQuery String to,
+            @Parameter(description = "page size, 1..500 (default 50)") @RestQuery String limit,
+            @Parameter(description = "nextCursor of the previous page") @RestQuery String after) {
+        var page = charges.list(new ChargeQuery(provider, route, model, payer, status, from, to, limit, after));
         return new ChargePageView(page.items().stream().map(ChargeView::of).toList(), page.nextCursor());
     }
 
-    /** {@code id} is the challenge id or the charge id. */
     @GET
     @Path("/{id}")
+    @Operation(summary = "One charge with its settlement, usage and journal postings",
+            description = "`id` is the challenge id or the charge id.")
+    @APIResponse(responseCode = "200", description = "The charge")
+    @APIResponse(responseCode = "404", description = "No such charge (application/problem+json)")
     public ChargeDetailView get(@RestPath String id) {
         return ChargeDetailView.of(charges.get(id));
     }

@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.mppgateway.ledger.charge.config.ChargeApiConfig;
 import io.mppgateway.ledger.charge.domain.Charge;
 import io.mppgateway.ledger.charge.domain.ChargeFilter;
+import io.mppgateway.ledger.charge.domain.ChargeStatus;
 import io.mppgateway.ledger.charge.domain.PageCursor;
 import io.mppgateway.ledger.charge.repository.ChargeRepository;
 import io.mppgateway.ledger.journal.repository.JournalRepository;
@@ -30,9 +31,10 @@ public class ChargeQueryService {
         this.config = config;
     }
 
-    public ChargePage list(String provider, String from, String to, String limit, String after) {
-        ChargeFilter filter = new ChargeFilter(blankToNull(provider), instant("from", from), instant("to", to),
-                limit(limit), cursor(after));
+    public ChargePage list(ChargeQuery q) {
+        ChargeFilter filter = new ChargeFilter(blankToNull(q.provider()), blankToNull(q.route()),
+                blankToNull(q.model()), blankToNull(q.payer()), status(q.status()), instant("from", q.from()),
+                instant("to", q.to()), limit(q.limit()), cursor(q.after()));
         if (filter.from() != null && filter.to() != null && !filter.from().isBefore(filter.to())) {
             throw new InvalidQueryException("from must be before to");
         }
@@ -52,7 +54,19 @@ public class ChargeQueryService {
                 journal.findByChallengeId(charge.challengeId()));
     }
 
-    private static Instant instant(String name, String value) {
+    private static ChargeStatus status(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return ChargeStatus.fromDb(value.trim());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidQueryException("status must be one of settled, fulfilled, unfulfilled, refunded");
+        }
+    }
+
+    /** ISO-8601 instant, or null when absent; shared by the other finance queries. */
+    public static Instant instant(String name, String value) {
         if (value == null || value.isBlank()) {
             return null;
         }

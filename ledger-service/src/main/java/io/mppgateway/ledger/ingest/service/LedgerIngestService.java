@@ -11,20 +11,25 @@ import io.mppgateway.contracts.Topics;
 import io.mppgateway.contracts.events.PaymentRefunded;
 import io.mppgateway.contracts.events.PaymentSettled;
 import io.mppgateway.contracts.events.UsageRecorded;
+import io.mppgateway.ledger.balance.repository.BalanceRepository;
 import io.mppgateway.ledger.charge.domain.Charge;
 import io.mppgateway.ledger.charge.domain.ChargeStatus;
 import io.mppgateway.ledger.charge.repository.ChargeRepository;
 import io.mppgateway.ledger.ingest.repository.ProcessedEventRepository;
 import io.mppgateway.ledger.ingest.repository.RejectedEventRepository;
+import io.mppgateway.ledger.journal.domain.JournalEntry;
 import io.mppgateway.ledger.journal.repository.JournalRepository;
 import io.mppgateway.ledger.refund.domain.Refund;
 import io.mppgateway.ledger.refund.repository.RefundRepository;
+import io.mppgateway.ledger.report.domain.ReportFigures;
+import io.mppgateway.ledger.report.repository.RollupRepository;
 import io.mppgateway.ledger.usage.domain.UsageRecord;
 import io.mppgateway.ledger.usage.repository.UsageRepository;
 
 /**
  * Books payment and usage facts into the ledger. Each public method is one database transaction: the event id,
- * the stored fact, the charge status and the journal postings commit together or not at all.
+ * the stored fact, the charge status, the journal postings and the rollups derived from them (account balances,
+ * report figures) commit together or not at all.
  */
 @ApplicationScoped
 public class LedgerIngestService {
@@ -36,15 +41,20 @@ public class LedgerIngestService {
     private final UsageRepository usage;
     private final RefundRepository refunds;
     private final JournalRepository journal;
+    private final BalanceRepository balances;
+    private final RollupRepository rollups;
 
     public LedgerIngestService(ProcessedEventRepository processedEvents, RejectedEventRepository rejectedEvents,
-            ChargeRepository charges, UsageRepository usage, RefundRepository refunds, JournalRepository journal) {
+            ChargeRepository charges, UsageRepository usage, RefundRepository refunds, JournalRepository journal,
+            BalanceRepository balances, RollupRepository rollups) {
         this.processedEvents = processedEvents;
         this.rejectedEvents = rejectedEvents;
         this.charges = charges;
         this.usage = usage;
         this.refunds = refunds;
         this.journal = journal;
+        this.balances = balances;
+        this.rollups = rollups;
     }
 
     @Transactional
@@ -71,16 +81,18 @@ public class LedgerIngestService {
                 event.realm(), null, event.amount(), event.currency(), event.chainId(), event.txHash(), event.payer(),
                 event.recipient(), event.mode(), event.digest(), ChargeStatus.SETTLED, event.settledAt(), null);
         charges.insert(charge);
-        journal.post(JournalEntries.settlement(charge, event.eventId()));
+        Bookings bookings = new Bookings();
+        post(JournalEntries.settlement(charge, event.eventId()), bookings);
 
         // facts that overtook their settlement on other topics are booked now, in the order they happened
         for (UsageRecord pending : usage.findPending(charge.challengeId())) {
-            charge = apply(charge, pending);
+            charge = apply(charge, pending, bookings);
         }
         for (Refund pending : refunds.findPending(charge.challengeId())) {
-            charge = apply(charge, pending);
+            charge = apply(charge, pending, bookings);
         }
         charges.updateStatusAndModel(charge.challengeId(), charge.status(), charge.model());
+        flush(bookings);
         return IngestResult.APPLIED;
     }
 
@@ -96,8 +108,10 @@ public class LedgerIngestService {
         if (charge.isEmpty()) {
             return IngestResult.PENDING;
         }
-        Charge updated = apply(charge.get(), record);
+        Bookings bookings = new Bookings();
+        Charge updated = apply(charge.get(), record, bookings);
         charges.updateStatusAndModel(updated.challengeId(), updated.status(), updated.model());
+        flush(bookings);
         return IngestResult.APPLIED;
     }
 
@@ -118,17 +132,21 @@ public class LedgerIngestService {
         if (charge.isEmpty()) {
             return IngestResult.PENDING;
         }
-        Charge updated = apply(charge.get(), refund);
+        Bookings bookings = new Bookings();
+        Charge updated = apply(charge.get(), refund, bookings);
         charges.updateStatusAndModel(updated.challengeId(), updated.status(), updated.model());
+        flush(bookings);
         return IngestResult.APPLIED;
     }
 
     /** Books one usage record against its charge and returns the charge as it now stands (not yet saved). */
-    private Charge apply(Charge charge, UsageRecord record) {
+    private Charge apply(Charge charge, UsageRecord record, Bookings bookings) {
         Charge result = charge;
+        long revenue = 0;
         if (record.delivered()) {
             if (charge.status() == ChargeStatus.SETTLED || charge.status() == ChargeStatus.UNFULFILLED) {
-                journal.post(JournalEntries.delivery(charge, record));
+                post(JournalEntries.delivery(charge, record), bookings);
+                revenue = charge.amount();
                 result = charge.withStatus(ChargeStatus.FULFILLED).withModel(record.model());
             } else {
                 // one payment, one delivery: revenue is never recognised twice nor after a refund
@@ -145,19 +163,36 @@ public class LedgerIngestService {
         }
         // the upstream was (probably) billed whatever became of the answer, so the estimate is booked for any outcome
         if (record.upstreamCostEstimate() > 0) {
-            journal.post(JournalEntries.upstreamCost(charge, record));
+            post(JournalEntries.upstreamCost(charge, record), bookings);
         }
+        bookings.figures(record.recordedAt(), charge.provider(), record.model(), charge.payer(),
+                new ReportFigures(1, record.delivered() ? 1 : 0, revenue, 0, record.upstreamCostEstimate(),
+                        record.promptTokens(), record.completionTokens(), record.totalTokens(),
+                        record.reasoningTokens(), record.cachedTokens()));
         usage.markApplied(record.eventId());
         return result;
     }
 
-    private Charge apply(Charge charge, Refund refund) {
+    private Charge apply(Charge charge, Refund refund, Bookings bookings) {
         boolean reverseRevenue = charge.status() == ChargeStatus.FULFILLED;
         if (reverseRevenue) {
             LOG.warnf("refund %s of delivered charge %s reverses its revenue", refund.eventId(), charge.challengeId());
         }
-        journal.post(JournalEntries.refund(charge, refund, reverseRevenue));
+        post(JournalEntries.refund(charge, refund, reverseRevenue), bookings);
+        bookings.figures(refund.refundedAt(), charge.provider(), charge.model(), charge.payer(),
+                new ReportFigures(0, 0, reverseRevenue ? -refund.amount() : 0, refund.amount(), 0, 0, 0, 0, 0, 0));
         refunds.markApplied(refund.eventId());
         return charge.withStatus(ChargeStatus.REFUNDED);
+    }
+
+    private void post(JournalEntry entry, Bookings bookings) {
+        journal.post(entry);
+        bookings.posted(entry);
+    }
+
+    /** Derived tables last, each in key order (see Bookings). */
+    private void flush(Bookings bookings) {
+        balances.add(bookings.balances());
+        rollups.add(bookings.byModel(), bookings.byPayer());
     }
 }

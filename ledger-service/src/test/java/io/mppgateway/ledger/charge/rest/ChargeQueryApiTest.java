@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import io.mppgateway.ledger.support.FinanceAuth;
 import io.mppgateway.ledger.support.Kafka;
 import io.mppgateway.ledger.support.TestEvents;
 import io.mppgateway.ledger.support.TestEvents.Settled;
@@ -47,6 +48,7 @@ class ChargeQueryApiTest {
     /** Once per class; not @BeforeAll, because RestAssured only knows the random test port once tests run. */
     @BeforeEach
     void produceChargesOnce() {
+        FinanceAuth.asFinance();
         if (mistralInWindow != null) {
             return;
         }
@@ -143,6 +145,29 @@ class ChargeQueryApiTest {
         JsonPath page = list(null, 100, null);
         assertEquals(mistralInWindow.size() + grokInWindow.size(), page.getList("items").size());
         assertNull(page.getString("nextCursor"));
+    }
+
+    @Test
+    void filtersByRoutePayerAndStatus() {
+        JsonPath byRoute = given().queryParam("from", from.toString()).queryParam("to", to.toString())
+                .queryParam("route", "/grok/chat").get("/ledger/charges").then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of(grokInWindow.get(1).challengeId(), grokInWindow.get(0).challengeId()),
+                byRoute.getList("items.challengeId"));
+
+        Settled one = mistralInWindow.get(2);
+        String payer = one.payer();
+        JsonPath byPayer = given().queryParam("payer", payer).get("/ledger/charges").then().statusCode(200)
+                .extract().jsonPath();
+        assertEquals(List.of(one.challengeId()), byPayer.getList("items.challengeId"));
+
+        JsonPath settled = given().queryParam("from", from.toString()).queryParam("to", to.toString())
+                .queryParam("status", "settled").queryParam("limit", 100).get("/ledger/charges").then()
+                .statusCode(200).extract().jsonPath();
+        assertEquals(mistralInWindow.size() + grokInWindow.size(), settled.getList("items").size());
+        JsonPath fulfilled = given().queryParam("from", from.toString()).queryParam("to", to.toString())
+                .queryParam("status", "fulfilled").get("/ledger/charges").then().statusCode(200).extract().jsonPath();
+        assertEquals(0, fulfilled.getList("items").size());
+        assertBadRequest("status", "paid", "status");
     }
 
     @Test

@@ -11,10 +11,13 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-/** Chat completions, sold per call: the Locus-style route and the Mistral-API-compatible one. */
+/**
+ * Chat and fill-in-the-middle completions, sold per call: the Locus-style routes and the Mistral-API-compatible
+ * ones. With {@code "stream": true} the answer is {@code text/event-stream}.
+ */
 @Path("/")
 @Consumes(MediaType.WILDCARD)
-@Produces(MediaType.APPLICATION_JSON)
+@Produces({ MediaType.APPLICATION_JSON, MediaType.SERVER_SENT_EVENTS })
 public class ChatResource {
     private final ChatService chat;
 
@@ -32,5 +35,17 @@ public class ChatResource {
     @Path("/v1/chat/completions")
     public Response chatCompletions(byte[] body, @HeaderParam("Authorization") List<String> authorization) {
         return chat.complete("/v1/chat/completions", body, authorization);
+    }
+
+    @POST
+    @Path("/mistral/fim")
+    public Response locusFim(byte[] body, @HeaderParam("Authorization") List<String> authorization) {
+        return chat.fillInTheMiddle("/mistral/fim", body, authorization);
+    }
+
+    @POST
+    @Path("/v1/fim/completions")
+    public Response fimCompletions(byte[] body, @HeaderParam("Authorization") List<String> authorization) {
+        return chat.fillInTheMiddle("/v1/fim/completions", body, authorization);
     }
 }

@@ -41,6 +41,55 @@ public class TempoChainClient {
         if (result == null || result.isNull()) {
             return Optional.empty();
         }
+        return Optional.of(toReceipt(result));
+    }
+
+    /**
+     * Broadcasts and waits for inclusion. Not retried: the outcome of a timed-out broadcast is unknown, and the
+     * caller keeps its claim and answers 503 so the buyer's retry resumes it.
+     */
+    @Timeout(6000)
+    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5000,
+            failOn = ChainUnavailableException.class)
+    @Timed(value = "payment.chain.rpc", extraTags = { "method", "eth_sendRawTransactionSync" })
+    public TransactionReceipt sendRawTransactionSync(String rawTransaction) {
+        JsonNode result = call("eth_sendRawTransactionSync", rawTransaction);
+        if (result == null || result.isNull()) {
+            throw new ChainUnavailableException("eth_sendRawTransactionSync returned no receipt", null);
+        }
+        return toReceipt(result);
+    }
+
+    /** Simulates one call from {@code from}; a revert is a {@link RejectedByChainException}, not an outage. */
+    @Timeout(5000)
+    @Retry(maxRetries = 2, delay = 150, retryOn = ChainUnavailableException.class)
+    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5000,
+            failOn = ChainUnavailableException.class)
+    @Timed(value = "payment.chain.rpc", extraTags = { "method", "eth_call" })
+    public String simulate(String from, String to, String data) {
+        JsonNode result = call("eth_call", java.util.Map.of("from", from, "to", to, "data", data), "latest");
+        return result == null ? null : result.asText();
+    }
+
+    @Timeout(5000)
+    @Retry(maxRetries = 2, delay = 150, retryOn = ChainUnavailableException.class)
+    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5000,
+            failOn = ChainUnavailableException.class)
+    @Timed(value = "payment.chain.rpc", extraTags = { "method", "eth_gasPrice" })
+    public java.math.BigInteger gasPrice() {
+        return new java.math.BigInteger(call("eth_gasPrice").asText().substring(2), 16);
+    }
+
+    /** Broadcasts without waiting (refunds: the relay confirms them by receipt later). */
+    @Timeout(5000)
+    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5000,
+            failOn = ChainUnavailableException.class)
+    @Timed(value = "payment.chain.rpc", extraTags = { "method", "eth_sendRawTransaction" })
+    public String sendRawTransaction(String rawTransaction) {
+        return call("eth_sendRawTransaction", rawTransaction).asText().toLowerCase();
+    }
+
+    static TransactionReceipt toReceipt(JsonNode result) {
         List<TransactionReceipt.Log> logs = new ArrayList<>();
         for (JsonNode log : result.path("logs")) {
             List<String> topics = new ArrayList<>();
@@ -48,20 +97,30 @@ public class TempoChainClient {
             logs.add(new TransactionReceipt.Log(log.path("address").asText().toLowerCase(), topics,
                     log.path("data").asText().toLowerCase()));
         }
-        return Optional.of(new TransactionReceipt(result.path("transactionHash").asText().toLowerCase(),
-                result.path("status").asText(), result.path("from").asText().toLowerCase(), logs));
+        return new TransactionReceipt(result.path("transactionHash").asText().toLowerCase(),
+                result.path("status").asText(), result.path("from").asText().toLowerCase(), logs);
     }
 
     private JsonNode call(String method, Object... params) {
         JsonNode response;
+        long started = System.nanoTime();
         try {
             response = rpc.call(JsonRpcRequest.of(ids.incrementAndGet(), method, params));
         } catch (ProcessingException | WebApplicationException e) {
             throw new ChainUnavailableException(method + " failed: " + e.getMessage(), e);
+        } finally {
+            ChainCallTimer.add(System.nanoTime() - started);
         }
         JsonNode error = response == null ? null : response.get("error");
-        if (response == null || (error != null && !error.isNull())) {
-            throw new ChainUnavailableException(method + " returned " + (error == null ? "nothing" : error), null);
+        if (response == null) {
+            throw new ChainUnavailableException(method + " returned nothing", null);
+        }
+        if (error != null && !error.isNull()) {
+            // the node answered and said no (revert, invalid or expired tx); only its internal errors are outages
+            if (error.path("code").asInt() == -32603) {
+                throw new ChainUnavailableException(method + " returned " + error, null);
+            }
+            throw new RejectedByChainException(method, error.path("code").asInt(), error.path("message").asText());
         }
         return response.get("result");
     }

@@ -54,8 +54,11 @@ public class ChallengeService {
 
     /** base64url(JCS(request)) exactly as a buyer must echo it for this amount. */
     public String encodedRequest(long amount) {
-        Map<String, Object> methodDetails = Map.of("chainId", config.chainId(),
-                "supportedModes", config.supportedModes());
+        Map<String, Object> methodDetails = new java.util.HashMap<>(Map.of("chainId", config.chainId(),
+                "supportedModes", config.supportedModes()));
+        if (config.feePayer().enabled()) {
+            methodDetails.put("feePayer", true);
+        }
         return Jcs.encode(json(Map.of(
                 "amount", Long.toString(amount),
                 "currency", config.currency(),

@@ -21,17 +21,24 @@ import org.eclipse.microprofile.reactive.messaging.Message;
  */
 @ApplicationScoped
 public class OutboxRelay {
-    private static final Duration ACK_TIMEOUT = Duration.ofSeconds(10);
+    // longer than the producer's delivery.timeout.ms (10 s): an abandoned send could still be delivered later and then be
+    // sent again by the next round, so every send is awaited until the producer itself gives up
+    private static final Duration ACK_TIMEOUT = Duration.ofSeconds(20);
 
     private final OutboxRepository outbox;
     private final MutinyEmitter<String> settled;
+    private final MutinyEmitter<String> refunded;
 
-    public OutboxRelay(OutboxRepository outbox, @Channel("payments-settled") MutinyEmitter<String> settled) {
+    public OutboxRelay(OutboxRepository outbox, @Channel("payments-settled") MutinyEmitter<String> settled,
+            @Channel("payments-refunded") MutinyEmitter<String> refunded) {
         this.outbox = outbox;
         this.settled = settled;
+        this.refunded = refunded;
     }
 
-    @Scheduled(every = "${payment.outbox.poll-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    // delayed: the Kafka emitters connect only after the scheduler starts
+    @Scheduled(every = "${payment.outbox.poll-interval:1s}", delayed = "3s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void relayPeriodically() {
         publishPending();
     }
@@ -41,12 +48,17 @@ public class OutboxRelay {
     public int publishPending() {
         int published = 0;
         for (OutboxEvent event : outbox.lockUnpublished(100)) {
-            if (!Topics.PAYMENTS_SETTLED.equals(event.topic())) {
+            MutinyEmitter<String> emitter = switch (event.topic()) {
+                case Topics.PAYMENTS_SETTLED -> settled;
+                case Topics.PAYMENTS_REFUNDED -> refunded;
+                default -> null;
+            };
+            if (emitter == null) {
                 Log.errorf("outbox event %s has unknown topic %s", event.eventId(), event.topic());
                 continue;
             }
             try {
-                settled.sendMessage(Message.of(event.payload()).addMetadata(
+                emitter.sendMessage(Message.of(event.payload()).addMetadata(
                         OutgoingKafkaRecordMetadata.<String>builder().withKey(event.key()).build()))
                         .await().atMost(ACK_TIMEOUT);
             } catch (RuntimeException e) {

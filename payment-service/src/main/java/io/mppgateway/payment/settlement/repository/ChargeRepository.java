@@ -5,14 +5,23 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
 
 import javax.sql.DataSource;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** Charges, claimed once by their unique challenge id and transaction hash. */
+/** Charges, claimed once by their unique challenge id, credential reference and transaction hash. */
 @ApplicationScoped
 public class ChargeRepository {
+    private static final String COLUMNS = """
+            charge_id, challenge_id, tx_hash, provider, route, realm, amount, currency, chain_id, payer, recipient,
+            source, mode, digest, settled_at, challenge_expires_at, credential_ref, status, raw_transaction""";
+
     private final DataSource dataSource;
 
     public ChargeRepository(DataSource dataSource) {
@@ -21,11 +30,8 @@ public class ChargeRepository {
 
     /** Inserts the charge unless its challenge or transaction already paid for something. Call inside a transaction. */
     public boolean claim(Charge c) {
-        String sql = """
-                INSERT INTO charges (charge_id, challenge_id, tx_hash, provider, route, realm, amount, currency,
-                    chain_id, payer, recipient, source, mode, digest, settled_at, challenge_expires_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT DO NOTHING""";
+        String sql = "INSERT INTO charges (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + " ON CONFLICT DO NOTHING";
         try (Connection con = dataSource.getConnection(); PreparedStatement ps = con.prepareStatement(sql)) {
             ps.setObject(1, c.chargeId());
             ps.setString(2, c.challengeId());
@@ -43,23 +49,116 @@ public class ChargeRepository {
             ps.setString(14, c.digest());
             ps.setTimestamp(15, Timestamp.from(c.settledAt()));
             ps.setTimestamp(16, c.challengeExpiresAt() == null ? null : Timestamp.from(c.challengeExpiresAt()));
+            ps.setString(17, c.credentialRef());
+            ps.setString(18, c.status());
+            ps.setString(19, c.rawTransaction());
             return ps.executeUpdate() == 1;
         } catch (SQLException e) {
             throw new IllegalStateException("could not record charge " + c.challengeId(), e);
         }
     }
 
-    /** True when this challenge or this transaction has already paid for a call. */
-    public boolean isClaimed(String challengeId, String txHash) {
-        String sql = "SELECT 1 FROM charges WHERE challenge_id = ? OR tx_hash = ?";
+    public Optional<Charge> findByChallenge(String challengeId) {
+        return one("SELECT " + COLUMNS + " FROM charges WHERE challenge_id = ?", challengeId);
+    }
+
+    public Optional<Charge> findById(UUID chargeId) {
+        return one("SELECT " + COLUMNS + " FROM charges WHERE charge_id = ?", chargeId);
+    }
+
+    /** The charge that already used this transaction (by the credential's reference or the node's hash). */
+    public Optional<Charge> findByTransaction(String ref) {
+        return one("SELECT " + COLUMNS + " FROM charges WHERE credential_ref = ? OR tx_hash = ? LIMIT 1", ref, ref);
+    }
+
+    /** pending → settled with the node's hash and the paying address. Call inside a transaction. */
+    public boolean completePending(UUID chargeId, String txHash, String payer, Instant settledAt) {
+        return update("UPDATE charges SET status = 'settled', tx_hash = ?, payer = ?, settled_at = ?"
+                + " WHERE charge_id = ? AND status = 'pending'", txHash, payer, Timestamp.from(settledAt), chargeId) == 1;
+    }
+
+    /** Takes (or renews) the right to broadcast a pending pull transaction; false while another replica holds it. */
+    public boolean takeBroadcastLease(UUID chargeId, java.time.Duration lease) {
+        return update("UPDATE charges SET broadcast_lease_until = now() + make_interval(secs => ?)"
+                + " WHERE charge_id = ? AND status = 'pending'"
+                + " AND (broadcast_lease_until IS NULL OR broadcast_lease_until < now())",
+                (double) lease.toMillis() / 1000, chargeId) == 1;
+    }
+
+    /** A pull transaction the chain refused: the claim stays (the transaction can't pay twice) but settles nothing. */
+    public void markFailed(UUID chargeId) {
+        update("UPDATE charges SET status = 'failed' WHERE charge_id = ? AND status = 'pending'", chargeId);
+    }
+
+    /** unfulfilled → redeeming, for exactly one of any number of concurrent re-presentations. */
+    public boolean startRedemption(UUID chargeId) {
+        return update("UPDATE charges SET status = 'redeeming' WHERE charge_id = ? AND status = 'unfulfilled'",
+                chargeId) == 1;
+    }
+
+    /** settled|redeeming → fulfilled|unfulfilled; a repeated report of the same result changes nothing. */
+    public boolean recordOutcome(UUID chargeId, String newStatus, String outcome) {
+        return update("UPDATE charges SET status = ?, outcome = ?, outcome_at = now()"
+                + " WHERE charge_id = ? AND status IN ('settled', 'redeeming')",
+                newStatus, outcome, chargeId) == 1;
+    }
+
+    public boolean markRefunded(UUID chargeId) {
+        return update("UPDATE charges SET status = 'refunded' WHERE charge_id = ? AND status = 'unfulfilled'",
+                chargeId) == 1;
+    }
+
+    /** Charges left unfulfilled since before {@code before}, with no refund yet. */
+    public List<UUID> unfulfilledSince(Instant before, int limit) {
+        String sql = """
+                SELECT c.charge_id FROM charges c LEFT JOIN refunds r ON r.charge_id = c.charge_id
+                WHERE c.status = 'unfulfilled' AND c.outcome_at < ? AND r.charge_id IS NULL
+                ORDER BY c.outcome_at LIMIT ?""";
         try (Connection con = dataSource.getConnection(); PreparedStatement ps = con.prepareStatement(sql)) {
-            ps.setString(1, challengeId);
-            ps.setString(2, txHash);
+            ps.setTimestamp(1, Timestamp.from(before));
+            ps.setInt(2, limit);
+            List<UUID> ids = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
+                while (rs.next()) {
+                    ids.add(rs.getObject(1, UUID.class));
+                }
+            }
+            return ids;
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not list unfulfilled charges", e);
+        }
+    }
+
+    private Optional<Charge> one(String sql, Object... params) {
+        try (Connection con = dataSource.getConnection(); PreparedStatement ps = con.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(map(rs)) : Optional.empty();
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("could not look up claims", e);
+            throw new IllegalStateException("could not read charges", e);
         }
+    }
+
+    private int update(String sql, Object... params) {
+        try (Connection con = dataSource.getConnection(); PreparedStatement ps = con.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not update charges", e);
+        }
+    }
+
+    private static Charge map(ResultSet rs) throws SQLException {
+        Timestamp expires = rs.getTimestamp(16);
+        return new Charge(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4),
+                rs.getString(5), rs.getString(6), rs.getLong(7), rs.getString(8), rs.getLong(9), rs.getString(10),
+                rs.getString(11), rs.getString(12), rs.getString(13), rs.getString(14),
+                rs.getTimestamp(15).toInstant(), expires == null ? null : expires.toInstant(), rs.getString(17),
+                rs.getString(18), rs.getString(19));
     }
 }

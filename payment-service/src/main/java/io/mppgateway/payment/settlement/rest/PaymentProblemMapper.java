@@ -19,7 +19,7 @@ public class PaymentProblemMapper {
         if (e.freshChallenge() != null) {
             response.header(HttpHeaders.WWW_AUTHENTICATE, e.freshChallenge());
         }
-        if (e.problem().status == 503) {
+        if (e.problem().status == 503 || e.problem() == io.mppgateway.payment.mpp.PaymentProblem.PAYMENT_IN_PROGRESS) {
             response.header(HttpHeaders.RETRY_AFTER, "2");
         }
         return response.entity(new ProblemDetails(e.problem().type(), e.problem().title, e.problem().status,

@@ -1,0 +1,22 @@
+package io.mppgateway.ledger.reconciliation.client;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** Raw Ethereum JSON-RPC over HTTP (TEMPO_RPC_URL); use {@link TempoChainClient}, which adds fault tolerance. */
+@RegisterRestClient(configKey = "tempo-rpc")
+@Path("/")
+public interface JsonRpcApi {
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    JsonNode call(JsonNode request);
+}

@@ -1,0 +1,212 @@
+package io.mppgateway.ledger.reconciliation.service;
+
+import java.math.BigInteger;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.mppgateway.ledger.charge.domain.Charge;
+import io.mppgateway.ledger.charge.repository.ChargeRepository;
+import io.mppgateway.ledger.charge.service.ChargeQueryService;
+import io.mppgateway.ledger.charge.service.InvalidQueryException;
+import io.mppgateway.ledger.reconciliation.client.TempoChainClient;
+import io.mppgateway.ledger.reconciliation.config.ChainConfig;
+import io.mppgateway.ledger.reconciliation.domain.ChainReceipt;
+import io.mppgateway.ledger.reconciliation.domain.ReconciliationReport;
+import io.mppgateway.ledger.reconciliation.domain.ReconciliationReport.ChainOnly;
+import io.mppgateway.ledger.reconciliation.domain.ReconciliationReport.ChargeCheck;
+import io.mppgateway.ledger.reconciliation.domain.ReconciliationReport.DayTotal;
+import io.mppgateway.ledger.reconciliation.domain.ReconciliationReport.Summary;
+import io.mppgateway.ledger.reconciliation.domain.TokenTransfer;
+
+/** Re-checks the ledger against the chain; read-only on both sides. */
+@ApplicationScoped
+public class ReconciliationService {
+    private final ChargeRepository charges;
+    private final TempoChainClient chain;
+    private final ChainConfig config;
+
+    public ReconciliationService(ChargeRepository charges, TempoChainClient chain, ChainConfig config) {
+        this.charges = charges;
+        this.chain = chain;
+        this.config = config;
+    }
+
+    public ReconciliationReport reconcile(String fromParam, String toParam, String recipientParam) {
+        Instant from = ChargeQueryService.instant("from", fromParam);
+        Instant to = ChargeQueryService.instant("to", toParam);
+        if (from == null || to == null) {
+            throw new InvalidQueryException("from and to are required (ISO-8601 instants)");
+        }
+        if (!from.isBefore(to)) {
+            throw new InvalidQueryException("from must be before to");
+        }
+        if (Duration.between(from, to).compareTo(Duration.ofDays(config.maxDays())) > 0) {
+            throw new InvalidQueryException("the range may span at most " + config.maxDays() + " days");
+        }
+        String recipient = recipientParam == null || recipientParam.isBlank() ? null : lower(recipientParam.trim());
+        if (recipient != null && !recipient.matches("0x[0-9a-f]{40}")) {
+            throw new InvalidQueryException("recipient must be a 0x address");
+        }
+
+        List<Charge> inRange = charges.settledBetween(from, to, recipient, config.maxCharges() + 1);
+        if (inRange.size() > config.maxCharges()) {
+            throw new InvalidQueryException("more than " + config.maxCharges() + " charges in the range; narrow it");
+        }
+
+        // 1. every charge: its receipt and its transfer to the recipient
+        List<ChargeCheck> matched = new ArrayList<>();
+        List<ChargeCheck> ledgerOnly = new ArrayList<>();
+        List<ChargeCheck> mismatches = new ArrayList<>();
+        for (Charge c : inRange) {
+            Optional<ChainReceipt> receipt = chain.receipt(c.txHash());
+            if (receipt.isEmpty()) {
+                ledgerOnly.add(check(c, BigInteger.ZERO, "no such transaction on chain"));
+                continue;
+            }
+            if (!receipt.get().success()) {
+                ledgerOnly.add(check(c, BigInteger.ZERO, "transaction reverted on chain"));
+                continue;
+            }
+            BigInteger paid = receipt.get().transfers().stream()
+                    .filter(t -> t.token().equals(lower(c.currency())) && t.to().equals(lower(c.recipient())))
+                    .map(TokenTransfer::amount).reduce(BigInteger.ZERO, BigInteger::add);
+            if (paid.signum() == 0) {
+                ledgerOnly.add(check(c, paid, "the transaction transfers nothing to the recipient"));
+            } else if (paid.equals(BigInteger.valueOf(c.amount()))) {
+                matched.add(check(c, paid, "matched"));
+            } else {
+                mismatches.add(check(c, paid, "chain amount differs from the ledger"));
+            }
+        }
+
+        // 2. transfers to each recipient over the blocks of the range
+        Set<String> recipients = new LinkedHashSet<>();
+        if (recipient != null) {
+            recipients.add(recipient);
+        } else {
+            config.recipients().orElse(List.of()).forEach(r -> recipients.add(lower(r)));
+            inRange.forEach(c -> recipients.add(lower(c.recipient())));
+        }
+        Set<String> tokens = new LinkedHashSet<>();
+        config.tokens().forEach(t -> tokens.add(lower(t)));
+        inRange.forEach(c -> tokens.add(lower(c.currency())));
+
+        List<TokenTransfer> transfers = transfersIn(from, to, tokens, recipients);
+        Set<String> known = charges.findByTxHashes(transfers.stream().map(TokenTransfer::txHash)
+                        .collect(Collectors.toCollection(LinkedHashSet::new)))
+                .stream().map(c -> lower(c.txHash())).collect(Collectors.toSet());
+        List<ChainOnly> chainOnly = new ArrayList<>();
+        for (TokenTransfer t : transfers) {
+            if (!known.contains(t.txHash())) {
+                chainOnly.add(new ChainOnly(t.txHash(), t.token(), t.from(), t.to(), t.amount(), t.blockNumber(),
+                        t.timestamp()));
+            }
+        }
+
+        // 3. daily totals per recipient
+        Map<String, BigInteger[]> totals = new TreeMap<>();
+        for (Charge c : inRange) {
+            String r = lower(c.recipient());
+            if (recipients.contains(r)) {
+                BigInteger[] v = totals.computeIfAbsent(day(c.settledAt()) + "|" + r, k -> zero());
+                v[0] = v[0].add(BigInteger.valueOf(c.amount()));
+            }
+        }
+        for (TokenTransfer t : transfers) {
+            BigInteger[] v = totals.computeIfAbsent(day(t.timestamp()) + "|" + t.to(), k -> zero());
+            v[1] = v[1].add(t.amount());
+        }
+        List<DayTotal> days = new ArrayList<>();
+        totals.forEach((key, v) -> {
+            String[] parts = key.split("\\|");
+            BigInteger diff = v[1].subtract(v[0]);
+            days.add(new DayTotal(LocalDate.parse(parts[0]), parts[1], v[0].longValueExact(), v[1], diff,
+                    diff.signum() == 0));
+        });
+
+        Summary summary = new Summary(inRange.size(), matched.size(), ledgerOnly.size(), chainOnly.size(),
+                mismatches.size(), (int) days.stream().filter(d -> !d.matched()).count());
+        return new ReconciliationReport(from, to, List.copyOf(recipients), summary, matched, ledgerOnly, chainOnly,
+                mismatches, days);
+    }
+
+    /** Transfers whose block time is in [from, to), found by the block range that covers that time. */
+    private List<TokenTransfer> transfersIn(Instant from, Instant to, Set<String> tokens, Set<String> recipients) {
+        if (recipients.isEmpty()) {
+            return List.of();
+        }
+        Map<Long, Instant> blockTimes = new HashMap<>();
+        long latest = chain.blockNumber();
+        long first = firstBlockAtOrAfter(TempoChainClient.ceilSeconds(from), latest, blockTimes);
+        long last = firstBlockAtOrAfter(TempoChainClient.ceilSeconds(to), latest, blockTimes) - 1;
+        // one tx may hold several transfers to the same recipient: they are summed per tx and recipient
+        Map<String, TokenTransfer> byTx = new LinkedHashMap<>();
+        for (long start = first; start <= last; start += config.logBlockChunk()) {
+            long end = Math.min(last, start + config.logBlockChunk() - 1);
+            for (String token : tokens) {
+                for (String r : recipients) {
+                    for (TokenTransfer t : chain.transfersTo(token, r, start, end)) {
+                        Instant ts = t.timestamp() != null ? t.timestamp() : blockTime(t.blockNumber(), blockTimes);
+                        TokenTransfer timed = new TokenTransfer(t.token(), t.from(), t.to(), t.amount(), t.txHash(),
+                                t.blockNumber(), ts);
+                        byTx.merge(t.txHash() + "|" + t.token() + "|" + t.to(), timed,
+                                (a, b) -> new TokenTransfer(a.token(), a.from(), a.to(), a.amount().add(b.amount()),
+                                        a.txHash(), a.blockNumber(), a.timestamp()));
+                    }
+                }
+            }
+        }
+        return List.copyOf(byTx.values());
+    }
+
+    /** Binary search over block timestamps (non-decreasing); latest + 1 when every block is earlier. */
+    private long firstBlockAtOrAfter(long epochSecond, long latest, Map<Long, Instant> blockTimes) {
+        long lo = 0;
+        long hi = latest + 1;
+        while (lo < hi) {
+            long mid = lo + (hi - lo) / 2;
+            if (blockTime(mid, blockTimes).getEpochSecond() >= epochSecond) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return lo;
+    }
+
+    private Instant blockTime(long number, Map<Long, Instant> cache) {
+        return cache.computeIfAbsent(number, chain::blockTimestamp);
+    }
+
+    private static ChargeCheck check(Charge c, BigInteger chainAmount, String detail) {
+        return new ChargeCheck(c.chargeId(), c.challengeId(), c.txHash(), lower(c.recipient()), c.amount(),
+                chainAmount, detail);
+    }
+
+    private static BigInteger[] zero() {
+        return new BigInteger[] { BigInteger.ZERO, BigInteger.ZERO };
+    }
+
+    private static LocalDate day(Instant t) {
+        return LocalDate.ofInstant(t, ZoneOffset.UTC);
+    }
+
+    private static String lower(String s) {
+        return s.toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,13 @@
+package io.mppgateway.ledger.report.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Limits of the report endpoint. */
+@ConfigMapping(prefix = "ledger.reports")
+public interface ReportConfig {
+
+    /** Longest accepted [from, to) range in days; rollups make long ranges cheap, this bounds the answer size. */
+    @WithDefault("400")
+    int maxDays();
+}

@@ -1,0 +1,127 @@
+package io.mppgateway.ledger.report.repository;
+
+import java.sql.Connection;
+import java.sql.Date;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import javax.sql.DataSource;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import io.mppgateway.ledger.common.jdbc.Jdbc;
+import io.mppgateway.ledger.report.domain.Dimension;
+import io.mppgateway.ledger.report.domain.ReportFigures;
+import io.mppgateway.ledger.report.domain.ReportRow;
+import io.mppgateway.ledger.report.domain.RollupKey;
+
+/** The report rollups: report_daily (by model) and report_daily_payer (by payer). */
+@ApplicationScoped
+public class RollupRepository {
+    private static final String FIGURES = "calls, fulfilled_calls, revenue, refunds, upstream_cost, prompt_tokens, "
+            + "completion_tokens, total_tokens, reasoning_tokens, cached_tokens";
+
+    private final DataSource dataSource;
+
+    public RollupRepository(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Adds the figures to their rows (in the map's order; see Bookings). Same transaction as the postings. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void add(Map<RollupKey, ReportFigures> byModel, Map<RollupKey, ReportFigures> byPayer) {
+        upsert("report_daily", "model", byModel);
+        upsert("report_daily_payer", "payer", byPayer);
+    }
+
+    private void upsert(String table, String valueColumn, Map<RollupKey, ReportFigures> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        String sets = java.util.Arrays.stream(FIGURES.split(", "))
+                .map(c -> c + " = " + table + "." + c + " + EXCLUDED." + c).collect(Collectors.joining(", "));
+        String sql = "INSERT INTO " + table + " (day, provider, " + valueColumn + ", " + FIGURES + ") "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                + "ON CONFLICT (day, provider, " + valueColumn + ") DO UPDATE SET " + sets;
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (Map.Entry<RollupKey, ReportFigures> e : rows.entrySet()) {
+                ReportFigures f = e.getValue();
+                ps.setDate(1, Date.valueOf(e.getKey().day()));
+                ps.setString(2, e.getKey().provider());
+                ps.setString(3, e.getKey().value());
+                ps.setLong(4, f.calls());
+                ps.setLong(5, f.fulfilledCalls());
+                ps.setLong(6, f.revenue());
+                ps.setLong(7, f.refunds());
+                ps.setLong(8, f.upstreamCost());
+                ps.setLong(9, f.promptTokens());
+                ps.setLong(10, f.completionTokens());
+                ps.setLong(11, f.totalTokens());
+                ps.setLong(12, f.reasoningTokens());
+                ps.setLong(13, f.cachedTokens());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        } catch (SQLException e) {
+            throw Jdbc.failure("updating " + table, e);
+        }
+    }
+
+    /**
+     * Sums the rollup rows of [from, to) grouped by the given dimensions. Grouping by payer reads report_daily_payer
+     * (the caller makes sure model is not asked for at the same time).
+     */
+    public List<ReportRow> query(LocalDate from, LocalDate to, List<Dimension> groupBy, String provider) {
+        boolean byPayer = groupBy.contains(Dimension.PAYER);
+        String table = byPayer ? "report_daily_payer" : "report_daily";
+        String groups = groupBy.stream().map(Dimension::column).collect(Collectors.joining(", "));
+        String sums = java.util.Arrays.stream(FIGURES.split(", "))
+                .map(col -> "SUM(" + col + ")::bigint AS " + col).collect(Collectors.joining(", "));
+        StringBuilder sql = new StringBuilder("SELECT ");
+        if (!groups.isEmpty()) {
+            sql.append(groups).append(", ");
+        }
+        sql.append(sums).append(" FROM ").append(table).append(" WHERE day >= ? AND day < ?");
+        if (provider != null) {
+            sql.append(" AND provider = ?");
+        }
+        if (!groups.isEmpty()) {
+            sql.append(" GROUP BY ").append(groups).append(" ORDER BY ").append(groups);
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            ps.setDate(1, Date.valueOf(from));
+            ps.setDate(2, Date.valueOf(to));
+            if (provider != null) {
+                ps.setString(3, provider);
+            }
+            List<ReportRow> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ReportFigures f = new ReportFigures(rs.getLong("calls"), rs.getLong("fulfilled_calls"),
+                            rs.getLong("revenue"), rs.getLong("refunds"), rs.getLong("upstream_cost"),
+                            rs.getLong("prompt_tokens"), rs.getLong("completion_tokens"), rs.getLong("total_tokens"),
+                            rs.getLong("reasoning_tokens"), rs.getLong("cached_tokens"));
+                    if (groups.isEmpty() && rs.wasNull()) {
+                        continue; // no rows at all: SUM over nothing
+                    }
+                    rows.add(new ReportRow(
+                            groupBy.contains(Dimension.DAY) ? rs.getDate("day").toLocalDate() : null,
+                            groupBy.contains(Dimension.PROVIDER) ? rs.getString("provider") : null,
+                            groupBy.contains(Dimension.MODEL) ? rs.getString("model") : null,
+                            byPayer ? rs.getString("payer") : null,
+                            f));
+                }
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw Jdbc.failure("reading report", e);
+        }
+    }
+}

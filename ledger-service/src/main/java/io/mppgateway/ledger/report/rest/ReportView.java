@@ -1,0 +1,46 @@
+package io.mppgateway.ledger.report.rest;
+
+import java.time.LocalDate;
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import io.mppgateway.ledger.report.domain.Dimension;
+import io.mppgateway.ledger.report.domain.ReportFigures;
+import io.mppgateway.ledger.report.domain.ReportRow;
+import io.mppgateway.ledger.report.service.ReportService;
+
+/** A report: one row per group, each with integer figures; margin = revenue - upstreamCost. */
+public record ReportView(LocalDate from, LocalDate to, List<String> groupBy, String provider, List<Row> rows,
+        Figures total) {
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Row(LocalDate day, String provider, String model, String payer, long revenue, long upstreamCost,
+            long margin, Long marginBps, long refunds, long calls, long fulfilledCalls, long promptTokens,
+            long completionTokens, long totalTokens, long reasoningTokens, long cachedTokens) {
+    }
+
+    /** Totals; marginBps is margin / revenue in basis points (integer), absent without revenue. */
+    public record Figures(long revenue, long upstreamCost, long margin, Long marginBps, long refunds, long calls,
+            long fulfilledCalls, long promptTokens, long completionTokens, long totalTokens, long reasoningTokens,
+            long cachedTokens) {
+
+        static Figures of(ReportFigures f) {
+            return new Figures(f.revenue(), f.upstreamCost(), f.margin(), f.marginBps(), f.refunds(), f.calls(),
+                    f.fulfilledCalls(), f.promptTokens(), f.completionTokens(), f.totalTokens(), f.reasoningTokens(),
+                    f.cachedTokens());
+        }
+    }
+
+    static ReportView of(ReportService.Report r) {
+        return new ReportView(r.from(), r.to(), r.groupBy().stream().map(Dimension::param).toList(), r.provider(),
+                r.rows().stream().map(ReportView::row).toList(), Figures.of(r.total()));
+    }
+
+    private static Row row(ReportRow r) {
+        ReportFigures f = r.figures();
+        return new Row(r.day(), r.provider(), r.model(), r.payer(), f.revenue(), f.upstreamCost(), f.margin(),
+                f.marginBps(), f.refunds(), f.calls(), f.fulfilledCalls(), f.promptTokens(), f.completionTokens(),
+                f.totalTokens(), f.reasoningTokens(), f.cachedTokens());
+    }
+}

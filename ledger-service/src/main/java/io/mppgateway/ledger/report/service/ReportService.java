@@ -1,0 +1,89 @@
+package io.mppgateway.ledger.report.service;
+
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.mppgateway.ledger.charge.service.InvalidQueryException;
+import io.mppgateway.ledger.report.config.ReportConfig;
+import io.mppgateway.ledger.report.domain.Dimension;
+import io.mppgateway.ledger.report.domain.ReportFigures;
+import io.mppgateway.ledger.report.domain.ReportRow;
+import io.mppgateway.ledger.report.repository.RollupRepository;
+
+/** Revenue, upstream cost, margin, calls and tokens from the rollups, grouped as asked. */
+@ApplicationScoped
+public class ReportService {
+
+    /** A validated report with its grand total. */
+    public record Report(LocalDate from, LocalDate to, List<Dimension> groupBy, String provider, List<ReportRow> rows,
+            ReportFigures total) {
+    }
+
+    private final RollupRepository rollups;
+    private final ReportConfig config;
+
+    public ReportService(RollupRepository rollups, ReportConfig config) {
+        this.rollups = rollups;
+        this.config = config;
+    }
+
+    public Report report(String from, String to, String groupBy, String provider) {
+        LocalDate start = date("from", from);
+        LocalDate end = date("to", to);
+        if (!start.isBefore(end)) {
+            throw new InvalidQueryException("from must be before to");
+        }
+        if (ChronoUnit.DAYS.between(start, end) > config.maxDays()) {
+            throw new InvalidQueryException("the range may span at most " + config.maxDays() + " days");
+        }
+        List<Dimension> dims = dimensions(groupBy);
+        String p = provider == null || provider.isBlank() ? null : provider.trim();
+        List<ReportRow> rows = rollups.query(start, end, dims, p);
+        ReportFigures total = rows.stream().map(ReportRow::figures).reduce(ReportFigures.ZERO, ReportFigures::plus);
+        return new Report(start, end, dims, p, rows, total);
+    }
+
+    private static List<Dimension> dimensions(String groupBy) {
+        List<Dimension> dims = new ArrayList<>();
+        String spec = groupBy == null || groupBy.isBlank() ? "day" : groupBy;
+        for (String part : spec.split(",")) {
+            String name = part.trim().toUpperCase(Locale.ROOT);
+            if (name.isEmpty()) {
+                continue;
+            }
+            Dimension d;
+            try {
+                d = Dimension.valueOf(name);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidQueryException("groupBy takes day, provider, model and payer, comma-separated");
+            }
+            if (!dims.contains(d)) {
+                dims.add(d);
+            }
+        }
+        if (dims.contains(Dimension.PAYER) && dims.contains(Dimension.MODEL)) {
+            // two rollups, each with one of them: a payer x model matrix would be a scan of the charges
+            throw new InvalidQueryException("groupBy cannot combine payer and model");
+        }
+        // a fixed order so that the output order does not depend on how the parameter was written
+        dims.sort(null);
+        return List.copyOf(dims);
+    }
+
+    private static LocalDate date(String name, String value) {
+        if (value == null || value.isBlank()) {
+            throw new InvalidQueryException(name + " is required (a UTC date such as 2026-11-01)");
+        }
+        try {
+            return LocalDate.parse(value.trim());
+        } catch (DateTimeParseException e) {
+            throw new InvalidQueryException(name + " must be a date such as 2026-11-01");
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package io.mppgateway.ledger.support;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import io.mppgateway.ledger.support.TestEvents.Settled;
+
+/**
+ * A generated history of charges (settlement, usage, sometimes a refund) with the ledger figures it must produce,
+ * computed independently of the ledger code. {@link #shuffledWithDuplicates} is what a consumer sees under
+ * redelivery and cross-topic reordering.
+ */
+public final class EventStream {
+    private final String[] models;
+
+    public final String provider;
+    public final String recipient;
+    public final List<TestEvents.Event<?>> events = new ArrayList<>();
+    /** challengeId -> expected final status. */
+    public final Map<String, String> expectedStatus = new HashMap<>();
+    public final Map<String, Long> expectedBalances = new HashMap<>();
+    public long settled;
+    public long calls;
+    public long fulfilledCalls;
+    public long revenue;
+    public long refunds;
+    public long upstreamCost;
+    public long promptTokens;
+    public long completionTokens;
+    public long totalTokens;
+    public final Map<String, Long> revenueByModel = new HashMap<>();
+
+    /**
+     * @param charges how many charges; every event happens on {@code day} (UTC), so that the rollups of a day no other
+     *                test uses hold this stream only. The wallet and the model names are fresh, so their accounts
+     *                belong to this stream; the provider's shared accounts are checked over this stream's journal.
+     */
+    public EventStream(long seed, int charges, Instant day, String provider) {
+        Random random = new Random(seed);
+        this.provider = provider;
+        this.recipient = TestEvents.address();
+        String suffix = TestEvents.suffix();
+        this.models = new String[] { "model-a-" + suffix, "model-b-" + suffix, "model-c-" + suffix };
+        for (int i = 0; i < charges; i++) {
+            long amount = 5_000 + random.nextInt(95_000);
+            Instant at = day.plus(random.nextInt(20 * 3600), ChronoUnit.SECONDS);
+            Settled s = TestEvents.settled().with("provider", provider).with("route", "/" + provider + "/chat")
+                    .with("realm", provider + ".gateway.local").with("recipient", recipient)
+                    .with("amount", amount).with("settledAt", at);
+            events.add(s);
+            settled += amount;
+            String model = models[random.nextInt(models.length)];
+            int kind = random.nextInt(10);
+            boolean delivered = false;
+            boolean anyUsage = true;
+            // 0-4 fulfilled; 5 failed then redeemed; 6-7 failed (then refunded half the time); 8 client gone; 9 none
+            if (kind <= 4) {
+                usage(s, "FULFILLED", model, at.plusSeconds(2), random);
+                delivered = true;
+            } else if (kind == 5) {
+                usage(s, "UPSTREAM_FAILED", model, at.plusSeconds(2), random);
+                usage(s, "REDEEMED", model, at.plusSeconds(60), random);
+                delivered = true;
+            } else if (kind <= 7) {
+                usage(s, "UPSTREAM_FAILED", model, at.plusSeconds(2), random);
+            } else if (kind == 8) {
+                usage(s, "CLIENT_GONE", model, at.plusSeconds(2), random);
+            } else {
+                anyUsage = false;
+            }
+            // refunds: most for failed calls; a few after delivery (the revenue is then reversed)
+            boolean refunded = (kind == 6 && random.nextBoolean()) || (kind == 0 && random.nextInt(20) == 0);
+            if (refunded) {
+                events.add(TestEvents.refunded(s, amount).with("refundedAt", at.plusSeconds(120)));
+                refunds += amount;
+            }
+            if (delivered && !refunded) {
+                revenue += amount;
+                revenueByModel.merge("revenue:" + provider + ":" + model, amount, Long::sum);
+            }
+            expectedStatus.put(s.challengeId(), refunded ? "refunded"
+                    : delivered ? "fulfilled" : anyUsage ? "unfulfilled" : "settled");
+        }
+        expectedBalances.put("assets:wallet:" + recipient, settled - refunds);
+        long unearned = settled - revenue - refunds;
+        expectedBalances.put("liabilities:unearned:" + provider, -unearned);
+        expectedBalances.put("expenses:upstream:" + provider, upstreamCost);
+        expectedBalances.put("liabilities:upstream-payable:" + provider, -upstreamCost);
+        revenueByModel.forEach((account, amount) -> expectedBalances.put(account, -amount));
+    }
+
+    public List<String> challengeIds() {
+        return List.copyOf(expectedStatus.keySet());
+    }
+
+    public boolean isOwnAccount(String account) {
+        return account.equals("assets:wallet:" + recipient)
+                || java.util.Arrays.stream(models).anyMatch(m -> account.equals("revenue:" + provider + ":" + m));
+    }
+
+    private void usage(Settled s, String outcome, String model, Instant at, Random random) {
+        long prompt = random.nextInt(2_000);
+        long completion = random.nextInt(1_000);
+        long cost = random.nextInt(3) == 0 ? 0 : random.nextInt(4_000);
+        events.add(TestEvents.usage(s, outcome).with("model", model).tokens(prompt, completion, prompt + completion, 0, 0)
+                .with("upstreamCostEstimate", cost).with("recordedAt", at));
+        calls++;
+        if (outcome.equals("FULFILLED") || outcome.equals("REDEEMED")) {
+            fulfilledCalls++;
+        }
+        upstreamCost += cost;
+        promptTokens += prompt;
+        completionTokens += completion;
+        totalTokens += prompt + completion;
+    }
+
+    /** Every event at least once, about a quarter of them twice or three times, in random order. */
+    public List<TestEvents.Event<?>> shuffledWithDuplicates(long seed) {
+        Random random = new Random(seed);
+        List<TestEvents.Event<?>> out = new ArrayList<>(events);
+        for (TestEvents.Event<?> e : events) {
+            if (random.nextInt(4) == 0) {
+                out.add(e);
+                if (random.nextBoolean()) {
+                    out.add(e);
+                }
+            }
+        }
+        Collections.shuffle(out, random);
+        return out;
+    }
+}

@@ -1,0 +1,200 @@
+package io.mppgateway.mistral.paid;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.mppgateway.contracts.events.UsageOutcome;
+import io.mppgateway.contracts.payment.ChallengeRequest;
+import io.mppgateway.contracts.payment.ChallengeResponse;
+import io.mppgateway.contracts.payment.SettlementRequest;
+import io.mppgateway.mistral.testing.MistralSpec;
+import io.mppgateway.mistral.testing.StandIn;
+import io.mppgateway.paywall.client.PaymentServiceClient;
+import io.mppgateway.paywall.testing.SimulatedSettlement;
+import io.quarkus.test.InjectMock;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.mockito.ArgumentCaptor;
+
+/**
+ * Every paid route with payment-service mocked, the real Kafka (release, usage) and the stand-in as Mistral: priced
+ * before payment, released by the settled fact, passed through byte for byte to the upstream route the spec names,
+ * and answered with the receipt. What the service sends upstream is checked against Mistral's OpenAPI document.
+ */
+@QuarkusTest
+class PaidRoutesTest {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    @InjectMock
+    PaymentServiceClient payments;
+
+    /**
+     * route | upstream path | body (%s = a 36-character marker unique to the run) | model in usage | price. Large:
+     * messages JSON 66 bytes → 22 tokens × 0.5 = 11, + 20000 × 1.5 = 30000 → 30011 × 1.2 = 36013.2 → 36014.
+     * OCR: 8 default pages × 1000 × 1.2 = 9600; 2 listed pages → 2400, raised to the 5000 minimum.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "/mistral/chat|/v1/chat/completions|{\"model\":\"mistral-small-latest\",\"max_tokens\":64,\"messages\":[{\"role\":\"user\",\"content\":\"%s\"}]}|mistral-small-latest|5000",
+            "/v1/chat/completions|/v1/chat/completions|{\"model\":\"mistral-large-latest\",\"max_tokens\":20000,\"messages\":[{\"role\":\"user\",\"content\":\"%s\"}]}|mistral-large-latest|36014",
+            "/mistral/fim|/v1/fim/completions|{\"model\":\"codestral-latest\",\"max_tokens\":64,\"prompt\":\"def f(): # %s\",\"suffix\":\"return 1\"}|codestral-latest|5000",
+            "/v1/fim/completions|/v1/fim/completions|{\"model\":\"codestral-latest\",\"prompt\":\"# %s\"}|codestral-latest|5000",
+            "/mistral/embed|/v1/embeddings|{\"model\":\"mistral-embed\",\"input\":[\"%s\",\"two\"]}|mistral-embed|8000",
+            "/v1/embeddings|/v1/embeddings|{\"model\":\"codestral-embed\",\"input\":\"%s\",\"output_dimension\":256,\"output_dtype\":\"int8\"}|codestral-embed|8000",
+            "/mistral/moderate|/v1/moderations|{\"model\":\"mistral-moderation-latest\",\"input\":\"%s\"}|mistral-moderation-latest|8000",
+            "/v1/moderations|/v1/moderations|{\"model\":\"mistral-moderation-latest\",\"input\":[\"%s\"]}|mistral-moderation-latest|8000",
+            "/v1/chat/moderations|/v1/chat/moderations|{\"model\":\"mistral-moderation-latest\",\"input\":[{\"role\":\"user\",\"content\":\"%s\"}]}|mistral-moderation-latest|8000",
+            "/mistral/ocr|/v1/ocr|{\"model\":\"mistral-ocr-latest\",\"document\":{\"type\":\"document_url\",\"document_url\":\"https://example.com/%s.pdf\"},\"include_image_base64\":false}|mistral-ocr-latest|9600",
+            "/v1/ocr|/v1/ocr|{\"model\":\"mistral-ocr-latest\",\"pages\":[0,1],\"document\":{\"type\":\"image_url\",\"image_url\":\"https://example.com/%s.png\"}}|mistral-ocr-latest|5000"
+    })
+    void everyPostRouteIsPaidThenPassedThroughUntouched(String route, String upstreamPath, String template,
+            String model, long price) throws Exception {
+        String marker = UUID.randomUUID().toString();
+        String body = template.formatted(marker);
+        try (KafkaCompanion kafka = new KafkaCompanion("127.0.0.1:9092")) {
+            SimulatedSettlement settlement = new SimulatedSettlement(kafka);
+            when(payments.settle(any())).thenAnswer(settlement.settles("mistral", route, price));
+
+            Response answer = given().contentType(ContentType.JSON).header("Authorization", settlement.credential())
+                    .body(body).post(route);
+            answer.then().statusCode(200)
+                    .header("Payment-Receipt", SimulatedSettlement.RECEIPT)
+                    .header("Cache-Control", "private");
+            assertTrue(answer.header("Server-Timing").matches(
+                    "settle;dur=\\d+, release;dur=\\d+, upstream;dur=\\d+, gateway;dur=\\d+"), answer.header("Server-Timing"));
+
+            ArgumentCaptor<SettlementRequest> settled = ArgumentCaptor.forClass(SettlementRequest.class);
+            verify(payments).settle(settled.capture());
+            assertEquals(price, settled.getValue().amount());
+            assertEquals(route, settled.getValue().route());
+
+            // exactly one upstream call, on the spec's path, with the buyer's bytes and a valid body
+            List<JsonNode> sent = StandIn.requestsContaining(marker);
+            assertEquals(1, sent.size());
+            assertEquals("/mistral" + upstreamPath, sent.getFirst().path("url").asText());
+            assertArrayEquals(body.getBytes(StandardCharsets.UTF_8),
+                    sent.getFirst().path("body").asText().getBytes(StandardCharsets.UTF_8));
+            assertEquals("Bearer test-key", sent.getFirst().path("headers").path("Authorization").asText());
+            assertEquals(List.of(), MistralSpec.load().requestProblems(upstreamPath, MAPPER.readTree(body)));
+            MistralSpec.load().assertResponseValid("post", upstreamPath, 200, "application/json",
+                    answer.body().asString());
+
+            JsonNode usage = settlement.awaitUsage();
+            assertEquals("FULFILLED", usage.path("outcome").asText());
+            assertEquals(route, usage.path("route").asText());
+            assertEquals(model, usage.path("model").asText());
+            assertEquals(200, usage.path("upstreamStatus").asInt());
+            verify(payments).reportOutcome(settlement.challengeId, UsageOutcome.FULFILLED);
+        }
+    }
+
+    @Test
+    void usageComesFromEachKindOfAnswer() throws Exception {
+        try (KafkaCompanion kafka = new KafkaCompanion("127.0.0.1:9092")) {
+            SimulatedSettlement embed = new SimulatedSettlement(kafka);
+            when(payments.settle(any())).thenAnswer(embed.settles("mistral", "/v1/embeddings", 8000));
+            given().contentType(ContentType.JSON).header("Authorization", embed.credential())
+                    .body("{\"model\":\"mistral-embed\",\"input\":[\"a\",\"b\",\"c\"]}").post("/v1/embeddings")
+                    .then().statusCode(200).body("data.size()", equalTo(3));
+            JsonNode embedUsage = embed.awaitUsage();
+            assertEquals(15, embedUsage.path("promptTokens").asLong());
+            assertEquals(0, embedUsage.path("completionTokens").asLong());
+
+            SimulatedSettlement ocr = new SimulatedSettlement(kafka);
+            when(payments.settle(any())).thenAnswer(ocr.settles("mistral", "/v1/ocr", 9600));
+            given().contentType(ContentType.JSON).header("Authorization", ocr.credential())
+                    .body("{\"model\":\"mistral-ocr-latest\",\"document\":{\"type\":\"document_url\",\"document_url\":\"https://example.com/a.pdf\"}}")
+                    .post("/v1/ocr").then().statusCode(200).body("pages.size()", equalTo(2));
+            // documents are counted in pages
+            assertEquals(2, ocr.awaitUsage().path("units").asLong());
+        }
+    }
+
+    @Test
+    void modelsAreSoldAtTheFixedPriceOnEveryRoute() throws Exception {
+        when(payments.issueChallenge(any())).thenReturn(new ChallengeResponse("c", "Payment id=\"c\"", "x", 8000));
+        given().get("/v1/models").then().statusCode(402);
+        ArgumentCaptor<ChallengeRequest> asked = ArgumentCaptor.forClass(ChallengeRequest.class);
+        verify(payments).issueChallenge(asked.capture());
+        assertEquals(8000, asked.getValue().amount());
+        assertNull(asked.getValue().digest(), "a bodiless GET has no digest to bind");
+
+        for (String[] call : new String[][] { { "GET", "/mistral/models" }, { "POST", "/mistral/models" },
+                { "GET", "/v1/models?provider=mistralai" }, { "GET", "/v1/models/codestral-latest" } }) {
+            try (KafkaCompanion kafka = new KafkaCompanion("127.0.0.1:9092")) {
+                SimulatedSettlement settlement = new SimulatedSettlement(kafka);
+                String route = call[1].replaceAll("\\?.*", "");
+                when(payments.settle(any())).thenAnswer(settlement.settles("mistral", route, 8000));
+                int upstreamBefore = StandIn.count("GET", call[1].startsWith("/mistral")
+                        ? "/mistral/v1/models" : "/mistral" + call[1]);
+                Response answer = given().header("Authorization", settlement.credential()).request(call[0], call[1]);
+                answer.then().statusCode(200).header("Payment-Receipt", SimulatedSettlement.RECEIPT);
+                String upstreamPath = call[1].startsWith("/v1/models/") ? "/v1/models/{model_id}" : "/v1/models";
+                MistralSpec.load().assertResponseValid("get", upstreamPath, 200, "application/json",
+                        answer.body().asString());
+                assertEquals(upstreamBefore + 1, StandIn.count("GET", call[1].startsWith("/mistral")
+                        ? "/mistral/v1/models" : "/mistral" + call[1]), call[0] + " " + call[1]);
+                JsonNode usage = settlement.awaitUsage();
+                assertEquals("FULFILLED", usage.path("outcome").asText());
+                assertEquals(route, usage.path("route").asText());
+            }
+        }
+    }
+
+    @Test
+    void everyMistralParameterPassesThroughUntouched() throws Exception {
+        String marker = UUID.randomUUID().toString();
+        // tools, tool_choice, json_schema, stop, random_seed, safe_prompt, prediction, parallel_tool_calls,
+        // prompt_mode, an image chunk: the body the SDKs send for Pixtral and Magistral
+        String body = """
+                {"model":"pixtral-large-latest","max_tokens":300,"temperature":0.2,"top_p":0.9,"random_seed":42,
+                 "stop":["\\n\\n","END"],"safe_prompt":true,"parallel_tool_calls":false,"presence_penalty":0.1,
+                 "frequency_penalty":0.2,"n":1,"prompt_mode":"reasoning",
+                 "prediction":{"type":"content","content":"The picture shows"},
+                 "response_format":{"type":"json_schema","json_schema":{"name":"caption","strict":true,
+                   "schema":{"type":"object","properties":{"caption":{"type":"string"}},"required":["caption"]}}},
+                 "tools":[{"type":"function","function":{"name":"lookup","description":"Look up a term",
+                   "parameters":{"type":"object","properties":{"term":{"type":"string"}}},"strict":false}}],
+                 "tool_choice":{"type":"function","function":{"name":"lookup"}},
+                 "messages":[{"role":"system","content":"Be brief. %s"},
+                   {"role":"user","content":[{"type":"text","text":"What is in this image?"},
+                     {"type":"image_url","image_url":{"url":"data:image/png;base64,iVBORw0KGgo="}}]}]}"""
+                .formatted(marker);
+        assertEquals(List.of(), MistralSpec.load().requestProblems("/v1/chat/completions", MAPPER.readTree(body)));
+        try (KafkaCompanion kafka = new KafkaCompanion("127.0.0.1:9092")) {
+            SimulatedSettlement settlement = new SimulatedSettlement(kafka);
+            when(payments.settle(any())).thenAnswer(settlement.settles("mistral", "/v1/chat/completions", 5000));
+            given().contentType(ContentType.JSON).header("Authorization", settlement.credential()).body(body)
+                    .post("/v1/chat/completions").then().statusCode(200).body("model", equalTo("pixtral-large-latest"));
+            List<JsonNode> sent = StandIn.requestsContaining(marker);
+            assertEquals(1, sent.size());
+            assertEquals(body, sent.getFirst().path("body").asText());
+            // the buyer's payment credential never travels upstream
+            assertTrue(sent.getFirst().path("headers").path("Authorization").asText().startsWith("Bearer "));
+        }
+        verify(payments, never()).issueChallenge(any());
+        verify(payments).reportOutcome(any(), eq(UsageOutcome.FULFILLED));
+    }
+}

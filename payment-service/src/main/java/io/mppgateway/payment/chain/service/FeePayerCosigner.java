@@ -1,0 +1,38 @@
+package io.mppgateway.payment.chain.service;
+
+import io.mppgateway.payment.chain.tempo.TempoTransaction;
+import io.mppgateway.payment.config.PaymentConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.web3j.crypto.Credentials;
+import org.web3j.crypto.Sign;
+
+/** Co-signs a buyer's 0x78 envelope as fee payer (the server pays the network fee in its fee token). */
+@ApplicationScoped
+public class FeePayerCosigner {
+    private final PaymentConfig config;
+    private final Credentials feePayer;
+
+    public FeePayerCosigner(PaymentConfig config) {
+        this.config = config;
+        this.feePayer = config.feePayer().enabled()
+                ? Credentials.create(config.feePayer().privateKey().orElseThrow(() -> new IllegalStateException(
+                        "payment.fee-payer.enabled needs payment.fee-payer.private-key")))
+                : null;
+    }
+
+    public String address() {
+        return feePayer == null ? null : feePayer.getAddress();
+    }
+
+    /** @return the 0x76 transaction ready to broadcast */
+    public String cosign(TempoTransaction tx, String sender) {
+        if (feePayer == null) {
+            throw new IllegalStateException("fee sponsorship is off");
+        }
+        String feeToken = config.feePayer().feeToken();
+        Sign.SignatureData signature = Sign.signMessage(tx.feePayerSignPayload(feeToken, sender),
+                feePayer.getEcKeyPair(), false);
+        return tx.withFeePayer(feeToken, signature);
+    }
+}

@@ -1,0 +1,149 @@
+package io.mppgateway.payment.chain.service;
+
+import java.math.BigInteger;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+
+import io.mppgateway.payment.chain.tempo.TempoTransaction;
+import io.mppgateway.payment.chain.tempo.TempoTransaction.Call;
+import io.mppgateway.payment.mpp.AttributionMemo;
+import io.mppgateway.payment.mpp.PaymentProblem;
+import io.mppgateway.payment.mpp.PaymentRejectedException;
+
+import org.web3j.utils.Numeric;
+
+/**
+ * Checks a pull credential's signed transaction before it is broadcast: right chain, a bounded validity window on
+ * the expiring-nonce lane, and calls that are exactly one TIP-20 {@code transferWithMemo} of the currency to the
+ * recipient for the amount with a memo bound to this realm and challenge. Stricter than mppx, which also accepts a
+ * DEX swap prefix and plain {@code transfer} calls with a server memo; this gateway offers neither.
+ */
+public final class PullTransactionVerifier {
+    /** transferWithMemo(address,uint256,bytes32). */
+    static final byte[] TRANSFER_WITH_MEMO = Numeric.hexStringToByteArray("0x95777d59");
+    /** transfer(address,uint256). */
+    static final byte[] TRANSFER = Numeric.hexStringToByteArray("0xa9059cbb");
+    /** mppx's sponsor policy allows a validBefore up to 60 s past the challenge's expiry. */
+    private static final Duration EXPIRY_SLACK = Duration.ofSeconds(60);
+
+    private PullTransactionVerifier() {
+    }
+
+    public record Expected(long chainId, String currency, String recipient, long amount, String realm,
+            String challengeId, Instant challengeExpires, Instant now, Duration maxValidity, boolean feePayer,
+            long maxGas, long maxFeePerGas) {
+    }
+
+    /** @return the sender recovered from the signature */
+    public static String verify(TempoTransaction tx, Expected e) {
+        String id = e.challengeId();
+        String sender;
+        try {
+            sender = tx.recoverSender();
+        } catch (IllegalArgumentException ex) {
+            throw new PaymentRejectedException(PaymentProblem.MALFORMED_CREDENTIAL, ex.getMessage(), id);
+        }
+        if (tx.chainId() != e.chainId()) {
+            throw failed("transaction is for chain " + tx.chainId() + ", not " + e.chainId(), id);
+        }
+        checkSponsorship(tx, e, sender, id);
+        checkValidity(tx, e, id);
+        if (tx.hasAuthorizations()) {
+            throw failed("transaction must not carry authorizations or key authorizations", id);
+        }
+        checkCalls(tx.calls(), e, id);
+        return sender;
+    }
+
+    private static void checkSponsorship(TempoTransaction tx, Expected e, String sender, String id) {
+        if (!e.feePayer()) {
+            if (tx.isSponsored()) {
+                throw failed("fee sponsorship is not offered; pay the network fee yourself", id);
+            }
+            return;
+        }
+        if (!tx.isSponsored() || tx.hasFeePayerSignature()) {
+            throw failed("fees are sponsored here: send the unsponsored 0x78 envelope for the server to co-sign", id);
+        }
+        if (tx.feeToken() != null) {
+            throw failed("a sponsored transaction leaves the fee token to the fee payer", id);
+        }
+        if (tx.gas().compareTo(BigInteger.valueOf(e.maxGas())) > 0) {
+            throw failed("gas " + tx.gas() + " exceeds the sponsor's limit " + e.maxGas(), id);
+        }
+        if (tx.maxFeePerGas().compareTo(BigInteger.valueOf(e.maxFeePerGas())) > 0
+                || tx.maxPriorityFeePerGas().compareTo(tx.maxFeePerGas()) > 0) {
+            throw failed("fee caps exceed the sponsor's limit", id);
+        }
+    }
+
+    private static void checkValidity(TempoTransaction tx, Expected e, String id) {
+        // the expiring-nonce lane (what mppx clients use) makes the signed transaction die at validBefore
+        if (!TempoTransaction.EXPIRING_NONCE_KEY.equals(tx.nonceKey()) || tx.nonce().signum() != 0) {
+            throw failed("transaction must use the expiring nonce (nonceKey 2^256-1, nonce 0)", id);
+        }
+        Long validBefore = tx.validBefore();
+        if (validBefore == null) {
+            throw failed("transaction must set validBefore", id);
+        }
+        Instant before = Instant.ofEpochSecond(validBefore);
+        if (!before.isAfter(e.now())) {
+            throw new PaymentRejectedException(PaymentProblem.PAYMENT_EXPIRED,
+                    "transaction expired at " + before, id);
+        }
+        Instant latest = e.now().plus(e.maxValidity());
+        if (e.challengeExpires() != null && e.challengeExpires().plus(EXPIRY_SLACK).isBefore(latest)) {
+            latest = e.challengeExpires().plus(EXPIRY_SLACK);
+        }
+        if (before.isAfter(latest)) {
+            throw failed("transaction validBefore " + before + " is later than " + latest, id);
+        }
+        Long validAfter = tx.validAfter();
+        if (validAfter != null && Instant.ofEpochSecond(validAfter).isAfter(e.now().plusSeconds(5))) {
+            throw failed("transaction is not valid before " + Instant.ofEpochSecond(validAfter), id);
+        }
+    }
+
+    private static void checkCalls(List<Call> calls, Expected e, String id) {
+        if (calls.size() != 1) {
+            throw failed("transaction must make exactly one call, a transferWithMemo; it makes " + calls.size(), id);
+        }
+        Call call = calls.get(0);
+        if (call.value().signum() != 0) {
+            throw failed("the transfer call must not send a native value", id);
+        }
+        byte[] data = call.data();
+        if (call.to() == null || !call.to().equalsIgnoreCase(e.currency())) {
+            throw failed("transaction transfers another token than " + e.currency(), id);
+        }
+        if (data.length == 68 && Arrays.equals(data, 0, 4, TRANSFER, 0, 4)) {
+            throw failed("transaction has no TransferWithMemo (the MPP memo is required)", id);
+        }
+        if (data.length != 100 || !Arrays.equals(data, 0, 4, TRANSFER_WITH_MEMO, 0, 4)) {
+            throw failed("the call is not a TIP-20 transferWithMemo(address,uint256,bytes32)", id);
+        }
+        for (int i = 4; i < 16; i++) {
+            if (data[i] != 0) {
+                throw failed("the transfer's address argument is not an address", id);
+            }
+        }
+        String to = Numeric.toHexString(Arrays.copyOfRange(data, 16, 36));
+        BigInteger amount = new BigInteger(1, Arrays.copyOfRange(data, 36, 68));
+        String memo = Numeric.toHexString(Arrays.copyOfRange(data, 68, 100));
+        if (!to.equalsIgnoreCase(e.recipient())) {
+            throw failed("transaction does not pay the recipient " + e.recipient(), id);
+        }
+        if (!AttributionMemo.isBoundTo(memo, e.realm(), id)) {
+            throw failed("transfer memo is not bound to this challenge", id);
+        }
+        if (!amount.equals(BigInteger.valueOf(e.amount()))) {
+            throw failed("transfer amount " + amount + " does not equal the charge amount " + e.amount(), id);
+        }
+    }
+
+    private static PaymentRejectedException failed(String detail, String id) {
+        return new PaymentRejectedException(PaymentProblem.VERIFICATION_FAILED, detail, id);
+    }
+}

@@ -1,0 +1,28 @@
+package io.mppgateway.payment.outcome.rest;
+
+import io.mppgateway.contracts.payment.ChargeOutcomeReport;
+import io.mppgateway.payment.outcome.service.ChargeOutcomeService;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.MediaType;
+
+/** Internal: a provider reports, before answering the buyer, what became of a settled charge. */
+@Path("/internal/charges/{challengeId}/outcome")
+public class ChargeOutcomeResource {
+    private final ChargeOutcomeService outcomes;
+
+    public ChargeOutcomeResource(ChargeOutcomeService outcomes) {
+        this.outcomes = outcomes;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public void report(@PathParam("challengeId") String challengeId, ChargeOutcomeReport report) {
+        if (report == null) {
+            throw new IllegalArgumentException("body {\"outcome\": ...} is required");
+        }
+        outcomes.report(challengeId, report.outcome());
+    }
+}

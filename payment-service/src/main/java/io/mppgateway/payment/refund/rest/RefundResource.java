@@ -1,0 +1,27 @@
+package io.mppgateway.payment.refund.rest;
+
+import java.util.UUID;
+
+import io.mppgateway.contracts.payment.RefundResponse;
+import io.mppgateway.payment.refund.service.RefundService;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+/** Internal (operators, support tooling): refund an unfulfilled charge now. Idempotent per charge. */
+@Path("/internal/refunds/{chargeId}")
+public class RefundResource {
+    private final RefundService refunds;
+
+    public RefundResource(RefundService refunds) {
+        this.refunds = refunds;
+    }
+
+    @POST
+    @Produces(MediaType.APPLICATION_JSON)
+    public RefundResponse refund(@PathParam("chargeId") UUID chargeId) {
+        return refunds.refund(chargeId, "manual");
+    }
+}

@@ -1,0 +1,101 @@
+package io.mppgateway.payment.testsupport;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.mppgateway.contracts.payment.ChallengeRequest;
+import io.mppgateway.contracts.payment.ChargeOutcomeReport;
+import io.mppgateway.contracts.events.UsageOutcome;
+import io.mppgateway.contracts.payment.SettlementRequest;
+import io.mppgateway.payment.mpp.Base64Url;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+
+/** The provider's side of the internal payment API, as tests drive it. */
+public final class Payments {
+    public static final String REALM = "mistral.test.local";
+    public static final String ROUTE = "/mistral/chat";
+    public static final String DIGEST = "sha-256=:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=:";
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private Payments() {
+    }
+
+    public static Map<String, String> issue(long amount) {
+        String header = given().contentType(ContentType.JSON)
+                .body(new ChallengeRequest(REALM, "mistral", ROUTE, amount, DIGEST, "Mistral chat"))
+                .post("/internal/challenges").then().statusCode(200).extract().path("wwwAuthenticate");
+        return params(header);
+    }
+
+    public static Map<String, String> params(String wwwAuthenticate) {
+        Map<String, String> params = new LinkedHashMap<>();
+        Matcher m = Pattern.compile("(\\w+)=\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(wwwAuthenticate);
+        while (m.find()) {
+            params.put(m.group(1), m.group(2));
+        }
+        return params;
+    }
+
+    public static String pushCredential(Map<String, String> challenge, String txHash, String payer) {
+        return credential(challenge, Map.of("type", "hash", "hash", txHash), payer);
+    }
+
+    public static String pullCredential(Map<String, String> challenge, String signedTx, String payer) {
+        return credential(challenge, Map.of("type", "transaction", "signature", signedTx), payer);
+    }
+
+    public static String credential(Map<String, String> challenge, Map<String, String> payload, String payer) {
+        try {
+            Map<String, Object> credential = new LinkedHashMap<>();
+            credential.put("challenge", challenge);
+            credential.put("payload", payload);
+            if (payer != null) {
+                credential.put("source", "did:pkh:eip155:1337:" + payer);
+            }
+            return "Payment " + Base64Url.encode(MAPPER.writeValueAsString(credential));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static Response settle(String credential, long amount) {
+        return given().contentType(ContentType.JSON)
+                .body(new SettlementRequest(List.of(credential), REALM, "mistral", ROUTE, amount, DIGEST, "chat"))
+                .post("/internal/settlements");
+    }
+
+    public static Response report(String challengeId, UsageOutcome outcome) {
+        return given().contentType(ContentType.JSON).body(new ChargeOutcomeReport(outcome))
+                .post("/internal/charges/{id}/outcome", challengeId);
+    }
+
+    /** A 402 (or 400) problem with a fresh challenge to pay instead. */
+    public static void assertProblem(Response response, int status, String type, String detail) {
+        response.then().statusCode(status)
+                .contentType("application/problem+json")
+                .header("WWW-Authenticate", startsWith("Payment id="))
+                .body("type", equalTo("https://paymentauth.org/problems/" + type))
+                .body("status", equalTo(status))
+                .body("detail", containsString(detail));
+    }
+
+    /** A settled (or possibly settled) payment: no fresh challenge, retry the same credential. */
+    public static void assertRetryLater(Response response, int status, String type) {
+        response.then().statusCode(status)
+                .contentType("application/problem+json")
+                .header("Retry-After", org.hamcrest.Matchers.notNullValue())
+                .header("WWW-Authenticate", org.hamcrest.Matchers.nullValue())
+                .body("type", equalTo("https://paymentauth.org/problems/" + type));
+    }
+}
