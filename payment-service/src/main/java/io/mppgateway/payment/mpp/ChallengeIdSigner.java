@@ -30,6 +30,18 @@ public final class ChallengeIdSigner {
         this(current, List.of());
     }
 
+    private ChallengeIdSigner(byte[] secret) {
+        this.secrets = List.of(secret);
+    }
+
+    /**
+     * Test-only: the cross-SDK server-verify vectors use a short secret ("secret-key"). Production goes through the
+     * public constructors, which keep the 32-byte minimum.
+     */
+    static ChallengeIdSigner withoutLengthCheck(String secret) {
+        return new ChallengeIdSigner(secret.getBytes(StandardCharsets.UTF_8));
+    }
+
     private static byte[] checked(String secret) {
         byte[] bytes = secret == null ? new byte[0] : secret.getBytes(StandardCharsets.UTF_8);
         if (bytes.length < MIN_SECRET_BYTES) {

@@ -16,6 +16,7 @@ import javax.sql.DataSource;
 
 import io.mppgateway.contracts.events.UsageOutcome;
 import io.mppgateway.payment.mpp.AttributionMemo;
+import io.mppgateway.payment.testsupport.ChargeRows;
 import io.mppgateway.payment.testsupport.DevChain;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -112,23 +113,10 @@ class RedemptionTest {
     }
 
     private String status(String challengeId) throws Exception {
-        try (var con = dataSource.getConnection();
-                var ps = con.prepareStatement("SELECT status FROM charges WHERE challenge_id = ?")) {
-            ps.setString(1, challengeId);
-            try (var rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getString(1);
-            }
-        }
+        return new ChargeRows(dataSource).status(challengeId);
     }
 
     private long count(String sql, String param) throws Exception {
-        try (var con = dataSource.getConnection(); var ps = con.prepareStatement(sql)) {
-            ps.setString(1, param);
-            try (var rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        return new ChargeRows(dataSource).count(sql, param);
     }
 }

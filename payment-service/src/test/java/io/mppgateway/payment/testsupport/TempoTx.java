@@ -32,6 +32,10 @@ public final class TempoTx {
     public boolean sponsored = false;
     /** optional EIP-7702-style authorization entries, to test that they are refused */
     public boolean withAuthorization = false;
+    /** access-list entries {address, storage key...}, to test that a sponsor refuses them */
+    public List<String[]> accessList = new ArrayList<>();
+    /** true: a sponsored envelope that still names a fee token, as an attacker would send it */
+    public boolean feeTokenInEnvelope = false;
 
     public TempoTx call(String to, String dataHex) {
         calls.add(new String[] { to, dataHex });
@@ -73,12 +77,20 @@ public final class TempoTx {
                     RlpString.create(Numeric.hexStringToByteArray(c[1]))));
         }
         f.add(new RlpList(cs));
-        f.add(new RlpList());
+        List<RlpType> al = new ArrayList<>();
+        for (String[] entry : accessList) {
+            List<RlpType> keys = new ArrayList<>();
+            for (int i = 1; i < entry.length; i++) {
+                keys.add(RlpString.create(Numeric.hexStringToByteArray(entry[i])));
+            }
+            al.add(new RlpList(RlpString.create(Numeric.hexStringToByteArray(entry[0])), new RlpList(keys)));
+        }
+        f.add(new RlpList(al));
         f.add(RlpString.create(nonceKey));
         f.add(RlpString.create(nonce));
         f.add(validBefore == null ? RlpString.create(new byte[0]) : RlpString.create(BigInteger.valueOf(validBefore)));
         f.add(validAfter == null ? RlpString.create(new byte[0]) : RlpString.create(BigInteger.valueOf(validAfter)));
-        f.add(feeToken == null || skipFeeToken ? RlpString.create(new byte[0])
+        f.add(feeToken == null || (skipFeeToken && !feeTokenInEnvelope) ? RlpString.create(new byte[0])
                 : RlpString.create(Numeric.hexStringToByteArray(feeToken)));
         f.add(RlpString.create(slot));
         f.add(withAuthorization ? new RlpList(new RlpList(RlpString.create(BigInteger.valueOf(chainId))))

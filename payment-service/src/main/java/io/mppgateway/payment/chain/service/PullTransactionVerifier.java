@@ -70,6 +70,10 @@ public final class PullTransactionVerifier {
         if (tx.feeToken() != null) {
             throw failed("a sponsored transaction leaves the fee token to the fee payer", id);
         }
+        // mppx's sponsor policy: an access list only adds gas the fee payer would pay for
+        if (tx.hasAccessList()) {
+            throw failed("a sponsored transaction must not carry an access list", id);
+        }
         if (tx.gas().compareTo(BigInteger.valueOf(e.maxGas())) > 0) {
             throw failed("gas " + tx.gas() + " exceeds the sponsor's limit " + e.maxGas(), id);
         }
