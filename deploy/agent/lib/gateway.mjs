@@ -58,6 +58,30 @@ export async function onChainTransfer(txHash) {
   }
 }
 
+export const TRANSFER_TOPIC = '0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef'
+
+/**
+ * Every pathUSD movement of a transaction: TIP-20's transferWithMemo logs a Transfer and a TransferWithMemo for one
+ * movement, so a TransferWithMemo stands for the Transfer right before it.
+ */
+export async function onChainTransfers(txHash) {
+  const receipt = await rpc('eth_getTransactionReceipt', [txHash])
+  if (!receipt) throw new Error(`no receipt for ${txHash}`)
+  const logs = receipt.logs.filter((l) => l.address.toLowerCase() === PATH_USD)
+  const movements = []
+  for (const log of logs) {
+    const movement = { from: '0x' + log.topics[1].slice(26), to: '0x' + log.topics[2].slice(26), amount: BigInt(log.data) }
+    if (log.topics[0] === TRANSFER_WITH_MEMO_TOPIC) {
+      const last = movements.at(-1)
+      if (last && !last.memo && last.to === movement.to && last.amount === movement.amount) movements.pop()
+      movements.push({ ...movement, memo: log.topics[3] })
+    } else if (log.topics[0] === TRANSFER_TOPIC) {
+      movements.push(movement)
+    }
+  }
+  return movements
+}
+
 const MINT_FINANCE_TOKEN = fileURLToPath(new URL('../../local/mint-finance-token.sh', import.meta.url))
 let financeToken = process.env.LEDGER_TOKEN
 

@@ -3,35 +3,16 @@
 // credential again re-runs the call without a second payment (REDEEMED).
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { createClient, defineChain, encodeFunctionData, http, parseAbi } from 'viem'
-import { privateKeyToAccount } from 'viem/accounts'
-import { tempoLocalnet } from 'viem/chains'
-import { Mppx, tempo } from 'mppx/client'
-import { fundFreshAccount, PATH_USD } from '../fund.mjs'
-import { PROVIDERS, RPC_URL, STANDIN_URL, challengeParams, ledgerCharge, rpc } from '../lib/gateway.mjs'
+import { encodeFunctionData, parseAbi } from 'viem'
+import { PATH_USD } from '../fund.mjs'
+import { recordingBuyer } from '../lib/buyer.mjs'
+import { PROVIDERS, STANDIN_URL, ledgerCharge, rpc } from '../lib/gateway.mjs'
 
 const MISTRAL = PROVIDERS.mistral.url
 // node --test runs files in parallel; funding from an unlocked dev account of its own (#8, public anvil test
 // account) keeps this file's funding transactions from racing the others' for the same nonce
 const FUNDER = '0x23618e81e3f5cdf7f54c3d65f7fbc0abf5b21e8f'
-const chain = defineChain({ ...tempoLocalnet, id: 1337, rpcUrls: { default: { http: [RPC_URL] } } })
-
-async function buyer() {
-  const { privateKey, address } = await fundFreshAccount(RPC_URL, { from: FUNDER })
-  const exchanges = []
-  const recordingFetch = async (input, init = {}) => {
-    const res = await fetch(input, init)
-    exchanges.push({ headers: new Headers(init.headers), response: res.clone() })
-    return res
-  }
-  const mppx = Mppx.create({
-    polyfill: false, fetch: recordingFetch,
-    methods: [tempo.charge({ account: privateKeyToAccount(privateKey), getClient: () => createClient({ chain, transport: http(RPC_URL) }) })],
-  })
-  const challengeId = () => challengeParams(exchanges.find((e) => e.response.status === 402).response.headers.get('www-authenticate')).id
-  const credential = () => exchanges.find((e) => e.headers.get('authorization')?.startsWith('Payment ')).headers.get('authorization')
-  return { mppx, address, challengeId, credential }
-}
+const buyer = () => recordingBuyer({ funder: FUNDER })
 
 const post = (body, headers = {}) => ({ method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })
 

@@ -20,6 +20,32 @@ class EventSchemaTest {
     }
 
     @Test
+    void splitsArePositiveBaseUnitsToAddresses() {
+        String split = SETTLED.replace("\"settledAt\"", "\"splits\":[{\"recipient\":"
+                + "\"0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65\",\"amount\":1500,\"memo\":null}],\"settledAt\"");
+        assertEquals(0, EventSchemaAssert.validate(Topics.PAYMENTS_SETTLED, split).size());
+        assertFalse(EventSchemaAssert.validate(Topics.PAYMENTS_SETTLED, split.replace("1500", "0")).isEmpty());
+        assertFalse(EventSchemaAssert.validate(Topics.PAYMENTS_SETTLED, split.replace("1500", "1.5")).isEmpty());
+        assertFalse(EventSchemaAssert.validate(Topics.PAYMENTS_SETTLED,
+                split.replace("\"memo\":null", "\"memo\":\"0x1234\"")).isEmpty());
+    }
+
+    @Test
+    void anEventWithSplitsSerializesToTheSchemaAndKnowsWhatTheRecipientGot() throws Exception {
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper().findAndRegisterModules()
+                .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        var event = mapper.readValue(SETTLED, io.mppgateway.contracts.events.PaymentSettled.class);
+        assertEquals(java.util.List.of(), event.splits());
+        var split = new io.mppgateway.contracts.events.PaymentSettled(event.eventId(), event.chargeId(),
+                event.challengeId(), event.provider(), event.route(), event.realm(), event.amount(), event.currency(),
+                event.chainId(), event.txHash(), event.payer(), event.recipient(), event.mode(), event.digest(),
+                event.settledAt(), java.util.List.of(new io.mppgateway.contracts.events.PaymentSplit(
+                        "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65", 1500, null)));
+        assertEquals(8500, split.recipientAmount());
+        assertEquals(0, EventSchemaAssert.validate(Topics.PAYMENTS_SETTLED, mapper.writeValueAsString(split)).size());
+    }
+
+    @Test
     void aFractionalAmountIsRejected() {
         assertFalse(EventSchemaAssert.validate(Topics.PAYMENTS_SETTLED, SETTLED.replace("10000", "100.5")).isEmpty());
     }

@@ -2,7 +2,10 @@ package io.mppgateway.payment.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -53,7 +56,39 @@ public interface PaymentConfig {
     @WithDefault("PT15M")
     Duration maxValidity();
 
+    /**
+     * Payment terms of particular routes, keyed by the route path the provider names (quote it in properties:
+     * {@code payment.routes."/mistral/ocr".splits[0].recipient=0x...}). Routes not listed pay everything to
+     * {@link #recipient()} with the challenge-bound attribution memo.
+     */
+    Map<String, RouteTerms> routes();
+
     FeePayer feePayer();
+
+    interface RouteTerms {
+        /**
+         * bytes32 memo the transfer to {@link PaymentConfig#recipient()} must carry instead of the attribution memo
+         * (MPP {@code methodDetails.memo}). mppx 0.11 clients no longer honour it (they always write the attribution
+         * memo), so prefer split memos; a route with a memo is offered in pull mode only.
+         */
+        Optional<String> memo();
+
+        /** Other recipients paid in the same transaction (MPP {@code methodDetails.splits}, at most 10). */
+        Optional<List<Split>> splits();
+    }
+
+    interface Split {
+        String recipient();
+
+        /** A fixed share in base units; exactly one of amount and basis-points is set. */
+        OptionalLong amount();
+
+        /** A share of the charge in 1/10,000ths, rounded down; a share that rounds to zero is left out. */
+        OptionalInt basisPoints();
+
+        /** bytes32 memo this split's transfer must carry; without it any memo, or none, is accepted. */
+        Optional<String> memo();
+    }
 
     Outbox outbox();
 

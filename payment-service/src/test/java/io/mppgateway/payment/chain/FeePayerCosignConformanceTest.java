@@ -20,6 +20,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.mppgateway.payment.SharedFixtures;
 import io.mppgateway.payment.chain.service.FeePayerCosigner;
 import io.mppgateway.payment.chain.service.PullTransactionVerifier;
+import io.mppgateway.payment.chain.service.TransferMatcher.ExpectedPayment;
+import io.mppgateway.payment.terms.service.PaymentTerms;
 import io.mppgateway.payment.chain.tempo.TempoTransaction;
 import io.mppgateway.payment.config.PaymentConfig;
 import io.mppgateway.payment.mpp.PaymentProblem;
@@ -97,9 +99,12 @@ class FeePayerCosignConformanceTest {
 
         JsonNode challenge = in.path("challenge");
         PullTransactionVerifier.Expected expected = new PullTransactionVerifier.Expected(
-                request.path("methodDetails").path("chainId").asLong(), request.path("currency").asText(),
-                request.path("recipient").asText(), Long.parseLong(request.path("amount").asText()),
-                challenge.path("realm").asText("api.example.com"), challenge.path("id").asText("challenge-123"),
+                request.path("methodDetails").path("chainId").asLong(), new ExpectedPayment(
+                        request.path("currency").asText(), request.path("recipient").asText(),
+                        new PaymentTerms(Long.parseLong(request.path("amount").asText()), null, List.of(),
+                                List.of("pull")),
+                        challenge.path("realm").asText("api.example.com"),
+                        challenge.path("id").asText("challenge-123"), null),
                 null, now, MAX_VALIDITY, true, MAX_GAS, MAX_FEE_PER_GAS);
 
         JsonNode result = s.path("expected");

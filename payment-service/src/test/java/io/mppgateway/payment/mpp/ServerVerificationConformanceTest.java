@@ -102,12 +102,12 @@ class ServerVerificationConformanceTest {
         private final String encodedRequest;
 
         RouteChallenges(String encodedRequest) {
-            super(null, null, null, null, null);
+            super(null, null, null, null, null, null);
             this.encodedRequest = encodedRequest;
         }
 
         @Override
-        public String encodedRequest(long amount) {
+        public String encodedRequest(String route, long amount) {
             return encodedRequest;
         }
 

@@ -67,7 +67,7 @@ class SecretRotationTest {
 
     private Map<String, String> signedWith(String secret, long amount, Instant expiresAt) {
         String expires = expiresAt.truncatedTo(ChronoUnit.MILLIS).toString();
-        String request = challenges.encodedRequest(amount);
+        String request = challenges.encodedRequest(ROUTE, amount);
         String opaque = challenges.encodedOpaque(ROUTE);
         String id = new ChallengeIdSigner(secret, List.of()).sign(REALM, "tempo", "charge", request, expires, DIGEST,
                 null, opaque);

@@ -157,6 +157,17 @@ class SettlementFlowTest {
     }
 
     @Test
+    void aTransferSentBySomeoneElseThanTheCredentialsSourceIsRefused() {
+        // someone who saw the payer's transaction on chain cannot claim it under their own DID
+        Map<String, String> challenge = issue(20_000);
+        String hash = DevChain.transferWithMemo(DevChain.PATH_USD, DevChain.PAYER, DevChain.RECIPIENT, 20_000,
+                AttributionMemo.encode(REALM, challenge.get("id")));
+        assertProblem(settle(io.mppgateway.payment.testsupport.Payments.pushCredential(challenge, hash,
+                DevChain.STRANGER), 20_000), 402, "verification-failed",
+                "transfer was not sent by the credential's source " + DevChain.STRANGER);
+    }
+
+    @Test
     void aHashTheChainDoesNotKnowIsRefused() {
         Map<String, String> challenge = issue(20_000);
         assertProblem(settle(credential(challenge, "0x" + "ab".repeat(32)), 20_000), 402, "verification-failed",
@@ -183,7 +194,7 @@ class SettlementFlowTest {
     @Test
     void anExpiredChallengeIsRefused() {
         String expires = Instant.now().minusSeconds(1).toString();
-        String request = challenges.encodedRequest(20_000);
+        String request = challenges.encodedRequest(ROUTE, 20_000);
         String opaque = challenges.encodedOpaque(ROUTE);
         String id = signer.sign(REALM, "tempo", "charge", request, expires, DIGEST, null, opaque);
         Map<String, String> expired = Map.of("id", id, "realm", REALM, "method", "tempo", "intent", "charge",

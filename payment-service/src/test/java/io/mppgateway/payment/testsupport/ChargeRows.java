@@ -34,4 +34,14 @@ public final class ChargeRows {
             }
         }
     }
+
+    /** The single text a one-parameter query returns (null when no row). */
+    public String text(String sql, String param) throws SQLException {
+        try (var con = dataSource.getConnection(); var ps = con.prepareStatement(sql)) {
+            ps.setString(1, param);
+            try (var rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
 }

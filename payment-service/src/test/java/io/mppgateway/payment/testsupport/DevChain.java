@@ -68,13 +68,21 @@ public final class DevChain {
         return new BigInteger(result.asText().substring(2), 16);
     }
 
+    /** Broadcasts a signed transaction (e.g. a {@link TempoTx} with several transfers) as a push-mode buyer does. */
+    public static String sendRawAndWait(String signedTx) {
+        return waitForReceipt(rpc("eth_sendRawTransaction", List.of(signedTx)).asText());
+    }
+
     private static String sendAndWait(String from, String to, String data) {
-        JsonNode hash = rpc("eth_sendTransaction", List.of(Map.of("from", from, "to", to, "data", data,
-                "gas", "0x100000")));
+        return waitForReceipt(rpc("eth_sendTransaction", List.of(Map.of("from", from, "to", to, "data", data,
+                "gas", "0x100000"))).asText());
+    }
+
+    private static String waitForReceipt(String hash) {
         for (int i = 0; i < 100; i++) {
-            JsonNode receipt = rpc("eth_getTransactionReceipt", List.of(hash.asText()));
+            JsonNode receipt = rpc("eth_getTransactionReceipt", List.of(hash));
             if (receipt != null && !receipt.isNull()) {
-                return hash.asText();
+                return hash; // mined, successful or reverted: the test decides what it expects
             }
             sleep(50);
         }

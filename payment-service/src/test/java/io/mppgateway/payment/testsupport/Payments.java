@@ -32,10 +32,18 @@ public final class Payments {
     }
 
     public static Map<String, String> issue(long amount) {
-        String header = given().contentType(ContentType.JSON)
-                .body(new ChallengeRequest(REALM, "mistral", ROUTE, amount, DIGEST, "Mistral chat"))
+        return issue(ROUTE, amount);
+    }
+
+    public static Map<String, String> issue(String route, long amount) {
+        return params(issueHeader(route, amount));
+    }
+
+    /** The WWW-Authenticate value of a fresh challenge, as a buyer receives it. */
+    public static String issueHeader(String route, long amount) {
+        return given().contentType(ContentType.JSON)
+                .body(new ChallengeRequest(REALM, "mistral", route, amount, DIGEST, "Mistral " + route))
                 .post("/internal/challenges").then().statusCode(200).extract().path("wwwAuthenticate");
-        return params(header);
     }
 
     public static Map<String, String> params(String wwwAuthenticate) {
@@ -70,8 +78,12 @@ public final class Payments {
     }
 
     public static Response settle(String credential, long amount) {
+        return settle(credential, ROUTE, amount);
+    }
+
+    public static Response settle(String credential, String route, long amount) {
         return given().contentType(ContentType.JSON)
-                .body(new SettlementRequest(List.of(credential), REALM, "mistral", ROUTE, amount, DIGEST, "chat"))
+                .body(new SettlementRequest(List.of(credential), REALM, "mistral", route, amount, DIGEST, "chat"))
                 .post("/internal/settlements");
     }
 

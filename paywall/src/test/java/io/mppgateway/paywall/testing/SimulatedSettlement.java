@@ -58,7 +58,7 @@ public final class SimulatedSettlement {
             PaymentSettled event = new PaymentSettled(UUID.randomUUID().toString(), chargeId, challengeId, provider,
                     route, provider + ".mppgateway.local", amount, "0x20c0000000000000000000000000000000000000", 1337,
                     TX_HASH, "0x70997970c51812dc3a010c7d01b50e0d17dc79c8",
-                    "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC", "push", null, Instant.now());
+                    "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC", "push", null, Instant.now(), java.util.List.of());
             kafka.produceStrings().fromRecords(new ProducerRecord<>(Topics.PAYMENTS_SETTLED, challengeId,
                     MAPPER.writeValueAsString(event))).awaitCompletion();
             return new SettlementOutcome.Settled(new SettlementResponse(chargeId, challengeId, TX_HASH, event.payer(),

@@ -1,5 +1,7 @@
 package io.mppgateway.ledger.ingest.messaging;
 
+import java.util.regex.Pattern;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -9,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 
 import io.mppgateway.contracts.events.PaymentRefunded;
 import io.mppgateway.contracts.events.PaymentSettled;
+import io.mppgateway.contracts.events.PaymentSplit;
 import io.mppgateway.contracts.events.UsageRecorded;
 
 /**
@@ -17,6 +20,8 @@ import io.mppgateway.contracts.events.UsageRecorded;
  */
 @ApplicationScoped
 public class EventParser {
+    private static final Pattern ADDRESS = Pattern.compile("0x[0-9a-fA-F]{40}");
+
     private final ObjectReader settledReader;
     private final ObjectReader usageReader;
     private final ObjectReader refundedReader;
@@ -42,7 +47,8 @@ public class EventParser {
         PaymentSettled e = read(json, settledReader, PaymentSettled.class);
         String challengeId = firstNonBlank(e.challengeId(), key);
         e = new PaymentSettled(e.eventId(), e.chargeId(), challengeId, e.provider(), e.route(), e.realm(), e.amount(),
-                e.currency(), e.chainId(), e.txHash(), e.payer(), e.recipient(), e.mode(), e.digest(), e.settledAt());
+                e.currency(), e.chainId(), e.txHash(), e.payer(), e.recipient(), e.mode(), e.digest(), e.settledAt(),
+                e.splits());
         require("eventId", e.eventId());
         require("chargeId", e.chargeId());
         require("challengeId", e.challengeId());
@@ -57,7 +63,33 @@ public class EventParser {
         require("settledAt", e.settledAt());
         positive("amount", e.amount());
         positive("chainId", e.chainId());
+        splits(e);
         return e;
+    }
+
+    /**
+     * Each split becomes an expense account and a transfer reconciliation looks for, and the wallet is debited with
+     * what the splits leave: that must be a real address, a positive amount, and less than the whole charge.
+     */
+    private static void splits(PaymentSettled e) {
+        long total = 0;
+        for (int i = 0; i < e.splits().size(); i++) {
+            PaymentSplit split = e.splits().get(i);
+            String field = "splits[" + i + "]";
+            if (split.recipient() == null || !ADDRESS.matcher(split.recipient()).matches()) {
+                throw new InvalidEventException(field + ".recipient must be a 0x address");
+            }
+            positive(field + ".amount", split.amount());
+            try {
+                total = Math.addExact(total, split.amount());
+            } catch (ArithmeticException overflow) {
+                throw new InvalidEventException("splits overflow a 64-bit amount");
+            }
+        }
+        if (total >= e.amount()) {
+            throw new InvalidEventException("splits sum to " + total + ", which must be less than the amount "
+                    + e.amount());
+        }
     }
 
     public UsageRecorded usage(String json, String key) {

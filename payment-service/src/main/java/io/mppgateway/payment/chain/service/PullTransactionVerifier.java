@@ -3,12 +3,14 @@ package io.mppgateway.payment.chain.service;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 import io.mppgateway.payment.chain.tempo.TempoTransaction;
 import io.mppgateway.payment.chain.tempo.TempoTransaction.Call;
-import io.mppgateway.payment.mpp.AttributionMemo;
+import io.mppgateway.payment.chain.service.TransferMatcher.ExpectedPayment;
+import io.mppgateway.payment.chain.service.TransferMatcher.Transfer;
 import io.mppgateway.payment.mpp.PaymentProblem;
 import io.mppgateway.payment.mpp.PaymentRejectedException;
 
@@ -16,9 +18,10 @@ import org.web3j.utils.Numeric;
 
 /**
  * Checks a pull credential's signed transaction before it is broadcast: right chain, a bounded validity window on
- * the expiring-nonce lane, and calls that are exactly one TIP-20 {@code transferWithMemo} of the currency to the
- * recipient for the amount with a memo bound to this realm and challenge. Stricter than mppx, which also accepts a
- * DEX swap prefix and plain {@code transfer} calls with a server memo; this gateway offers neither.
+ * the expiring-nonce lane, and calls that are exactly the charge's transfers: one TIP-20 {@code transferWithMemo} of
+ * the currency to the wallet for its part with a memo bound to this realm and challenge (or the route's memo), and
+ * one transfer per split. Stricter than mppx, which also accepts a DEX swap prefix and extra transfer calls when it
+ * does not sponsor the fee; this gateway accepts neither.
  */
 public final class PullTransactionVerifier {
     /** transferWithMemo(address,uint256,bytes32). */
@@ -31,14 +34,14 @@ public final class PullTransactionVerifier {
     private PullTransactionVerifier() {
     }
 
-    public record Expected(long chainId, String currency, String recipient, long amount, String realm,
-            String challengeId, Instant challengeExpires, Instant now, Duration maxValidity, boolean feePayer,
-            long maxGas, long maxFeePerGas) {
+    /** @param payment what the transfers must pay (its sender is checked against the recovered signer elsewhere) */
+    public record Expected(long chainId, ExpectedPayment payment, Instant challengeExpires, Instant now,
+            Duration maxValidity, boolean feePayer, long maxGas, long maxFeePerGas) {
     }
 
     /** @return the sender recovered from the signature */
     public static String verify(TempoTransaction tx, Expected e) {
-        String id = e.challengeId();
+        String id = e.payment().challengeId();
         String sender;
         try {
             sender = tx.recoverSender();
@@ -53,7 +56,7 @@ public final class PullTransactionVerifier {
         if (tx.hasAuthorizations()) {
             throw failed("transaction must not carry authorizations or key authorizations", id);
         }
-        checkCalls(tx.calls(), e, id);
+        checkCalls(tx.calls(), sender, e, id);
         return sender;
     }
 
@@ -110,23 +113,32 @@ public final class PullTransactionVerifier {
         }
     }
 
-    private static void checkCalls(List<Call> calls, Expected e, String id) {
-        if (calls.size() != 1) {
-            throw failed("transaction must make exactly one call, a transferWithMemo; it makes " + calls.size(), id);
+    private static void checkCalls(List<Call> calls, String sender, Expected e, String id) {
+        int want = e.payment().transferCount();
+        if (calls.size() != want) {
+            throw failed(want == 1
+                    ? "transaction must make exactly one call, a transferWithMemo; it makes " + calls.size()
+                    : "transaction must make exactly " + want + " calls, one transfer to the wallet and one per split;"
+                            + " it makes " + calls.size(), id);
         }
-        Call call = calls.get(0);
+        List<Transfer> transfers = new ArrayList<>();
+        for (Call call : calls) {
+            transfers.add(decode(call, sender, id));
+        }
+        TransferMatcher.match(transfers, e.payment());
+    }
+
+    /** A call must be a TIP-20 transfer or transferWithMemo with canonical arguments and no native value. */
+    private static Transfer decode(Call call, String sender, String id) {
         if (call.value().signum() != 0) {
             throw failed("the transfer call must not send a native value", id);
         }
         byte[] data = call.data();
-        if (call.to() == null || !call.to().equalsIgnoreCase(e.currency())) {
-            throw failed("transaction transfers another token than " + e.currency(), id);
-        }
-        if (data.length == 68 && Arrays.equals(data, 0, 4, TRANSFER, 0, 4)) {
-            throw failed("transaction has no TransferWithMemo (the MPP memo is required)", id);
-        }
-        if (data.length != 100 || !Arrays.equals(data, 0, 4, TRANSFER_WITH_MEMO, 0, 4)) {
-            throw failed("the call is not a TIP-20 transferWithMemo(address,uint256,bytes32)", id);
+        boolean plain = data.length == 68 && Arrays.equals(data, 0, 4, TRANSFER, 0, 4);
+        boolean withMemo = data.length == 100 && Arrays.equals(data, 0, 4, TRANSFER_WITH_MEMO, 0, 4);
+        if (call.to() == null || !(plain || withMemo)) {
+            throw failed("a call is not a TIP-20 transfer(address,uint256) or transferWithMemo(address,uint256,bytes32)",
+                    id);
         }
         for (int i = 4; i < 16; i++) {
             if (data[i] != 0) {
@@ -135,16 +147,8 @@ public final class PullTransactionVerifier {
         }
         String to = Numeric.toHexString(Arrays.copyOfRange(data, 16, 36));
         BigInteger amount = new BigInteger(1, Arrays.copyOfRange(data, 36, 68));
-        String memo = Numeric.toHexString(Arrays.copyOfRange(data, 68, 100));
-        if (!to.equalsIgnoreCase(e.recipient())) {
-            throw failed("transaction does not pay the recipient " + e.recipient(), id);
-        }
-        if (!AttributionMemo.isBoundTo(memo, e.realm(), id)) {
-            throw failed("transfer memo is not bound to this challenge", id);
-        }
-        if (!amount.equals(BigInteger.valueOf(e.amount()))) {
-            throw failed("transfer amount " + amount + " does not equal the charge amount " + e.amount(), id);
-        }
+        String memo = withMemo ? Numeric.toHexString(Arrays.copyOfRange(data, 68, 100)) : null;
+        return new Transfer(call.to(), sender, to, amount, memo);
     }
 
     private static PaymentRejectedException failed(String detail, String id) {

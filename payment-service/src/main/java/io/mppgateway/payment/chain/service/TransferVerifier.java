@@ -1,69 +1,78 @@
 package io.mppgateway.payment.chain.service;
 
 import java.math.BigInteger;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 import io.mppgateway.payment.chain.client.TransactionReceipt;
 import io.mppgateway.payment.chain.client.TransactionReceipt.Log;
-import io.mppgateway.payment.mpp.AttributionMemo;
+import io.mppgateway.payment.chain.service.TransferMatcher.ExpectedPayment;
+import io.mppgateway.payment.chain.service.TransferMatcher.Transfer;
 import io.mppgateway.payment.mpp.PaymentProblem;
 import io.mppgateway.payment.mpp.PaymentRejectedException;
 
 /**
- * Checks a receipt for the one TIP-20 {@code TransferWithMemo} that pays a charge: emitted by the currency contract,
- * from the payer, to the recipient, for exactly the amount, with a memo bound to this realm and challenge.
+ * Checks a receipt for the TIP-20 transfers that pay a charge: emitted by the currency contract, from the payer, to
+ * the wallet for exactly its part with a memo bound to this realm and challenge (or the route's memo), and to every
+ * split recipient for exactly its split.
  */
 public final class TransferVerifier {
     /** keccak256("TransferWithMemo(address,address,uint256,bytes32)"). */
     public static final String TRANSFER_WITH_MEMO_TOPIC =
             "0x57bc7354aa85aed339e000bccffabbc529466af35f0772c8f8ee1145927de7f0";
+    /** keccak256("Transfer(address,address,uint256)"). */
+    public static final String TRANSFER_TOPIC =
+            "0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef";
 
     private TransferVerifier() {
     }
 
-    /** What the transfer must look like. {@code sender} may be null when the credential names no payer. */
-    public record ExpectedTransfer(String currency, String recipient, long amount, String sender, String realm,
-            String challengeId) {
+    /** @return the paying address */
+    public static String verify(TransactionReceipt receipt, ExpectedPayment expected) {
+        if (!receipt.succeeded()) {
+            throw new PaymentRejectedException(PaymentProblem.VERIFICATION_FAILED,
+                    "transaction " + receipt.transactionHash() + " reverted", expected.challengeId());
+        }
+        return TransferMatcher.match(transfers(receipt.logs()), expected).from();
     }
 
-    /** @return the paying address */
-    public static String verify(TransactionReceipt receipt, ExpectedTransfer expected) {
-        String id = expected.challengeId();
-        if (!receipt.succeeded()) {
-            throw failed("transaction " + receipt.transactionHash() + " reverted", id);
+    /**
+     * The token movements of a receipt. TIP-20's transferWithMemo emits a Transfer and a TransferWithMemo for the
+     * same movement; the adjacent pair counts once, with its memo, so one payment can never fill two expectations.
+     */
+    static List<Transfer> transfers(List<Log> logs) {
+        List<Transfer> transfers = new ArrayList<>();
+        for (int i = 0; i < logs.size(); i++) {
+            Transfer t = transferOf(logs.get(i));
+            if (t == null) {
+                continue;
+            }
+            Transfer next = i + 1 < logs.size() ? transferOf(logs.get(i + 1)) : null;
+            if (next != null && (t.memo() == null) != (next.memo() == null) && sameMovement(t, next)) {
+                transfers.add(t.memo() != null ? t : next);
+                i++;
+            } else {
+                transfers.add(t);
+            }
         }
-        List<Log> memoTransfers = receipt.logs().stream()
-                .filter(l -> l.topics().size() == 4 && TRANSFER_WITH_MEMO_TOPIC.equals(l.topics().get(0)))
-                .toList();
-        List<Log> ofCurrency = memoTransfers.stream()
-                .filter(l -> l.address().equalsIgnoreCase(expected.currency())).toList();
-        if (ofCurrency.isEmpty()) {
-            throw failed(memoTransfers.isEmpty()
-                    ? "transaction has no TransferWithMemo (the MPP memo is required)"
-                    : "transaction transfers another token than " + expected.currency(), id);
+        return transfers;
+    }
+
+    private static Transfer transferOf(Log log) {
+        List<String> topics = log.topics();
+        boolean plain = topics.size() == 3 && TRANSFER_TOPIC.equals(topics.get(0));
+        boolean withMemo = topics.size() == 4 && TRANSFER_WITH_MEMO_TOPIC.equals(topics.get(0));
+        if (!plain && !withMemo) {
+            return null;
         }
-        List<Log> toRecipient = ofCurrency.stream()
-                .filter(l -> addressOf(l.topics().get(2)).equalsIgnoreCase(expected.recipient())).toList();
-        if (toRecipient.isEmpty()) {
-            throw failed("transaction does not pay the recipient " + expected.recipient(), id);
-        }
-        List<Log> bound = toRecipient.stream()
-                .filter(l -> AttributionMemo.isBoundTo(l.topics().get(3), expected.realm(), id)).toList();
-        if (bound.isEmpty()) {
-            throw failed("transfer memo is not bound to this challenge", id);
-        }
-        BigInteger want = BigInteger.valueOf(expected.amount());
-        List<Log> exact = bound.stream().filter(l -> amountOf(l).equals(want)).toList();
-        if (exact.isEmpty()) {
-            throw failed("transfer amount " + amountOf(bound.get(0)) + " does not equal the charge amount " + want, id);
-        }
-        Log paid = exact.get(0);
-        String from = addressOf(paid.topics().get(1));
-        if (expected.sender() != null && !from.equalsIgnoreCase(expected.sender())) {
-            throw failed("transfer was not sent by the credential's source " + expected.sender(), id);
-        }
-        return from;
+        return new Transfer(log.address(), addressOf(topics.get(1)), addressOf(topics.get(2)), amountOf(log),
+                withMemo ? topics.get(3) : null);
+    }
+
+    private static boolean sameMovement(Transfer a, Transfer b) {
+        return a.token().equalsIgnoreCase(b.token()) && a.from().equalsIgnoreCase(b.from())
+                && a.to().equalsIgnoreCase(b.to()) && a.amount().equals(b.amount());
     }
 
     static String addressOf(String topic) {
@@ -74,9 +83,5 @@ public final class TransferVerifier {
     static BigInteger amountOf(Log log) {
         String hex = log.data().replaceFirst("^0x", "");
         return hex.isEmpty() ? BigInteger.ZERO : new BigInteger(hex, 16);
-    }
-
-    private static PaymentRejectedException failed(String detail, String id) {
-        return new PaymentRejectedException(PaymentProblem.VERIFICATION_FAILED, detail, id);
     }
 }

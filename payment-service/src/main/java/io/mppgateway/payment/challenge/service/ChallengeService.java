@@ -16,6 +16,8 @@ import io.mppgateway.payment.config.PaymentConfig;
 import io.mppgateway.payment.mpp.Challenge;
 import io.mppgateway.payment.mpp.ChallengeIdSigner;
 import io.mppgateway.payment.mpp.Jcs;
+import io.mppgateway.payment.terms.service.PaymentTerms;
+import io.mppgateway.payment.terms.service.RouteTermsService;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /** Issues tempo/charge challenges bound (by HMAC id) to realm, amount, recipient, chain, expiry, body and route. */
@@ -29,10 +31,12 @@ public class ChallengeService {
     private final ObjectMapper mapper;
     private final Clock clock;
     private final MeterRegistry metrics;
+    private final RouteTermsService routeTerms;
 
     public ChallengeService(PaymentConfig config, ChallengeIdSigner signer, ObjectMapper mapper, Clock clock,
-            MeterRegistry metrics) {
+            MeterRegistry metrics, RouteTermsService routeTerms) {
         this.config = config;
+        this.routeTerms = routeTerms;
         this.signer = signer;
         this.mapper = mapper;
         this.clock = clock;
@@ -42,7 +46,7 @@ public class ChallengeService {
     public ChallengeResponse issue(ChallengeRequest request) {
         validate(request);
         String expires = Instant.now(clock).plus(config.challengeTtl()).truncatedTo(ChronoUnit.MILLIS).toString();
-        String encodedRequest = encodedRequest(request.amount());
+        String encodedRequest = encodedRequest(request.route(), request.amount());
         String opaque = encodedOpaque(request.route());
         String id = signer.sign(request.realm(), METHOD, INTENT, encodedRequest, expires, request.digest(), null,
                 opaque);
@@ -52,12 +56,27 @@ public class ChallengeService {
         return new ChallengeResponse(id, challenge.toWwwAuthenticate(), expires, request.amount());
     }
 
-    /** base64url(JCS(request)) exactly as a buyer must echo it for this amount. */
-    public String encodedRequest(long amount) {
+    /** base64url(JCS(request)) exactly as a buyer must echo it for this route and amount. */
+    public String encodedRequest(String route, long amount) {
+        PaymentTerms terms = routeTerms.termsFor(route, amount);
         Map<String, Object> methodDetails = new java.util.HashMap<>(Map.of("chainId", config.chainId(),
-                "supportedModes", config.supportedModes()));
+                "supportedModes", terms.supportedModes()));
         if (config.feePayer().enabled()) {
             methodDetails.put("feePayer", true);
+        }
+        if (terms.memo() != null) {
+            methodDetails.put("memo", terms.memo());
+        }
+        if (!terms.splits().isEmpty()) {
+            // amounts as decimal strings like the charge amount; a split without memo has no memo key at all
+            methodDetails.put("splits", terms.splits().stream().map(split -> {
+                Map<String, Object> entry = new java.util.HashMap<>(Map.of("amount", Long.toString(split.amount()),
+                        "recipient", split.recipient()));
+                if (split.memo() != null) {
+                    entry.put("memo", split.memo());
+                }
+                return entry;
+            }).toList());
         }
         return Jcs.encode(json(Map.of(
                 "amount", Long.toString(amount),

@@ -75,15 +75,21 @@ public class EchoedChallengeVerifier {
         if (!Objects.equals(challenges.encodedOpaque(expected.route()), opaque)) {
             throw reject("challenge was issued for another route than " + expected.route(), id);
         }
-        pinRequest(request, expected.amount(), id);
+        pinRequest(request, expected.route(), expected.amount(), id);
         if (!Objects.equals(expected.digest(), echoed.digest())) {
             throw reject("request body does not match the digest the challenge was issued for", id);
         }
         checkExpiry(echoed.expires(), id);
     }
 
-    private void pinRequest(String request, long amount, String id) {
-        if (challenges.encodedRequest(amount).equals(request)) {
+    private void pinRequest(String request, String route, long amount, String id) {
+        String current;
+        try {
+            current = challenges.encodedRequest(route, amount);
+        } catch (IllegalArgumentException e) {
+            throw reject("this route can no longer be sold at " + amount + ": " + e.getMessage(), id);
+        }
+        if (current.equals(request)) {
             return;
         }
         // say which field differs: the buyer holds a genuine challenge, but for something else
@@ -106,6 +112,19 @@ public class EchoedChallengeVerifier {
         if (node.path("methodDetails").path("chainId").asLong() != config.chainId()) {
             throw reject("challenge is for chain " + node.path("methodDetails").path("chainId").asText()
                     + ", not " + config.chainId(), id);
+        }
+        JsonNode ours;
+        try {
+            ours = mapper.readTree(Base64Url.decodeToString(current)).path("methodDetails");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        JsonNode theirs = node.path("methodDetails");
+        if (!ours.path("splits").equals(theirs.path("splits"))) {
+            throw reject("challenge splits differ from this route's splits " + ours.path("splits"), id);
+        }
+        if (!ours.path("memo").equals(theirs.path("memo"))) {
+            throw reject("challenge memo differs from this route's memo", id);
         }
         throw reject("challenge payment terms differ from this service's", id);
     }

@@ -13,6 +13,12 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.mppgateway.contracts.events.PaymentSplit;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 /** Charges, claimed once by their unique challenge id, credential reference and transaction hash. */
@@ -20,17 +26,22 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class ChargeRepository {
     private static final String COLUMNS = """
             charge_id, challenge_id, tx_hash, provider, route, realm, amount, currency, chain_id, payer, recipient,
-            source, mode, digest, settled_at, challenge_expires_at, credential_ref, status, raw_transaction""";
+            source, mode, digest, settled_at, challenge_expires_at, credential_ref, status, raw_transaction,
+            route_memo, splits""";
+    private static final TypeReference<List<PaymentSplit>> SPLITS = new TypeReference<>() {
+    };
 
     private final DataSource dataSource;
+    private final ObjectMapper mapper;
 
-    public ChargeRepository(DataSource dataSource) {
+    public ChargeRepository(DataSource dataSource, ObjectMapper mapper) {
         this.dataSource = dataSource;
+        this.mapper = mapper;
     }
 
     /** Inserts the charge unless its challenge or transaction already paid for something. Call inside a transaction. */
     public boolean claim(Charge c) {
-        String sql = "INSERT INTO charges (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        String sql = "INSERT INTO charges (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)"
                 + " ON CONFLICT DO NOTHING";
         try (Connection con = dataSource.getConnection(); PreparedStatement ps = con.prepareStatement(sql)) {
             ps.setObject(1, c.chargeId());
@@ -52,8 +63,10 @@ public class ChargeRepository {
             ps.setString(17, c.credentialRef());
             ps.setString(18, c.status());
             ps.setString(19, c.rawTransaction());
+            ps.setString(20, c.routeMemo());
+            ps.setString(21, mapper.writeValueAsString(c.splits()));
             return ps.executeUpdate() == 1;
-        } catch (SQLException e) {
+        } catch (SQLException | JsonProcessingException e) {
             throw new IllegalStateException("could not record charge " + c.challengeId(), e);
         }
     }
@@ -153,12 +166,20 @@ public class ChargeRepository {
         }
     }
 
-    private static Charge map(ResultSet rs) throws SQLException {
+    private Charge map(ResultSet rs) throws SQLException {
         Timestamp expires = rs.getTimestamp(16);
         return new Charge(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4),
                 rs.getString(5), rs.getString(6), rs.getLong(7), rs.getString(8), rs.getLong(9), rs.getString(10),
                 rs.getString(11), rs.getString(12), rs.getString(13), rs.getString(14),
                 rs.getTimestamp(15).toInstant(), expires == null ? null : expires.toInstant(), rs.getString(17),
-                rs.getString(18), rs.getString(19));
+                rs.getString(18), rs.getString(19), rs.getString(20), splits(rs.getString(21)));
+    }
+
+    private List<PaymentSplit> splits(String json) {
+        try {
+            return mapper.readValue(json, SPLITS);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("charges.splits is not a list of splits: " + json, e);
+        }
     }
 }

@@ -55,7 +55,7 @@ public class SettlementRecorder {
     private void publish(Charge c) {
         PaymentSettled event = new PaymentSettled(java.util.UUID.randomUUID().toString(), c.chargeId().toString(),
                 c.challengeId(), c.provider(), c.route(), c.realm(), c.amount(), c.currency(), c.chainId(),
-                c.txHash(), c.payer(), c.recipient(), c.mode(), c.digest(), c.settledAt());
+                c.txHash(), c.payer(), c.recipient(), c.mode(), c.digest(), c.settledAt(), c.splits());
         try {
             outbox.add(java.util.UUID.fromString(event.eventId()), Topics.PAYMENTS_SETTLED, event.challengeId(),
                     mapper.writeValueAsString(event));

@@ -22,6 +22,7 @@ import io.mppgateway.payment.chain.client.TempoChainClient;
 import io.mppgateway.payment.chain.client.TransactionReceipt;
 import io.mppgateway.payment.chain.service.FeePayerCosigner;
 import io.mppgateway.payment.chain.service.PullTransactionVerifier;
+import io.mppgateway.payment.chain.service.TransferMatcher.ExpectedPayment;
 import io.mppgateway.payment.chain.service.TransferVerifier;
 import io.mppgateway.payment.chain.tempo.TempoTransaction;
 import io.mppgateway.payment.challenge.service.ChallengeService;
@@ -35,6 +36,8 @@ import io.mppgateway.payment.mpp.PaymentRejectedException;
 import io.mppgateway.payment.settlement.messaging.OutboxRelay;
 import io.mppgateway.payment.settlement.repository.Charge;
 import io.mppgateway.payment.settlement.repository.ChargeRepository;
+import io.mppgateway.payment.terms.service.PaymentTerms;
+import io.mppgateway.payment.terms.service.RouteTermsService;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -65,11 +68,13 @@ public class SettlementService {
     private final ObjectMapper mapper;
     private final Clock clock;
     private final MeterRegistry metrics;
+    private final RouteTermsService routeTerms;
 
     public SettlementService(CredentialParser parser, EchoedChallengeVerifier challengeVerifier,
             ChallengeService challenges, TempoChainClient chain, SettlementRecorder recorder, ChargeRepository charges,
             OutboxRelay relay, FeePayerCosigner cosigner, PaymentConfig config, ObjectMapper mapper, Clock clock,
-            MeterRegistry metrics) {
+            MeterRegistry metrics, RouteTermsService routeTerms) {
+        this.routeTerms = routeTerms;
         this.parser = parser;
         this.challengeVerifier = challengeVerifier;
         this.challenges = challenges;
@@ -124,9 +129,11 @@ public class SettlementService {
             default -> throw new PaymentRejectedException(PaymentProblem.MALFORMED_CREDENTIAL,
                     "payload type must be \"transaction\" (pull) or \"hash\" (push)", id);
         };
-        if (!config.supportedModes().contains(mode)) {
+        // the pinned challenge carried exactly these terms
+        PaymentTerms terms = routeTerms.termsFor(request.route(), request.amount());
+        if (!terms.supportedModes().contains(mode)) {
             throw new PaymentRejectedException(PaymentProblem.VERIFICATION_FAILED,
-                    mode + " mode is not offered (supportedModes: " + config.supportedModes() + ")", id);
+                    mode + " mode is not offered (supportedModes: " + terms.supportedModes() + ")", id);
         }
         if ("push".equals(mode) && config.feePayer().enabled()) {
             // spec: clients MUST NOT send a hash when feePayer is true, servers MUST reject it
@@ -134,12 +141,13 @@ public class SettlementService {
                     "fees are sponsored here: send the signed transaction (pull), not a hash", id);
         }
         PayerDid payer = PayerDid.parse(credential.source(), config.chainId(), id);
-        return "push".equals(mode) ? push(request, credential, payer) : pull(request, credential, payer);
+        return "push".equals(mode) ? push(request, credential, payer, terms) : pull(request, credential, payer, terms);
     }
 
     // --- push ---
 
-    private SettlementResponse push(SettlementRequest request, Credential credential, PayerDid payer) {
+    private SettlementResponse push(SettlementRequest request, Credential credential, PayerDid payer,
+            PaymentTerms terms) {
         String id = credential.challenge().id();
         if (credential.hash() == null || !TX_HASH.matcher(credential.hash()).matches()) {
             throw new PaymentRejectedException(PaymentProblem.MALFORMED_CREDENTIAL,
@@ -151,9 +159,9 @@ public class SettlementService {
             return again.get();
         }
         TransactionReceipt receipt = receipt(txHash, id);
-        String from = TransferVerifier.verify(receipt, new TransferVerifier.ExpectedTransfer(config.currency(),
-                config.recipient(), request.amount(), payer == null ? null : payer.address(), request.realm(), id));
-        Charge charge = newCharge(request, credential, txHash, from, "push", "settled", null);
+        String from = TransferVerifier.verify(receipt, new ExpectedPayment(config.currency(), config.recipient(),
+                terms, request.realm(), id, payer == null ? null : payer.address()));
+        Charge charge = newCharge(request, credential, txHash, from, "push", "settled", null, terms);
         if (!recorder.recordOnce(charge)) {
             // lost a race with another replica (or another challenge used this transaction)
             return presentedAgain(id, txHash).orElseThrow(() -> alreadyUsed(id));
@@ -164,7 +172,8 @@ public class SettlementService {
 
     // --- pull ---
 
-    private SettlementResponse pull(SettlementRequest request, Credential credential, PayerDid payer) {
+    private SettlementResponse pull(SettlementRequest request, Credential credential, PayerDid payer,
+            PaymentTerms terms) {
         String id = credential.challenge().id();
         TempoTransaction tx;
         try {
@@ -178,8 +187,9 @@ public class SettlementService {
         if (again.isPresent()) {
             return again.get();
         }
+        // every call is from the signer; whether the signer is the credential's source is checked below
         String sender = PullTransactionVerifier.verify(tx, new PullTransactionVerifier.Expected(config.chainId(),
-                config.currency(), config.recipient(), request.amount(), request.realm(), id,
+                new ExpectedPayment(config.currency(), config.recipient(), terms, request.realm(), id, null),
                 expiresAt(credential.challenge().expires()), Instant.now(clock), config.maxValidity(),
                 config.feePayer().enabled(), config.feePayer().maxGas(), config.feePayer().maxFeePerGas()));
         if (payer != null && !payer.address().equalsIgnoreCase(sender)) {
@@ -188,7 +198,7 @@ public class SettlementService {
         }
         simulate(tx, sender, id);
         String raw = config.feePayer().enabled() ? cosigner.cosign(tx, sender) : credential.signature();
-        Charge pending = newCharge(request, credential, ref, sender.toLowerCase(), "pull", "pending", raw);
+        Charge pending = newCharge(request, credential, ref, sender.toLowerCase(), "pull", "pending", raw, terms);
         if (!recorder.claimPending(pending)) {
             return presentedAgain(id, ref).orElseThrow(() -> alreadyUsed(id));
         }
@@ -225,8 +235,9 @@ public class SettlementService {
         }
         String from;
         try {
-            from = TransferVerifier.verify(receipt, new TransferVerifier.ExpectedTransfer(config.currency(),
-                    config.recipient(), pending.amount(), pending.payer(), realm, id));
+            // the terms the buyer signed, even if the route's configuration changed since the claim
+            from = TransferVerifier.verify(receipt, new ExpectedPayment(pending.currency(), pending.recipient(),
+                    pending.terms(), realm, id, pending.payer()));
         } catch (PaymentRejectedException e) {
             charges.markFailed(pending.chargeId());
             throw e;
@@ -304,12 +315,12 @@ public class SettlementService {
     // --- helpers ---
 
     private Charge newCharge(SettlementRequest request, Credential credential, String txHash, String from,
-            String mode, String status, String raw) {
+            String mode, String status, String raw, PaymentTerms terms) {
         String ref = "pull".equals(mode) ? txHash : txHash.toLowerCase();
         return new Charge(UUID.randomUUID(), credential.challenge().id(), txHash, request.provider(),
                 request.route(), request.realm(), request.amount(), config.currency(), config.chainId(), from,
                 config.recipient(), credential.source(), mode, request.digest(), Instant.now(clock),
-                expiresAt(credential.challenge().expires()), ref, status, raw);
+                expiresAt(credential.challenge().expires()), ref, status, raw, terms.memo(), terms.splits());
     }
 
     private SettlementResponse response(Charge charge, boolean redeemed) {

@@ -1,0 +1,33 @@
+// A paying agent for the e2e tests: the real mppx client with a fresh funded key on the local chain, and a fetch
+// that records every exchange so a test can look at the 402 challenge and the credential it sent.
+import { createClient, defineChain, http } from 'viem'
+import { privateKeyToAccount } from 'viem/accounts'
+import { tempoLocalnet } from 'viem/chains'
+import { Mppx, tempo } from 'mppx/client'
+import { fundFreshAccount } from '../fund.mjs'
+import { RPC_URL, challengeParams } from './gateway.mjs'
+
+export const localChain = defineChain({ ...tempoLocalnet, id: 1337, rpcUrls: { default: { http: [RPC_URL] } } })
+
+/**
+ * @param funder an unlocked anvil dev account (public test account) of the calling test file: node --test runs
+ *   files in parallel, and funding from one account per file keeps their funding transactions' nonces apart.
+ *   Anvil allows one mppx payment per key, hence a fresh key per buyer.
+ */
+export async function recordingBuyer({ funder } = {}) {
+  const { privateKey, address } = await fundFreshAccount(RPC_URL, funder ? { from: funder } : {})
+  const exchanges = []
+  const recordingFetch = async (input, init = {}) => {
+    const res = await fetch(input, init)
+    exchanges.push({ headers: new Headers(init.headers ?? (input instanceof Request ? input.headers : undefined)), response: res.clone() })
+    return res
+  }
+  const mppx = Mppx.create({
+    polyfill: false, fetch: recordingFetch,
+    methods: [tempo.charge({ account: privateKeyToAccount(privateKey), getClient: () => createClient({ chain: localChain, transport: http(RPC_URL) }) })],
+  })
+  const challenge = () => challengeParams(exchanges.find((e) => e.response.status === 402).response.headers.get('www-authenticate'))
+  const challengeId = () => challenge().id
+  const credential = () => exchanges.find((e) => e.headers.get('authorization')?.startsWith('Payment ')).headers.get('authorization')
+  return { mppx, address, exchanges, challenge, challengeId, credential }
+}
