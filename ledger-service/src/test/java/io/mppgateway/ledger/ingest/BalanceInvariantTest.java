@@ -85,6 +85,6 @@ class BalanceInvariantTest {
         LedgerAssertions.journalBalancesAndRollupsAgree(dataSource);
         LedgerAssertions.matchesStream(dataSource, stream, day);
         // sanity of the generator itself: the stream has every kind of fact
-        assertEquals(true, stream.refunds > 0 && stream.revenue > 0 && stream.upstreamCost > 0);
+        assertEquals(true, stream.refunds > 0 && stream.revenue > 0 && stream.upstreamCost > 0 && stream.splitCost > 0);
     }
 }

@@ -18,6 +18,8 @@ import io.mppgateway.ledger.support.TestEvents.Settled;
  */
 public final class EventStream {
     private final String[] models;
+    /** Partners paid a share of some charges; fresh, so their expense accounts belong to this stream. */
+    private final String[] splitRecipients;
 
     public final String provider;
     public final String recipient;
@@ -31,6 +33,7 @@ public final class EventStream {
     public long revenue;
     public long refunds;
     public long upstreamCost;
+    public long splitCost;
     public long promptTokens;
     public long completionTokens;
     public long totalTokens;
@@ -43,16 +46,31 @@ public final class EventStream {
      */
     public EventStream(long seed, int charges, Instant day, String provider) {
         Random random = new Random(seed);
+        // splits draw from their own sequence, so the rest of a seeded stream is what it was before splits existed
+        Random splitRandom = new Random(~seed);
         this.provider = provider;
         this.recipient = TestEvents.address();
+        this.splitRecipients = new String[] { TestEvents.address(), TestEvents.address().toUpperCase().replace("0X", "0x") };
         String suffix = TestEvents.suffix();
         this.models = new String[] { "model-a-" + suffix, "model-b-" + suffix, "model-c-" + suffix };
+        Map<String, Long> splitExpenses = new HashMap<>();
         for (int i = 0; i < charges; i++) {
             long amount = 5_000 + random.nextInt(95_000);
             Instant at = day.plus(random.nextInt(20 * 3600), ChronoUnit.SECONDS);
             Settled s = TestEvents.settled().with("provider", provider).with("route", "/" + provider + "/chat")
                     .with("realm", provider + ".gateway.local").with("recipient", recipient)
                     .with("amount", amount).with("settledAt", at);
+            // a quarter of the charges pay one or two partners a share (at most a quarter of the amount each)
+            if (splitRandom.nextInt(4) == 0) {
+                int n = 1 + splitRandom.nextInt(2);
+                for (int k = 0; k < n; k++) {
+                    String to = splitRecipients[splitRandom.nextInt(splitRecipients.length)];
+                    long share = 1 + splitRandom.nextInt((int) (amount / 4));
+                    s.withSplit(to, share, splitRandom.nextBoolean() ? null : TestEvents.memo());
+                    splitCost += share;
+                    splitExpenses.merge("expenses:splits:" + to.toLowerCase(), share, Long::sum);
+                }
+            }
             events.add(s);
             settled += amount;
             String model = models[random.nextInt(models.length)];
@@ -87,7 +105,9 @@ public final class EventStream {
             expectedStatus.put(s.challengeId(), refunded ? "refunded"
                     : delivered ? "fulfilled" : anyUsage ? "unfulfilled" : "settled");
         }
-        expectedBalances.put("assets:wallet:" + recipient, settled - refunds);
+        // the wallet received each charge minus its splits and refunds the whole amount: the gateway bears the splits
+        expectedBalances.put("assets:wallet:" + recipient, settled - splitCost - refunds);
+        expectedBalances.putAll(splitExpenses);
         long unearned = settled - revenue - refunds;
         expectedBalances.put("liabilities:unearned:" + provider, -unearned);
         expectedBalances.put("expenses:upstream:" + provider, upstreamCost);
@@ -101,7 +121,9 @@ public final class EventStream {
 
     public boolean isOwnAccount(String account) {
         return account.equals("assets:wallet:" + recipient)
-                || java.util.Arrays.stream(models).anyMatch(m -> account.equals("revenue:" + provider + ":" + m));
+                || java.util.Arrays.stream(models).anyMatch(m -> account.equals("revenue:" + provider + ":" + m))
+                || java.util.Arrays.stream(splitRecipients)
+                        .anyMatch(r -> account.equals("expenses:splits:" + r.toLowerCase()));
     }
 
     private void usage(Settled s, String outcome, String model, Instant at, Random random) {

@@ -31,6 +31,17 @@ public final class LedgerAssertions {
                 "account_balances rows that differ from the postings");
         assertEquals(0, LedgerDb.count(ds, "SELECT count(*) FROM journal_transactions t WHERE NOT EXISTS "
                 + "(SELECT 1 FROM postings p WHERE p.journal_transaction_id = t.id)"), "journal transactions without postings");
+        // split cost: the rollups hold exactly the split expenses of the journal, and so does charge_splits (one
+        // statement, so one snapshot even while a consumer commits)
+        String splits = LedgerDb.string(ds, """
+                SELECT concat_ws(' ',
+                    (SELECT COALESCE(SUM(debit) - SUM(credit), 0) FROM postings WHERE account LIKE 'expenses:splits:%'),
+                    (SELECT COALESCE(SUM(split_cost), 0) FROM report_daily),
+                    (SELECT COALESCE(SUM(split_cost), 0) FROM report_daily_payer),
+                    (SELECT COALESCE(SUM(amount), 0) FROM charge_splits))""");
+        String journal = splits.split(" ")[0];
+        assertEquals(String.join(" ", journal, journal, journal, journal), splits,
+                "split expenses in the journal, report_daily, report_daily_payer and charge_splits");
     }
 
     /** The ledger's figures for one generated stream, exactly as the stream says. */
@@ -53,7 +64,9 @@ public final class LedgerAssertions {
         assertEquals(stream.revenue, report.getLong("rows[0].revenue"), "revenue");
         assertEquals(stream.refunds, report.getLong("rows[0].refunds"), "refunds");
         assertEquals(stream.upstreamCost, report.getLong("rows[0].upstreamCost"), "upstream cost");
-        assertEquals(stream.revenue - stream.upstreamCost, report.getLong("rows[0].margin"), "margin");
+        assertEquals(stream.splitCost, report.getLong("rows[0].splitCost"), "split cost");
+        assertEquals(stream.revenue - stream.upstreamCost - stream.splitCost, report.getLong("rows[0].margin"),
+                "margin");
         assertEquals(stream.promptTokens, report.getLong("rows[0].promptTokens"), "prompt tokens");
         assertEquals(stream.completionTokens, report.getLong("rows[0].completionTokens"), "completion tokens");
         assertEquals(stream.totalTokens, report.getLong("rows[0].totalTokens"), "total tokens");

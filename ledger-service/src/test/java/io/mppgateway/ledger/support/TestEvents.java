@@ -40,6 +40,11 @@ public final class TestEvents {
         return "0x" + hex(32);
     }
 
+    /** A random bytes32, as a split memo. */
+    public static String memo() {
+        return "0x" + hex(32);
+    }
+
     /** A fresh address, so that the wallet account assets:wallet:<it> belongs to one test only. */
     public static String address() {
         return "0x" + hex(20);
@@ -112,10 +117,15 @@ public final class TestEvents {
         }
 
         public String json() {
+            String json = unvalidatedJson();
+            EventSchemaAssert.assertValid(topic, json);
+            return json;
+        }
+
+        /** The JSON without the schema check: what a broken producer could send. */
+        public String unvalidatedJson() {
             try {
-                String json = JSON.writeValueAsString(fields);
-                EventSchemaAssert.assertValid(topic, json);
-                return json;
+                return JSON.writeValueAsString(fields);
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException(e);
             }
@@ -163,6 +173,25 @@ public final class TestEvents {
 
         public String txHashValue() {
             return (String) fields.get("txHash");
+        }
+
+        /** Appends a split (part of the amount paid straight to {@code recipient}); memo a bytes32 hex or null. */
+        @SuppressWarnings("unchecked")
+        public Settled withSplit(String recipient, long amount, String memo) {
+            Map<String, Object> split = new LinkedHashMap<>();
+            split.put("recipient", recipient);
+            split.put("amount", amount);
+            split.put("memo", memo);
+            ((java.util.List<Object>) fields.computeIfAbsent("splits", k -> new java.util.ArrayList<>())).add(split);
+            return this;
+        }
+
+        /** What the recipient received: the amount minus the splits. */
+        @SuppressWarnings("unchecked")
+        public long walletAmount() {
+            long splits = ((java.util.List<Map<String, Object>>) fields.getOrDefault("splits", java.util.List.of()))
+                    .stream().mapToLong(m -> ((Number) m.get("amount")).longValue()).sum();
+            return amount() - splits;
         }
     }
 

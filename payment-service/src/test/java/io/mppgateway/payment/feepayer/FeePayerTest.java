@@ -15,7 +15,7 @@ import io.mppgateway.payment.mpp.AttributionMemo;
 import io.mppgateway.payment.mpp.Base64Url;
 import io.mppgateway.payment.testsupport.DevChain;
 import io.mppgateway.payment.testsupport.MppxCli;
-import io.mppgateway.payment.testsupport.TempoTx;
+import io.mppgateway.contracts.testing.TempoTx;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;

@@ -14,7 +14,7 @@ import javax.sql.DataSource;
 import io.mppgateway.payment.mpp.AttributionMemo;
 import io.mppgateway.payment.testsupport.ChainProxy;
 import io.mppgateway.payment.testsupport.DevChain;
-import io.mppgateway.payment.testsupport.TempoTx;
+import io.mppgateway.contracts.testing.TempoTx;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -43,6 +43,22 @@ class ChainOutageTest {
     @AfterEach
     void heal() {
         ChainProxy.mode = ChainProxy.Mode.FORWARD;
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(0)
+    void aBroadcastWhoseAnswerIsLostSettlesFromTheReceiptAtOnce() throws Exception {
+        long amount = 2_100;
+        Map<String, String> challenge = issue(amount);
+        Credentials buyer = DevChain.freshFundedKey(1_000_000);
+        String tx = new TempoTx().call(DevChain.PATH_USD, TempoTx.transferWithMemo(DevChain.RECIPIENT, amount,
+                AttributionMemo.encode(REALM, challenge.get("id")))).sign(buyer);
+
+        ChainProxy.mode = ChainProxy.Mode.LOSE_BROADCAST_ANSWER;
+        // the node included the transaction; its receipt answers what the lost reply would have
+        settle(pullCredential(challenge, tx, buyer.getAddress()), amount).then().statusCode(200)
+                .body("mode", equalTo("pull")).body("payer", equalTo(buyer.getAddress().toLowerCase()));
+        assertEquals("settled", status(challenge.get("id")));
     }
 
     @Test

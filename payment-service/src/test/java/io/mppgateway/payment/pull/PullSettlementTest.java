@@ -13,7 +13,7 @@ import javax.sql.DataSource;
 import io.mppgateway.contracts.events.UsageOutcome;
 import io.mppgateway.payment.mpp.AttributionMemo;
 import io.mppgateway.payment.testsupport.DevChain;
-import io.mppgateway.payment.testsupport.TempoTx;
+import io.mppgateway.contracts.testing.TempoTx;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;

@@ -21,7 +21,7 @@ import io.mppgateway.payment.mpp.AttributionMemo;
 import io.mppgateway.payment.testsupport.DevChain;
 import io.mppgateway.payment.testsupport.Payments;
 import io.mppgateway.payment.testsupport.ServiceInstance;
-import io.mppgateway.payment.testsupport.TempoTx;
+import io.mppgateway.contracts.testing.TempoTx;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 

@@ -28,7 +28,7 @@ import io.mppgateway.payment.mpp.ChallengeIdSigner;
 import io.mppgateway.payment.testsupport.ChargeRows;
 import io.mppgateway.payment.testsupport.DevChain;
 import io.mppgateway.payment.testsupport.MppxCli;
-import io.mppgateway.payment.testsupport.TempoTx;
+import io.mppgateway.contracts.testing.TempoTx;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -181,6 +181,19 @@ class RouteSplitsAndMemoTest {
                 "verification-failed", "split transfer to " + PARTNER + " of 1499 does not equal the split amount 1500");
         assertEquals(0, new ChargeRows(dataSource).count("SELECT count(*) FROM charges WHERE challenge_id = ?",
                 shortSplit.get("id")));
+    }
+
+    @Test
+    void aTransactionThatRevertsOnChainIsRefusedAndItsClaimClosed() throws Exception {
+        // each call simulates fine alone, but the gas limit cannot carry three transfers: it reverts on chain (the
+        // buyer pays the fee), and the charge is closed as failed rather than left pending
+        Map<String, String> c = issue(SPLIT_ROUTE, 20_000);
+        Credentials buyer = DevChain.freshFundedKey(1_000_000);
+        TempoTx starved = splitTx(c, 16_500, PARTNER, 1_500, REFERRER_MEMO, 2_000, false);
+        starved.gas = BigInteger.valueOf(90_000);
+        assertProblem(settle(pullCredential(c, starved.sign(buyer), buyer.getAddress()), SPLIT_ROUTE, 20_000), 402,
+                "verification-failed", "reverted");
+        assertEquals("failed", new ChargeRows(dataSource).status(c.get("id")), "nothing was paid: the claim is closed");
     }
 
     @Test

@@ -17,10 +17,11 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * A JSON-RPC proxy in front of the local chain that can fail on demand: FORWARD everything, STALL broadcasts (never
- * forwarded, answered only after the client gave up) or be DOWN (HTTP 503 for every call).
+ * forwarded, answered only after the client gave up), LOSE_BROADCAST_ANSWER (forwarded, so the chain includes the
+ * transaction, but the answer never reaches the client) or be DOWN (HTTP 503 for every call).
  */
 public class ChainProxy implements QuarkusTestResourceLifecycleManager {
-    public enum Mode { FORWARD, STALL_BROADCAST, DOWN }
+    public enum Mode { FORWARD, STALL_BROADCAST, LOSE_BROADCAST_ANSWER, DOWN }
 
     public static volatile Mode mode = Mode.FORWARD;
     public static final AtomicInteger calls = new AtomicInteger();
@@ -52,6 +53,11 @@ public class ChainProxy implements QuarkusTestResourceLifecycleManager {
                 HttpResponse<byte[]> upstream = HTTP.send(HttpRequest.newBuilder(URI.create(DevChain.RPC))
                         .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body))
                         .build(), HttpResponse.BodyHandlers.ofByteArray());
+                if (mode == Mode.LOSE_BROADCAST_ANSWER && json.contains("eth_sendRawTransaction")) {
+                    Thread.sleep(8_000);
+                    exchange.sendResponseHeaders(504, -1);
+                    return;
+                }
                 exchange.getResponseHeaders().add("content-type", "application/json");
                 exchange.sendResponseHeaders(upstream.statusCode(), upstream.body().length);
                 exchange.getResponseBody().write(upstream.body());

@@ -1,5 +1,7 @@
 package io.mppgateway.payment.testsupport;
 
+import io.mppgateway.contracts.testing.TempoTx;
+
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.URI;

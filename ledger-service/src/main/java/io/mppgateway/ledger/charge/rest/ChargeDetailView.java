@@ -4,12 +4,16 @@ import java.time.Instant;
 import java.util.List;
 
 import io.mppgateway.ledger.charge.domain.Charge;
+import io.mppgateway.ledger.charge.domain.ChargeSplit;
 import io.mppgateway.ledger.charge.service.ChargeDetail;
 import io.mppgateway.ledger.journal.domain.JournalTransaction;
 import io.mppgateway.ledger.journal.domain.Posting;
 import io.mppgateway.ledger.usage.domain.UsageRecord;
 
-/** One charge with its usage (tokens) and its journal transactions. */
+/**
+ * One charge with its splits, its usage (tokens) and its journal transactions. {@code walletAmount} is what the
+ * recipient received: the amount minus the splits, which the buyer paid straight to their recipients.
+ */
 public record ChargeDetailView(
         String chargeId,
         String challengeId,
@@ -18,6 +22,7 @@ public record ChargeDetailView(
         String realm,
         String model,
         long amount,
+        long walletAmount,
         String currency,
         long chainId,
         String txHash,
@@ -26,8 +31,17 @@ public record ChargeDetailView(
         String mode,
         String status,
         Instant settledAt,
+        List<SplitView> splits,
         List<UsageView> usage,
         List<JournalTransactionView> journal) {
+
+    /** One split, in the order of the settlement event; memo null when the transfer could carry any. */
+    public record SplitView(String recipient, long amount, String memo) {
+
+        static SplitView of(ChargeSplit s) {
+            return new SplitView(s.recipient(), s.amount(), s.memo());
+        }
+    }
 
     public record UsageView(String eventId, String outcome, String model, long promptTokens, long completionTokens,
             long totalTokens, long reasoningTokens, long cachedTokens, long units, int upstreamStatus, long latencyMs,
@@ -58,8 +72,9 @@ public record ChargeDetailView(
     static ChargeDetailView of(ChargeDetail detail) {
         Charge c = detail.charge();
         return new ChargeDetailView(c.chargeId(), c.challengeId(), c.provider(), c.route(), c.realm(), c.model(),
-                c.amount(), c.currency(), c.chainId(), c.txHash(), c.payer(), c.recipient(), c.mode(),
-                c.status().dbValue(), c.settledAt(),
+                c.amount(), detail.walletAmount(), c.currency(), c.chainId(), c.txHash(), c.payer(), c.recipient(),
+                c.mode(), c.status().dbValue(), c.settledAt(),
+                detail.splits().stream().map(SplitView::of).toList(),
                 detail.usage().stream().map(UsageView::of).toList(),
                 detail.journal().stream().map(JournalTransactionView::of).toList());
     }

@@ -34,7 +34,8 @@ public class ChargeResource {
     @GET
     @Operation(summary = "List charges, newest first (keyset pagination)",
             description = "Order: settledAt desc, challengeId desc. Pass the previous page's nextCursor as `after`; "
-                    + "the order is stable under concurrent inserts. Amounts are integer base units (6 decimals).")
+                    + "the order is stable under concurrent inserts. Amounts are integer base units (6 decimals); "
+                    + "walletAmount is what the recipient received (amount minus the charge's splits).")
     @APIResponse(responseCode = "200", description = "One page; nextCursor is null on the last page")
     @APIResponse(responseCode = "400", description = "Bad parameter (application/problem+json)")
     public ChargePageView list(
@@ -48,13 +49,15 @@ public class ChargeResource {
             @Parameter(description = "page size, 1..500 (default 50)") @RestQuery String limit,
             @Parameter(description = "nextCursor of the previous page") @RestQuery String after) {
         var page = charges.list(new ChargeQuery(provider, route, model, payer, status, from, to, limit, after));
-        return new ChargePageView(page.items().stream().map(ChargeView::of).toList(), page.nextCursor());
+        return new ChargePageView(page.items().stream().map(c -> ChargeView.of(c, page.walletAmount(c))).toList(),
+                page.nextCursor());
     }
 
     @GET
     @Path("/{id}")
-    @Operation(summary = "One charge with its settlement, usage and journal postings",
-            description = "`id` is the challenge id or the charge id.")
+    @Operation(summary = "One charge with its settlement, splits, usage and journal postings",
+            description = "`id` is the challenge id or the charge id. splits are the parts of the amount the buyer "
+                    + "paid straight to other recipients in the same transaction; walletAmount = amount - splits.")
     @APIResponse(responseCode = "200", description = "The charge")
     @APIResponse(responseCode = "404", description = "No such charge (application/problem+json)")
     public ChargeDetailView get(@RestPath String id) {

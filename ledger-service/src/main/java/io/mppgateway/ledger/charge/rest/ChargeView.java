@@ -4,7 +4,10 @@ import java.time.Instant;
 
 import io.mppgateway.ledger.charge.domain.Charge;
 
-/** A charge as finance staff see it. Amount in integer base units (6 decimals). */
+/**
+ * A charge as finance staff see it. Amounts in integer base units (6 decimals); {@code walletAmount} is what the
+ * recipient received, the amount minus the charge's splits (equal to the amount without splits).
+ */
 public record ChargeView(
         String chargeId,
         String challengeId,
@@ -13,6 +16,7 @@ public record ChargeView(
         String realm,
         String model,
         long amount,
+        long walletAmount,
         String currency,
         long chainId,
         String txHash,
@@ -22,9 +26,9 @@ public record ChargeView(
         String status,
         Instant settledAt) {
 
-    static ChargeView of(Charge c) {
+    static ChargeView of(Charge c, long walletAmount) {
         return new ChargeView(c.chargeId(), c.challengeId(), c.provider(), c.route(), c.realm(), c.model(), c.amount(),
-                c.currency(), c.chainId(), c.txHash(), c.payer(), c.recipient(), c.mode(), c.status().dbValue(),
+                walletAmount, c.currency(), c.chainId(), c.txHash(), c.payer(), c.recipient(), c.mode(), c.status().dbValue(),
                 c.settledAt());
     }
 }

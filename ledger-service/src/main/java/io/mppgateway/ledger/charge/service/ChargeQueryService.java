@@ -3,15 +3,19 @@ package io.mppgateway.ledger.charge.service;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.mppgateway.ledger.charge.config.ChargeApiConfig;
 import io.mppgateway.ledger.charge.domain.Charge;
 import io.mppgateway.ledger.charge.domain.ChargeFilter;
+import io.mppgateway.ledger.charge.domain.ChargeSplit;
 import io.mppgateway.ledger.charge.domain.ChargeStatus;
 import io.mppgateway.ledger.charge.domain.PageCursor;
 import io.mppgateway.ledger.charge.repository.ChargeRepository;
+import io.mppgateway.ledger.charge.repository.ChargeSplitRepository;
 import io.mppgateway.ledger.journal.repository.JournalRepository;
 import io.mppgateway.ledger.usage.repository.UsageRepository;
 
@@ -19,13 +23,15 @@ import io.mppgateway.ledger.usage.repository.UsageRepository;
 @ApplicationScoped
 public class ChargeQueryService {
     private final ChargeRepository charges;
+    private final ChargeSplitRepository splits;
     private final UsageRepository usage;
     private final JournalRepository journal;
     private final ChargeApiConfig config;
 
-    public ChargeQueryService(ChargeRepository charges, UsageRepository usage, JournalRepository journal,
-            ChargeApiConfig config) {
+    public ChargeQueryService(ChargeRepository charges, ChargeSplitRepository splits, UsageRepository usage,
+            JournalRepository journal, ChargeApiConfig config) {
         this.charges = charges;
+        this.splits = splits;
         this.usage = usage;
         this.journal = journal;
         this.config = config;
@@ -41,17 +47,23 @@ public class ChargeQueryService {
         // one extra row tells whether another page exists without a count query
         List<Charge> rows = charges.list(filter, filter.limit() + 1);
         if (rows.size() <= filter.limit()) {
-            return new ChargePage(rows, null);
+            return new ChargePage(rows, splitTotals(rows), null);
         }
-        List<Charge> page = rows.subList(0, filter.limit());
+        List<Charge> page = List.copyOf(rows.subList(0, filter.limit()));
         Charge last = page.get(page.size() - 1);
-        return new ChargePage(List.copyOf(page), new PageCursor(last.settledAt(), last.challengeId()).encode());
+        return new ChargePage(page, splitTotals(page), new PageCursor(last.settledAt(), last.challengeId()).encode());
     }
 
     public ChargeDetail get(String id) {
         Charge charge = charges.findByChallengeIdOrChargeId(id).orElseThrow(() -> new ChargeNotFoundException(id));
-        return new ChargeDetail(charge, usage.findByChallengeId(charge.challengeId()),
-                journal.findByChallengeId(charge.challengeId()));
+        return new ChargeDetail(charge, splits.findByChallengeId(charge.challengeId()),
+                usage.findByChallengeId(charge.challengeId()), journal.findByChallengeId(charge.challengeId()));
+    }
+
+    /** One query for the whole page rather than a join in the keyset listing. */
+    private Map<String, Long> splitTotals(List<Charge> page) {
+        return splits.findByChallengeIds(page.stream().map(Charge::challengeId).toList()).entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> ChargeSplit.total(e.getValue())));
     }
 
     private static ChargeStatus status(String value) {

@@ -1,8 +1,10 @@
 package io.mppgateway.ledger.ingest.service;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import io.mppgateway.ledger.charge.domain.Charge;
+import io.mppgateway.ledger.charge.domain.ChargeSplit;
 import io.mppgateway.ledger.journal.domain.Accounts;
 import io.mppgateway.ledger.journal.domain.JournalEntry;
 import io.mppgateway.ledger.journal.domain.JournalKind;
@@ -15,12 +17,20 @@ public final class JournalEntries {
     private JournalEntries() {
     }
 
-    /** Money arrived in the wallet, but it is owed (as service or refund) until delivery. */
-    public static JournalEntry settlement(Charge charge, String eventId) {
+    /**
+     * Money arrived in the wallet, but it is owed (as service or refund) until delivery. With splits, the wallet got
+     * only what they left; each split is an expense the buyer paid for the gateway. The whole amount is still owed:
+     * delivery earns all of it and a refund returns all of it from the wallet, so the gateway bears the splits.
+     */
+    public static JournalEntry settlement(Charge charge, List<ChargeSplit> splits, String eventId) {
+        List<Posting> postings = new ArrayList<>();
+        postings.add(Posting.debit(Accounts.wallet(charge.recipient()), ChargeSplit.walletAmount(charge, splits)));
+        for (ChargeSplit split : splits) {
+            postings.add(Posting.debit(Accounts.splitExpense(split.recipient()), split.amount()));
+        }
+        postings.add(Posting.credit(Accounts.unearned(charge.provider()), charge.amount()));
         return new JournalEntry(JournalKind.SETTLEMENT, charge.challengeId(), eventId, charge.settledAt(),
-                "settlement of charge " + charge.chargeId() + " (tx " + charge.txHash() + ")",
-                List.of(Posting.debit(Accounts.wallet(charge.recipient()), charge.amount()),
-                        Posting.credit(Accounts.unearned(charge.provider()), charge.amount())));
+                "settlement of charge " + charge.chargeId() + " (tx " + charge.txHash() + ")", postings);
     }
 
     /** Delivery earns the whole charge; the account names the charge's provider and the model actually used. */

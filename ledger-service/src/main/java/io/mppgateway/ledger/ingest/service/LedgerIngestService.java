@@ -1,6 +1,8 @@
 package io.mppgateway.ledger.ingest.service;
 
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.IntStream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -13,8 +15,10 @@ import io.mppgateway.contracts.events.PaymentSettled;
 import io.mppgateway.contracts.events.UsageRecorded;
 import io.mppgateway.ledger.balance.repository.BalanceRepository;
 import io.mppgateway.ledger.charge.domain.Charge;
+import io.mppgateway.ledger.charge.domain.ChargeSplit;
 import io.mppgateway.ledger.charge.domain.ChargeStatus;
 import io.mppgateway.ledger.charge.repository.ChargeRepository;
+import io.mppgateway.ledger.charge.repository.ChargeSplitRepository;
 import io.mppgateway.ledger.ingest.repository.ProcessedEventRepository;
 import io.mppgateway.ledger.ingest.repository.RejectedEventRepository;
 import io.mppgateway.ledger.journal.domain.JournalEntry;
@@ -38,6 +42,7 @@ public class LedgerIngestService {
     private final ProcessedEventRepository processedEvents;
     private final RejectedEventRepository rejectedEvents;
     private final ChargeRepository charges;
+    private final ChargeSplitRepository chargeSplits;
     private final UsageRepository usage;
     private final RefundRepository refunds;
     private final JournalRepository journal;
@@ -45,11 +50,12 @@ public class LedgerIngestService {
     private final RollupRepository rollups;
 
     public LedgerIngestService(ProcessedEventRepository processedEvents, RejectedEventRepository rejectedEvents,
-            ChargeRepository charges, UsageRepository usage, RefundRepository refunds, JournalRepository journal,
-            BalanceRepository balances, RollupRepository rollups) {
+            ChargeRepository charges, ChargeSplitRepository chargeSplits, UsageRepository usage,
+            RefundRepository refunds, JournalRepository journal, BalanceRepository balances, RollupRepository rollups) {
         this.processedEvents = processedEvents;
         this.rejectedEvents = rejectedEvents;
         this.charges = charges;
+        this.chargeSplits = chargeSplits;
         this.usage = usage;
         this.refunds = refunds;
         this.journal = journal;
@@ -80,9 +86,20 @@ public class LedgerIngestService {
         Charge charge = new Charge(event.challengeId(), event.chargeId(), event.provider(), event.route(),
                 event.realm(), null, event.amount(), event.currency(), event.chainId(), event.txHash(), event.payer(),
                 event.recipient(), event.mode(), event.digest(), ChargeStatus.SETTLED, event.settledAt(), null);
+        List<ChargeSplit> splits = IntStream.range(0, event.splits().size())
+                .mapToObj(i -> new ChargeSplit(i, event.splits().get(i).recipient(), event.splits().get(i).amount(),
+                        event.splits().get(i).memo()))
+                .toList();
         charges.insert(charge);
+        chargeSplits.insert(charge.challengeId(), splits);
         Bookings bookings = new Bookings();
-        post(JournalEntries.settlement(charge, event.eventId()), bookings);
+        post(JournalEntries.settlement(charge, splits, event.eventId()), bookings);
+        long splitCost = ChargeSplit.total(splits);
+        if (splitCost > 0) {
+            // a cost on the day it is posted; the model is not known at settlement (reports show it under model '')
+            bookings.figures(charge.settledAt(), charge.provider(), null, charge.payer(),
+                    new ReportFigures(0, 0, 0, 0, 0, splitCost, 0, 0, 0, 0, 0));
+        }
 
         // facts that overtook their settlement on other topics are booked now, in the order they happened
         for (UsageRecord pending : usage.findPending(charge.challengeId())) {
@@ -166,7 +183,7 @@ public class LedgerIngestService {
             post(JournalEntries.upstreamCost(charge, record), bookings);
         }
         bookings.figures(record.recordedAt(), charge.provider(), record.model(), charge.payer(),
-                new ReportFigures(1, record.delivered() ? 1 : 0, revenue, 0, record.upstreamCostEstimate(),
+                new ReportFigures(1, record.delivered() ? 1 : 0, revenue, 0, record.upstreamCostEstimate(), 0,
                         record.promptTokens(), record.completionTokens(), record.totalTokens(),
                         record.reasoningTokens(), record.cachedTokens()));
         usage.markApplied(record.eventId());
@@ -180,7 +197,7 @@ public class LedgerIngestService {
         }
         post(JournalEntries.refund(charge, refund, reverseRevenue), bookings);
         bookings.figures(refund.refundedAt(), charge.provider(), charge.model(), charge.payer(),
-                new ReportFigures(0, 0, reverseRevenue ? -refund.amount() : 0, refund.amount(), 0, 0, 0, 0, 0, 0));
+                new ReportFigures(0, 0, reverseRevenue ? -refund.amount() : 0, refund.amount(), 0, 0, 0, 0, 0, 0, 0));
         refunds.markApplied(refund.eventId());
         return charge.withStatus(ChargeStatus.REFUNDED);
     }

@@ -1,5 +1,7 @@
 package io.mppgateway.ledger.journal.domain;
 
+import java.util.Locale;
+
 /** Chart of accounts (ARCHITECTURE §6). Names are hierarchical, colon-separated, built from event values verbatim. */
 public final class Accounts {
     private Accounts() {
@@ -25,5 +27,13 @@ public final class Accounts {
 
     public static String upstreamPayable(String provider) {
         return "liabilities:upstream-payable:" + provider;
+    }
+
+    /**
+     * What the buyers paid to a split recipient on the gateway's behalf (a partner's revenue share): a cost of the
+     * charges. Lower-case, so that one recipient is one account whatever address casing the producer used.
+     */
+    public static String splitExpense(String splitRecipient) {
+        return "expenses:splits:" + splitRecipient.toLowerCase(Locale.ROOT);
     }
 }

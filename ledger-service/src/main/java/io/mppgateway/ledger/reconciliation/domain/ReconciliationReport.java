@@ -17,9 +17,22 @@ public record ReconciliationReport(Instant from, Instant to, List<String> recipi
             int daysWithDifference) {
     }
 
-    /** One charge and what the chain says about its tx; chainAmount is the sum of its transfers to the recipient. */
+    /**
+     * One charge and what the chain says about its tx. ledgerAmount is what the recipient should have received (the
+     * charge amount minus its splits), chainAmount the sum of the tx's transfers to the recipient (transfers that
+     * are a split's are not counted); chargeAmount is the whole amount the buyer paid.
+     */
     public record ChargeCheck(String chargeId, String challengeId, String txHash, String recipient, long ledgerAmount,
-            BigInteger chainAmount, String detail) {
+            BigInteger chainAmount, String detail, long chargeAmount, List<SplitCheck> splits) {
+    }
+
+    /**
+     * One split of a charge: matched when the tx holds a transfer of the charge currency to the split recipient for
+     * exactly the split amount; chainAmount is that transfer, or else what the tx transfers to that address (0 when
+     * nothing).
+     */
+    public record SplitCheck(int position, String recipient, long ledgerAmount, BigInteger chainAmount,
+            boolean matched) {
     }
 
     /** A transfer to a recipient that no charge of the ledger claims. */

@@ -32,10 +32,13 @@ public class ReconciliationResource {
 
     @GET
     @Operation(summary = "Reconcile the charges settled in [from, to) with the chain",
-            description = "Each charge's tx receipt is re-read (success, TIP-20 Transfer of the amount to the "
-                    + "recipient): matched, ledgerOnly (missing, reverted or no transfer) or amountMismatches. "
+            description = "Each charge's tx receipt is re-read (success, a TIP-20 Transfer to the recipient of the "
+                    + "amount minus the charge's splits, and for each split a Transfer to its recipient of exactly "
+                    + "its amount): matched, ledgerOnly (missing, reverted or no transfer to the recipient) or "
+                    + "amountMismatches (a different amount, or a split missing or different). "
                     + "Transfers to the recipients found with eth_getLogs that no charge claims are chainOnly. "
-                    + "days compares, per UTC day and recipient, the ledger total with the chain total.")
+                    + "days compares, per UTC day and recipient, the ledger total (what the charges left the "
+                    + "recipient after splits) with the chain total.")
     @APIResponse(responseCode = "200", description = "The reconciliation report")
     @APIResponse(responseCode = "400", description = "Bad or too large range (application/problem+json)")
     @APIResponse(responseCode = "503", description = "The chain cannot be asked right now; retry later")

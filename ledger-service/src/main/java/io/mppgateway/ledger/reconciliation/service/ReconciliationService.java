@@ -20,7 +20,9 @@ import java.util.stream.Collectors;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.mppgateway.ledger.charge.domain.Charge;
+import io.mppgateway.ledger.charge.domain.ChargeSplit;
 import io.mppgateway.ledger.charge.repository.ChargeRepository;
+import io.mppgateway.ledger.charge.repository.ChargeSplitRepository;
 import io.mppgateway.ledger.charge.service.ChargeQueryService;
 import io.mppgateway.ledger.charge.service.InvalidQueryException;
 import io.mppgateway.ledger.reconciliation.client.TempoChainClient;
@@ -30,6 +32,7 @@ import io.mppgateway.ledger.reconciliation.domain.ReconciliationReport;
 import io.mppgateway.ledger.reconciliation.domain.ReconciliationReport.ChainOnly;
 import io.mppgateway.ledger.reconciliation.domain.ReconciliationReport.ChargeCheck;
 import io.mppgateway.ledger.reconciliation.domain.ReconciliationReport.DayTotal;
+import io.mppgateway.ledger.reconciliation.domain.ReconciliationReport.SplitCheck;
 import io.mppgateway.ledger.reconciliation.domain.ReconciliationReport.Summary;
 import io.mppgateway.ledger.reconciliation.domain.TokenTransfer;
 
@@ -37,11 +40,14 @@ import io.mppgateway.ledger.reconciliation.domain.TokenTransfer;
 @ApplicationScoped
 public class ReconciliationService {
     private final ChargeRepository charges;
+    private final ChargeSplitRepository chargeSplits;
     private final TempoChainClient chain;
     private final ChainConfig config;
 
-    public ReconciliationService(ChargeRepository charges, TempoChainClient chain, ChainConfig config) {
+    public ReconciliationService(ChargeRepository charges, ChargeSplitRepository chargeSplits, TempoChainClient chain,
+            ChainConfig config) {
         this.charges = charges;
+        this.chargeSplits = chargeSplits;
         this.chain = chain;
         this.config = config;
     }
@@ -68,29 +74,50 @@ public class ReconciliationService {
             throw new InvalidQueryException("more than " + config.maxCharges() + " charges in the range; narrow it");
         }
 
-        // 1. every charge: its receipt and its transfer to the recipient
+        Map<String, List<ChargeSplit>> splits = chargeSplits.findByChallengeIds(
+                inRange.stream().map(Charge::challengeId).toList());
+
+        // 1. every charge: its receipt, its transfer to the recipient and one transfer per split
         List<ChargeCheck> matched = new ArrayList<>();
         List<ChargeCheck> ledgerOnly = new ArrayList<>();
         List<ChargeCheck> mismatches = new ArrayList<>();
         for (Charge c : inRange) {
+            List<ChargeSplit> cs = splits.getOrDefault(c.challengeId(), List.of());
             Optional<ChainReceipt> receipt = chain.receipt(c.txHash());
             if (receipt.isEmpty()) {
-                ledgerOnly.add(check(c, BigInteger.ZERO, "no such transaction on chain"));
+                ledgerOnly.add(check(c, cs, BigInteger.ZERO, "no such transaction on chain", unpaid(cs)));
                 continue;
             }
             if (!receipt.get().success()) {
-                ledgerOnly.add(check(c, BigInteger.ZERO, "transaction reverted on chain"));
+                ledgerOnly.add(check(c, cs, BigInteger.ZERO, "transaction reverted on chain", unpaid(cs)));
                 continue;
             }
-            BigInteger paid = receipt.get().transfers().stream()
-                    .filter(t -> t.token().equals(lower(c.currency())) && t.to().equals(lower(c.recipient())))
-                    .map(TokenTransfer::amount).reduce(BigInteger.ZERO, BigInteger::add);
+            // each split claims its own transfer first, so that one to the recipient's address is not counted twice
+            List<TokenTransfer> unclaimed = new ArrayList<>(receipt.get().transfers().stream()
+                    .filter(t -> t.token().equals(lower(c.currency()))).toList());
+            List<SplitCheck> splitChecks = new ArrayList<>();
+            List<String> splitProblems = new ArrayList<>();
+            for (ChargeSplit split : cs) {
+                SplitCheck sc = claim(split, unclaimed);
+                splitChecks.add(sc);
+                if (!sc.matched()) {
+                    splitProblems.add("split " + split.position() + " to " + sc.recipient() + " for " + split.amount()
+                            + (sc.chainAmount().signum() == 0 ? " is not in the transaction"
+                                    : ": the transaction transfers " + sc.chainAmount() + " to the split recipient"));
+                }
+            }
+            BigInteger paid = sum(unclaimed, lower(c.recipient()));
+            long expected = ChargeSplit.walletAmount(c, cs);
             if (paid.signum() == 0) {
-                ledgerOnly.add(check(c, paid, "the transaction transfers nothing to the recipient"));
-            } else if (paid.equals(BigInteger.valueOf(c.amount()))) {
-                matched.add(check(c, paid, "matched"));
+                ledgerOnly.add(check(c, cs, paid, with("the transaction transfers nothing to the recipient",
+                        splitProblems), splitChecks));
+            } else if (!paid.equals(BigInteger.valueOf(expected))) {
+                mismatches.add(check(c, cs, paid, with("chain amount differs from the ledger", splitProblems),
+                        splitChecks));
+            } else if (!splitProblems.isEmpty()) {
+                mismatches.add(check(c, cs, paid, String.join("; ", splitProblems), splitChecks));
             } else {
-                mismatches.add(check(c, paid, "chain amount differs from the ledger"));
+                matched.add(check(c, cs, paid, "matched", splitChecks));
             }
         }
 
@@ -123,8 +150,10 @@ public class ReconciliationService {
         for (Charge c : inRange) {
             String r = lower(c.recipient());
             if (recipients.contains(r)) {
+                // the splits went to other addresses: the wallet's total is what each charge left it
                 BigInteger[] v = totals.computeIfAbsent(day(c.settledAt()) + "|" + r, k -> zero());
-                v[0] = v[0].add(BigInteger.valueOf(c.amount()));
+                v[0] = v[0].add(BigInteger.valueOf(
+                        ChargeSplit.walletAmount(c, splits.getOrDefault(c.challengeId(), List.of()))));
             }
         }
         for (TokenTransfer t : transfers) {
@@ -193,9 +222,37 @@ public class ReconciliationService {
         return cache.computeIfAbsent(number, chain::blockTimestamp);
     }
 
-    private static ChargeCheck check(Charge c, BigInteger chainAmount, String detail) {
-        return new ChargeCheck(c.chargeId(), c.challengeId(), c.txHash(), lower(c.recipient()), c.amount(),
-                chainAmount, detail);
+    private static ChargeCheck check(Charge c, List<ChargeSplit> splits, BigInteger chainAmount, String detail,
+            List<SplitCheck> splitChecks) {
+        return new ChargeCheck(c.chargeId(), c.challengeId(), c.txHash(), lower(c.recipient()),
+                ChargeSplit.walletAmount(c, splits), chainAmount, detail, c.amount(), List.copyOf(splitChecks));
+    }
+
+    /** Takes the split's transfer (exact recipient and amount) out of {@code unclaimed}, if the tx has one. */
+    private static SplitCheck claim(ChargeSplit split, List<TokenTransfer> unclaimed) {
+        String to = lower(split.recipient());
+        BigInteger amount = BigInteger.valueOf(split.amount());
+        for (TokenTransfer t : unclaimed) {
+            if (t.to().equals(to) && t.amount().equals(amount)) {
+                unclaimed.remove(t);
+                return new SplitCheck(split.position(), to, split.amount(), amount, true);
+            }
+        }
+        return new SplitCheck(split.position(), to, split.amount(), sum(unclaimed, to), false);
+    }
+
+    private static List<SplitCheck> unpaid(List<ChargeSplit> splits) {
+        return splits.stream().map(s -> new SplitCheck(s.position(), lower(s.recipient()), s.amount(),
+                BigInteger.ZERO, false)).toList();
+    }
+
+    private static BigInteger sum(List<TokenTransfer> transfers, String to) {
+        return transfers.stream().filter(t -> t.to().equals(to)).map(TokenTransfer::amount)
+                .reduce(BigInteger.ZERO, BigInteger::add);
+    }
+
+    private static String with(String detail, List<String> more) {
+        return more.isEmpty() ? detail : detail + "; " + String.join("; ", more);
     }
 
     private static BigInteger[] zero() {

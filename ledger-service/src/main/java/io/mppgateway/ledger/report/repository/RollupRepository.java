@@ -25,8 +25,8 @@ import io.mppgateway.ledger.report.domain.RollupKey;
 /** The report rollups: report_daily (by model) and report_daily_payer (by payer). */
 @ApplicationScoped
 public class RollupRepository {
-    private static final String FIGURES = "calls, fulfilled_calls, revenue, refunds, upstream_cost, prompt_tokens, "
-            + "completion_tokens, total_tokens, reasoning_tokens, cached_tokens";
+    private static final String FIGURES = "calls, fulfilled_calls, revenue, refunds, upstream_cost, split_cost, "
+            + "prompt_tokens, completion_tokens, total_tokens, reasoning_tokens, cached_tokens";
 
     private final DataSource dataSource;
 
@@ -48,7 +48,7 @@ public class RollupRepository {
         String sets = java.util.Arrays.stream(FIGURES.split(", "))
                 .map(c -> c + " = " + table + "." + c + " + EXCLUDED." + c).collect(Collectors.joining(", "));
         String sql = "INSERT INTO " + table + " (day, provider, " + valueColumn + ", " + FIGURES + ") "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 + "ON CONFLICT (day, provider, " + valueColumn + ") DO UPDATE SET " + sets;
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             for (Map.Entry<RollupKey, ReportFigures> e : rows.entrySet()) {
@@ -61,11 +61,12 @@ public class RollupRepository {
                 ps.setLong(6, f.revenue());
                 ps.setLong(7, f.refunds());
                 ps.setLong(8, f.upstreamCost());
-                ps.setLong(9, f.promptTokens());
-                ps.setLong(10, f.completionTokens());
-                ps.setLong(11, f.totalTokens());
-                ps.setLong(12, f.reasoningTokens());
-                ps.setLong(13, f.cachedTokens());
+                ps.setLong(9, f.splitCost());
+                ps.setLong(10, f.promptTokens());
+                ps.setLong(11, f.completionTokens());
+                ps.setLong(12, f.totalTokens());
+                ps.setLong(13, f.reasoningTokens());
+                ps.setLong(14, f.cachedTokens());
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -106,8 +107,8 @@ public class RollupRepository {
                 while (rs.next()) {
                     ReportFigures f = new ReportFigures(rs.getLong("calls"), rs.getLong("fulfilled_calls"),
                             rs.getLong("revenue"), rs.getLong("refunds"), rs.getLong("upstream_cost"),
-                            rs.getLong("prompt_tokens"), rs.getLong("completion_tokens"), rs.getLong("total_tokens"),
-                            rs.getLong("reasoning_tokens"), rs.getLong("cached_tokens"));
+                            rs.getLong("split_cost"), rs.getLong("prompt_tokens"), rs.getLong("completion_tokens"),
+                            rs.getLong("total_tokens"), rs.getLong("reasoning_tokens"), rs.getLong("cached_tokens"));
                     if (groups.isEmpty() && rs.wasNull()) {
                         continue; // no rows at all: SUM over nothing
                     }

@@ -20,7 +20,7 @@ import io.mppgateway.ledger.report.service.ReportService;
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed(FinanceRoles.FINANCE)
 @SecurityRequirement(name = "jwt")
-@Tag(name = "reports", description = "Revenue, upstream cost, margin, calls and tokens")
+@Tag(name = "reports", description = "Revenue, upstream cost, split cost, margin, calls and tokens")
 public class ReportResource {
     private final ReportService reports;
 
@@ -29,10 +29,12 @@ public class ReportResource {
     }
 
     @GET
-    @Operation(summary = "Revenue, upstream cost, margin, calls and tokens over UTC days [from, to)",
+    @Operation(summary = "Revenue, upstream cost, split cost, margin, calls and tokens over UTC days [from, to)",
             description = "Served from rollups written in the same transaction as the journal. Usage counts on the "
-                    + "day it was recorded, a refund on the day it was made. revenue is net of reversed revenue; "
-                    + "refunds lists every refunded amount. payer cannot be combined with model.")
+                    + "day it was recorded, a refund on the day it was made, split cost (what buyers paid to split "
+                    + "recipients for the gateway) on the day the charge settled, under model '' (unknown at "
+                    + "settlement). revenue is net of reversed revenue; refunds lists every refunded amount; margin = "
+                    + "revenue - upstreamCost - splitCost. payer cannot be combined with model.")
     public ReportView report(
             @Parameter(description = "first UTC day, e.g. 2026-11-01", required = true) @RestQuery String from,
             @Parameter(description = "day after the last, e.g. 2026-12-01", required = true) @RestQuery String to,

@@ -10,25 +10,25 @@ import io.mppgateway.ledger.report.domain.ReportFigures;
 import io.mppgateway.ledger.report.domain.ReportRow;
 import io.mppgateway.ledger.report.service.ReportService;
 
-/** A report: one row per group, each with integer figures; margin = revenue - upstreamCost. */
+/** A report: one row per group, each with integer figures; margin = revenue - upstreamCost - splitCost. */
 public record ReportView(LocalDate from, LocalDate to, List<String> groupBy, String provider, List<Row> rows,
         Figures total) {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Row(LocalDate day, String provider, String model, String payer, long revenue, long upstreamCost,
-            long margin, Long marginBps, long refunds, long calls, long fulfilledCalls, long promptTokens,
-            long completionTokens, long totalTokens, long reasoningTokens, long cachedTokens) {
+            long splitCost, long margin, Long marginBps, long refunds, long calls, long fulfilledCalls,
+            long promptTokens, long completionTokens, long totalTokens, long reasoningTokens, long cachedTokens) {
     }
 
     /** Totals; marginBps is margin / revenue in basis points (integer), absent without revenue. */
-    public record Figures(long revenue, long upstreamCost, long margin, Long marginBps, long refunds, long calls,
-            long fulfilledCalls, long promptTokens, long completionTokens, long totalTokens, long reasoningTokens,
-            long cachedTokens) {
+    public record Figures(long revenue, long upstreamCost, long splitCost, long margin, Long marginBps, long refunds,
+            long calls, long fulfilledCalls, long promptTokens, long completionTokens, long totalTokens,
+            long reasoningTokens, long cachedTokens) {
 
         static Figures of(ReportFigures f) {
-            return new Figures(f.revenue(), f.upstreamCost(), f.margin(), f.marginBps(), f.refunds(), f.calls(),
-                    f.fulfilledCalls(), f.promptTokens(), f.completionTokens(), f.totalTokens(), f.reasoningTokens(),
-                    f.cachedTokens());
+            return new Figures(f.revenue(), f.upstreamCost(), f.splitCost(), f.margin(), f.marginBps(), f.refunds(),
+                    f.calls(), f.fulfilledCalls(), f.promptTokens(), f.completionTokens(), f.totalTokens(),
+                    f.reasoningTokens(), f.cachedTokens());
         }
     }
 
@@ -39,8 +39,8 @@ public record ReportView(LocalDate from, LocalDate to, List<String> groupBy, Str
 
     private static Row row(ReportRow r) {
         ReportFigures f = r.figures();
-        return new Row(r.day(), r.provider(), r.model(), r.payer(), f.revenue(), f.upstreamCost(), f.margin(),
-                f.marginBps(), f.refunds(), f.calls(), f.fulfilledCalls(), f.promptTokens(), f.completionTokens(),
+        return new Row(r.day(), r.provider(), r.model(), r.payer(), f.revenue(), f.upstreamCost(), f.splitCost(),
+                f.margin(), f.marginBps(), f.refunds(), f.calls(), f.fulfilledCalls(), f.promptTokens(), f.completionTokens(),
                 f.totalTokens(), f.reasoningTokens(), f.cachedTokens());
     }
 }

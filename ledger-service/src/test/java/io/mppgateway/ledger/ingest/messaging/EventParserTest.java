@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 import io.mppgateway.contracts.events.PaymentSettled;
+import io.mppgateway.contracts.events.PaymentSplit;
 import io.mppgateway.contracts.events.UsageOutcome;
 import io.mppgateway.contracts.events.UsageRecorded;
 
@@ -51,6 +52,56 @@ class EventParserTest {
         assertThrows(InvalidEventException.class, () -> parser.settled("{not json", "k"));
         assertThrows(InvalidEventException.class, () -> parser.settled("null", "k"));
         assertThrows(InvalidEventException.class, () -> parser.settled("", "k"));
+    }
+
+    /** SETTLED with these splits (JSON array text) before settledAt. */
+    private static String withSplits(String splitsJson) {
+        return SETTLED.replace("\"settledAt\"", "\"splits\":" + splitsJson + ",\"settledAt\"");
+    }
+
+    private static final String PARTNER = "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65";
+    private static final String MEMO = "0x" + "ab".repeat(32);
+
+    @Test
+    void aSettlementWithoutSplitsHasNoneAndOneWithSplitsKeepsThemInOrder() {
+        assertEquals(java.util.List.of(), parser.settled(SETTLED, "k").splits());
+        assertEquals(java.util.List.of(), parser.settled(withSplits("null"), "k").splits());
+
+        PaymentSettled e = parser.settled(withSplits("[{\"recipient\":\"" + PARTNER + "\",\"amount\":1500,\"memo\":\""
+                + MEMO + "\"},{\"recipient\":\"0x70997970c51812dc3a010c7d01b50e0d17dc79c8\",\"amount\":500}]"), "k");
+        assertEquals(java.util.List.of(new PaymentSplit(PARTNER, 1500, MEMO),
+                new PaymentSplit("0x70997970c51812dc3a010c7d01b50e0d17dc79c8", 500, null)), e.splits());
+        assertEquals(8_000L, e.recipientAmount());
+    }
+
+    @Test
+    void splitsThatCannotBeBookedAreRefused() {
+        // the splits must leave the recipient something: equal to or more than the amount is refused
+        assertSplitsRefused("[{\"recipient\":\"" + PARTNER + "\",\"amount\":10000}]", "less than the amount");
+        assertSplitsRefused("[{\"recipient\":\"" + PARTNER + "\",\"amount\":6000},{\"recipient\":\"" + PARTNER
+                + "\",\"amount\":4000}]", "less than the amount");
+        assertSplitsRefused("[{\"recipient\":\"" + PARTNER + "\",\"amount\":9223372036854775807},{\"recipient\":\""
+                + PARTNER + "\",\"amount\":9223372036854775807}]", "overflow");
+        // zero, negative, missing and fractional amounts
+        assertSplitsRefused("[{\"recipient\":\"" + PARTNER + "\",\"amount\":0}]", "splits[0].amount");
+        assertSplitsRefused("[{\"recipient\":\"" + PARTNER + "\",\"amount\":1},{\"recipient\":\"" + PARTNER
+                + "\",\"amount\":-1}]", "splits[1].amount");
+        assertSplitsRefused("[{\"recipient\":\"" + PARTNER + "\"}]", "splits[0].amount");
+        assertSplitsRefused("[{\"recipient\":\"" + PARTNER + "\",\"amount\":1.5}]", "1.5");
+        // recipients that are not a 0x address
+        assertSplitsRefused("[{\"amount\":100}]", "splits[0].recipient");
+        assertSplitsRefused("[{\"recipient\":\"partner\",\"amount\":100}]", "splits[0].recipient");
+        assertSplitsRefused("[{\"recipient\":\"0x15d34AAf54267DB7D7c367839AAf71A00a2C6A6\",\"amount\":100}]",
+                "splits[0].recipient");
+        // not a list of splits at all
+        assertThrows(InvalidEventException.class, () -> parser.settled(withSplits("[null]"), "k"));
+        assertThrows(InvalidEventException.class, () -> parser.settled(withSplits("\"all\""), "k"));
+    }
+
+    private void assertSplitsRefused(String splitsJson, String mention) {
+        InvalidEventException e = assertThrows(InvalidEventException.class,
+                () -> parser.settled(withSplits(splitsJson), "k"));
+        assertTrue(e.getMessage().contains(mention), e.getMessage());
     }
 
     @Test

@@ -230,8 +230,11 @@ public class SettlementService {
             // the node may already have it (a resumed broadcast): then its receipt decides
             receipt = lookUpAfterRefusal(pending, e);
         } catch (ChainUnavailableException | TimeoutException | CircuitBreakerOpenException e) {
+            // the node may have included it without answering the synchronous call (anvil does not answer it for a
+            // reverted transaction): its receipt, if there is one, decides now instead of after a retry
             Log.warnf("broadcast of %s has an unknown outcome: %s", id, e.getMessage());
-            throw unavailable(id, "the transaction was submitted but its inclusion is not confirmed yet");
+            receipt = includedReceipt(pending).orElseThrow(() -> unavailable(id,
+                    "the transaction was submitted but its inclusion is not confirmed yet"));
         }
         String from;
         try {
@@ -251,19 +254,23 @@ public class SettlementService {
     }
 
     private TransactionReceipt lookUpAfterRefusal(Charge pending, RejectedByChainException refusal) {
-        String id = pending.challengeId();
-        String nodeHash = Numeric.toHexString(Hash.sha3(Numeric.hexStringToByteArray(pending.rawTransaction())));
-        try {
-            Optional<TransactionReceipt> known = chain.getTransactionReceipt(nodeHash);
-            if (known.isPresent()) {
-                return known.get();
-            }
-        } catch (ChainUnavailableException | TimeoutException | CircuitBreakerOpenException e) {
-            throw unavailable(id, "the transaction's inclusion could not be checked");
+        Optional<TransactionReceipt> known = includedReceipt(pending);
+        if (known.isPresent()) {
+            return known.get();
         }
         charges.markFailed(pending.chargeId());
         throw new PaymentRejectedException(PaymentProblem.VERIFICATION_FAILED,
-                "the chain refused the transaction: " + refusal.getMessage(), id);
+                "the chain refused the transaction: " + refusal.getMessage(), pending.challengeId());
+    }
+
+    /** The receipt of a claimed pull transaction if the chain has included it; 503 when the chain cannot say. */
+    private Optional<TransactionReceipt> includedReceipt(Charge pending) {
+        String nodeHash = Numeric.toHexString(Hash.sha3(Numeric.hexStringToByteArray(pending.rawTransaction())));
+        try {
+            return chain.getTransactionReceipt(nodeHash);
+        } catch (ChainUnavailableException | TimeoutException | CircuitBreakerOpenException e) {
+            throw unavailable(pending.challengeId(), "the transaction's inclusion could not be checked");
+        }
     }
 
     // --- a challenge that is already claimed ---

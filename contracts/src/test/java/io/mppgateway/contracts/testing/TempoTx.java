@@ -1,11 +1,9 @@
-package io.mppgateway.payment.testsupport;
+package io.mppgateway.contracts.testing;
 
 import java.math.BigInteger;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-
-import io.mppgateway.payment.chain.tempo.TempoTransaction;
 
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Hash;
@@ -16,14 +14,20 @@ import org.web3j.rlp.RlpString;
 import org.web3j.rlp.RlpType;
 import org.web3j.utils.Numeric;
 
-/** Builds signed Tempo (0x76) transactions and 0x78 fee-payer envelopes the way viem/mppx does, for tests. */
+/**
+ * Builds signed Tempo (0x76) transactions and 0x78 fee-payer envelopes the way viem/mppx does, for the tests of every
+ * module that pays on the local chain (web3j does the RLP, Keccak and secp256k1).
+ */
 public final class TempoTx {
+    /** The expiring-nonce lane (nonceKey 2^256-1) mppx clients use: the transaction dies at validBefore. */
+    public static final BigInteger EXPIRING_NONCE_KEY = BigInteger.TWO.pow(256).subtract(BigInteger.ONE);
+
     public long chainId = 1337;
     public BigInteger maxPriorityFeePerGas = BigInteger.ZERO;
     public BigInteger maxFeePerGas = BigInteger.valueOf(40_000_000_000L);
     public BigInteger gas = BigInteger.valueOf(300_000);
     public List<String[]> calls = new ArrayList<>();
-    public BigInteger nonceKey = TempoTransaction.EXPIRING_NONCE_KEY;
+    public BigInteger nonceKey = EXPIRING_NONCE_KEY;
     public BigInteger nonce = BigInteger.ZERO;
     public Long validBefore = Instant.now().getEpochSecond() + 25;
     public Long validAfter = null;
