@@ -3,34 +3,14 @@
 // (deploy/test.sh starts them). Run: node --test deploy/agent/test/
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { createClient, defineChain, http } from 'viem'
-import { privateKeyToAccount } from 'viem/accounts'
-import { tempoLocalnet } from 'viem/chains'
-import { Mppx, tempo } from 'mppx/client'
-import { fundFreshAccount } from '../fund.mjs'
+import { recordingBuyer } from '../lib/buyer.mjs'
 import {
-  PROVIDERS, RPC_URL, challengeParams, decodeB64urlJson, ledgerCharge, onChainTransfer, standinCount,
+  PROVIDERS, challengeParams, decodeB64urlJson, ledgerCharge, onChainTransfer, standinCount,
 } from '../lib/gateway.mjs'
 
 const RECIPIENT = '0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc' // anvil dev account #2, the gateway wallet locally
-const chain = defineChain({ ...tempoLocalnet, id: 1337, rpcUrls: { default: { http: [RPC_URL] } } })
-
-/** A buyer with a fresh funded key (anvil allows one mppx payment per key) and a fetch that records the exchange. */
-async function buyer() {
-  const { privateKey } = await fundFreshAccount(RPC_URL)
-  const exchanges = []
-  const recordingFetch = async (input, init = {}) => {
-    const res = await fetch(input, init)
-    exchanges.push({ request: { headers: new Headers(init.headers) }, response: res.clone() })
-    return res
-  }
-  const mppx = Mppx.create({
-    polyfill: false,
-    fetch: recordingFetch,
-    methods: [tempo.charge({ account: privateKeyToAccount(privateKey), getClient: () => createClient({ chain, transport: http(RPC_URL) }) })],
-  })
-  return { mppx, exchanges }
-}
+// funded from anvil dev account #0 (fund.mjs's default funder; no other test file uses it)
+const buyer = () => recordingBuyer()
 
 const expectedUsage = {
   mistral: { promptTokens: 12, completionTokens: 24, totalTokens: 36, reasoningTokens: 0 },
@@ -39,7 +19,7 @@ const expectedUsage = {
 
 for (const [name, p] of Object.entries(PROVIDERS)) {
   test(`${name}: mppx pays, gets the answer with a receipt, the ledger books it, and a replay is refused`, async () => {
-    const { mppx, exchanges } = await buyer()
+    const { mppx, exchanges, credential: credentialOf } = await buyer()
     const upstreamBefore = await standinCount(p.upstreamPath)
 
     const res = await mppx.fetch(`${p.url}${p.route}`, {
@@ -87,10 +67,10 @@ for (const [name, p] of Object.entries(PROVIDERS)) {
     assert.equal(await standinCount(p.upstreamPath), upstreamBefore + 1, 'one upstream call for one payment')
 
     // the same credential again: 402 verification-failed, and the upstream is not called a second time
-    const paid = exchanges.find((e) => e.request.headers.get('authorization')?.startsWith('Payment '))
+    const credential = credentialOf()
     const replay = await fetch(`${p.url}${p.route}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: paid.request.headers.get('authorization') },
+      headers: { 'content-type': 'application/json', authorization: credential },
       body: JSON.stringify(p.body),
     })
     assert.equal(replay.status, 402)
