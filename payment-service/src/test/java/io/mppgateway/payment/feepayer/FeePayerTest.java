@@ -31,12 +31,16 @@ class FeePayerTest {
     /** anvil dev account #3: a PUBLIC test key of the local dev chain, never a real wallet. */
     static final String DEV_FEE_PAYER_TEST_KEY = "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6";
     static final String DEV_FEE_PAYER = "0x90F79bf6EB2c4f870365E785982E1f101E93b906";
+    /** anvil dev account #5 (public test account): a partner paid by a split of /mistral/ocr in this profile. */
+    static final String PARTNER = "0x9965507d1a55bcc2695c58ba16fb37d819b0a4dc";
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     public static class Sponsored implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("payment.fee-payer.enabled", "true", "payment.fee-payer.private-key", DEV_FEE_PAYER_TEST_KEY);
+            return Map.of("payment.fee-payer.enabled", "true", "payment.fee-payer.private-key", DEV_FEE_PAYER_TEST_KEY,
+                    "payment.routes.\"/mistral/ocr\".splits[0].recipient", PARTNER,
+                    "payment.routes.\"/mistral/ocr\".splits[0].amount", "700");
         }
     }
 
@@ -65,6 +69,20 @@ class FeePayerTest {
         assertEquals(BigInteger.valueOf(1_000_000), DevChain.balanceOf(DevChain.ALPHA_USD, buyer.getAddress()));
         assertTrue(DevChain.balanceOf(DevChain.PATH_USD, DEV_FEE_PAYER).compareTo(feePayerBefore) < 0,
                 "the fee payer paid the fee");
+    }
+
+    @Test
+    void mppxPaysASplitRouteSponsoredAndTheBuyerPaysExactlyThePrice() throws Exception {
+        Assumptions.assumeTrue(MppxCli.available(), "deploy/agent has no node_modules");
+        long amount = 7_000;
+        Credentials buyer = DevChain.freshFundedKey(1_000_000);
+        BigInteger partnerBefore = DevChain.balanceOf(DevChain.PATH_USD, PARTNER);
+        String credential = MppxCli.signWithLibrary(issueHeader("/mistral/ocr", amount), buyer, "pull");
+
+        settle(credential, "/mistral/ocr", amount).then().statusCode(200).body("mode", equalTo("pull"));
+        assertEquals(BigInteger.valueOf(1_000_000 - amount), DevChain.balanceOf(DevChain.PATH_USD, buyer.getAddress()),
+                "wallet part and split, no fee");
+        assertEquals(BigInteger.valueOf(700), DevChain.balanceOf(DevChain.PATH_USD, PARTNER).subtract(partnerBefore));
     }
 
     @Test
