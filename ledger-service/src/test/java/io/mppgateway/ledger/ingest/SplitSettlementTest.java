@@ -123,15 +123,13 @@ class SplitSettlementTest {
         assertEquals(settled.payer(), byPayer.getString("rows[0].payer"));
         assertEquals(20_000L, byPayer.getLong("rows[0].splitCost"));
         assertEquals(60_000L, byPayer.getLong("rows[0].margin"));
-        // by model: the model is unknown at settlement, so the split cost is on model ''
+        // by model: the split cost is booked at settlement under no model and moves to the model the usage names,
+        // so the model's margin carries it
         JsonPath byModel = report(day, "model");
-        assertEquals(2, byModel.getList("rows").size());
-        assertEquals("", byModel.getString("rows[0].model"));
+        assertEquals(1, byModel.getList("rows").size(), byModel.prettify());
+        assertEquals(model, byModel.getString("rows[0].model"));
         assertEquals(20_000L, byModel.getLong("rows[0].splitCost"));
-        assertEquals(-20_000L, byModel.getLong("rows[0].margin"));
-        assertEquals(model, byModel.getString("rows[1].model"));
-        assertEquals(0L, byModel.getLong("rows[1].splitCost"));
-        assertEquals(80_000L, byModel.getLong("rows[1].margin"));
+        assertEquals(60_000L, byModel.getLong("rows[0].margin"));
         assertEquals(60_000L, byModel.getLong("total.margin"));
 
         // the list view shows what the wallet received
@@ -190,6 +188,28 @@ class SplitSettlementTest {
         assertEquals(50_000L, report.getLong("total.refunds"));
         assertEquals(10_000L, report.getLong("total.splitCost"));
         assertEquals(-10_000L, report.getLong("total.margin"));
+    }
+
+    @Test
+    void aSplitCostLandsOnTheModelAlsoWhenTheUsageOvertookTheSettlement() {
+        LocalDate day = LocalDate.parse("1975-01-01").plusDays(Math.floorMod(System.nanoTime() + 1_500, 3000));
+        Instant t0 = day.atStartOfDay().toInstant(ZoneOffset.UTC);
+        String model = "m-split-" + TestEvents.suffix();
+        Settled settled = TestEvents.settled().with("provider", "mistral").with("amount", 40_000L)
+                .with("settledAt", t0.plus(2, ChronoUnit.HOURS)).withSplit(TestEvents.address(), 4_000L, null);
+        Kafka.send(TestEvents.usage(settled, "FULFILLED").with("model", model).tokens(1, 2, 3, 0, 0)
+                .with("recordedAt", t0.plus(2, ChronoUnit.HOURS).plusSeconds(1)));
+        // the usage is stored, waiting for its settlement
+        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> LedgerDb.count(dataSource,
+                "SELECT count(*) FROM usage_records WHERE challenge_id = ?", settled.challengeId()) == 1);
+        Kafka.send(settled);
+        awaitStatus(settled.challengeId(), "fulfilled");
+
+        JsonPath byModel = report(day, "model");
+        assertEquals(1, byModel.getList("rows").size(), byModel.prettify());
+        assertEquals(model, byModel.getString("rows[0].model"));
+        assertEquals(4_000L, byModel.getLong("rows[0].splitCost"));
+        assertEquals(36_000L, byModel.getLong("rows[0].margin"));
     }
 
     @Test

@@ -35,6 +35,16 @@ public final class Bookings {
         byPayer.merge(new RollupKey(day, provider, payer), figures, ReportFigures::plus);
     }
 
+    /**
+     * Moves a charge's split cost, booked at settlement under no model, to the model that became known later
+     * (by-model rollups only: the payer rollups have no model), on the day it was booked.
+     */
+    void attributeSplitCost(Instant bookedAt, String provider, String model, long splitCost) {
+        LocalDate day = LocalDate.ofInstant(bookedAt, ZoneOffset.UTC);
+        byModel.merge(new RollupKey(day, provider, ""), ReportFigures.splitCost(-splitCost), ReportFigures::plus);
+        byModel.merge(new RollupKey(day, provider, model), ReportFigures.splitCost(splitCost), ReportFigures::plus);
+    }
+
     /** Account -> {debit, credit}, sorted by account. */
     public Map<String, long[]> balances() {
         return balances;

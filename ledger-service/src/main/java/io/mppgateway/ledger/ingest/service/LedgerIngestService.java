@@ -96,9 +96,10 @@ public class LedgerIngestService {
         post(JournalEntries.settlement(charge, splits, event.eventId()), bookings);
         long splitCost = ChargeSplit.total(splits);
         if (splitCost > 0) {
-            // a cost on the day it is posted; the model is not known at settlement (reports show it under model '')
+            // a cost on the day it is posted; the model is not known at settlement: it stays under model '' until
+            // the charge's first usage names it (see apply)
             bookings.figures(charge.settledAt(), charge.provider(), null, charge.payer(),
-                    new ReportFigures(0, 0, 0, 0, 0, splitCost, 0, 0, 0, 0, 0));
+                    ReportFigures.splitCost(splitCost));
         }
 
         // facts that overtook their settlement on other topics are booked now, in the order they happened
@@ -176,6 +177,13 @@ public class LedgerIngestService {
             }
             if (result.model() == null) {
                 result = result.withModel(record.model());
+            }
+        }
+        if (charge.model() == null && record.model() != null) {
+            long splitCost = ChargeSplit.total(chargeSplits.findByChallengeId(charge.challengeId()));
+            if (splitCost > 0) {
+                // the model's margin carries the splits its calls cost
+                bookings.attributeSplitCost(charge.settledAt(), charge.provider(), record.model(), splitCost);
             }
         }
         // the upstream was (probably) billed whatever became of the answer, so the estimate is booked for any outcome

@@ -11,6 +11,11 @@ public record ReportFigures(long calls, long fulfilledCalls, long revenue, long 
 
     public static final ReportFigures ZERO = new ReportFigures(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
+    /** Only a split cost (negative to take one back). */
+    public static ReportFigures splitCost(long amount) {
+        return new ReportFigures(0, 0, 0, 0, 0, amount, 0, 0, 0, 0, 0);
+    }
+
     public ReportFigures plus(ReportFigures o) {
         return new ReportFigures(Math.addExact(calls, o.calls), Math.addExact(fulfilledCalls, o.fulfilledCalls),
                 Math.addExact(revenue, o.revenue), Math.addExact(refunds, o.refunds),

@@ -53,6 +53,9 @@ public class RollupRepository {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             for (Map.Entry<RollupKey, ReportFigures> e : rows.entrySet()) {
                 ReportFigures f = e.getValue();
+                if (f.equals(ReportFigures.ZERO)) {
+                    continue; // e.g. a split cost booked and attributed to its model in one transaction
+                }
                 ps.setDate(1, Date.valueOf(e.getKey().day()));
                 ps.setString(2, e.getKey().provider());
                 ps.setString(3, e.getKey().value());
@@ -111,6 +114,9 @@ public class RollupRepository {
                             rs.getLong("total_tokens"), rs.getLong("reasoning_tokens"), rs.getLong("cached_tokens"));
                     if (groups.isEmpty() && rs.wasNull()) {
                         continue; // no rows at all: SUM over nothing
+                    }
+                    if (!groups.isEmpty() && f.equals(ReportFigures.ZERO)) {
+                        continue; // a row whose figures moved elsewhere (a split cost attributed to its model)
                     }
                     rows.add(new ReportRow(
                             groupBy.contains(Dimension.DAY) ? rs.getDate("day").toLocalDate() : null,
