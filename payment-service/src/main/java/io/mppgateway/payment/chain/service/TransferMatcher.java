@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import io.mppgateway.contracts.events.PaymentSplit;
 import io.mppgateway.payment.mpp.AttributionMemo;
@@ -132,7 +133,7 @@ public final class TransferMatcher {
     }
 
     private static List<Integer> keep(List<Integer> indexes, List<Transfer> transfers, Predicate<Transfer> test,
-            java.util.function.Supplier<String> refusal, ExpectedPayment e) {
+            Supplier<String> refusal, ExpectedPayment e) {
         List<Integer> kept = indexes.stream().filter(i -> test.test(transfers.get(i))).toList();
         if (kept.isEmpty()) {
             throw failed(refusal.get(), e);
