@@ -19,15 +19,23 @@ export async function recordingBuyer({ funder } = {}) {
   const exchanges = []
   const recordingFetch = async (input, init = {}) => {
     const res = await fetch(input, init)
-    exchanges.push({ headers: new Headers(init.headers ?? (input instanceof Request ? input.headers : undefined)), response: res.clone() })
+    // status and headers only: a clone of a streamed body that nobody reads stalls the stream (Node 20)
+    exchanges.push({ headers: new Headers(init.headers ?? (input instanceof Request ? input.headers : undefined)), response: { status: res.status, headers: res.headers } })
     return res
   }
   const mppx = Mppx.create({
     polyfill: false, fetch: recordingFetch,
     methods: [tempo.charge({ account: privateKeyToAccount(privateKey), getClient: () => createClient({ chain: localChain, transport: http(RPC_URL) }) })],
   })
+  // for SDKs: mppx 0.11 retries a paid call on response.url, so a Request object (what SDKs hand their fetcher)
+  // would lose its method and body on the second try: hand mppx a URL and an init instead
+  const payingFetch = async (input, init) => {
+    if (!(input instanceof Request)) return mppx.fetch(input, init)
+    const body = input.method === 'GET' || input.method === 'HEAD' ? undefined : await input.arrayBuffer()
+    return mppx.fetch(input.url, { method: input.method, headers: input.headers, body, signal: input.signal })
+  }
   const challenge = () => challengeParams(exchanges.find((e) => e.response.status === 402).response.headers.get('www-authenticate'))
   const challengeId = () => challenge().id
   const credential = () => exchanges.find((e) => e.headers.get('authorization')?.startsWith('Payment ')).headers.get('authorization')
-  return { mppx, address, exchanges, challenge, challengeId, credential }
+  return { mppx, fetch: payingFetch, address, exchanges, challenge, challengeId, credential }
 }

@@ -2,42 +2,20 @@
 // (serverURL = the service) and the npm openai SDK (baseURL = the service's /v1). Each call pays with a fresh key.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { createClient, defineChain, http } from 'viem'
-import { privateKeyToAccount } from 'viem/accounts'
-import { tempoLocalnet } from 'viem/chains'
-import { Mppx, tempo } from 'mppx/client'
 import { HTTPClient, Mistral } from '@mistralai/mistralai'
 import OpenAI from 'openai'
-import { fundFreshAccount } from '../fund.mjs'
-import { PROVIDERS, RPC_URL, challengeParams, ledgerCharge } from '../lib/gateway.mjs'
+import { recordingBuyer } from '../lib/buyer.mjs'
+import { PROVIDERS, ledgerCharge } from '../lib/gateway.mjs'
 
 const MISTRAL = PROVIDERS.mistral.url
 // node --test runs files in parallel; funding from an unlocked dev account of its own (#7, public anvil test
 // account) keeps this file's funding transactions from racing the others' for the same nonce
 const FUNDER = '0x14dc79964da2c08b23698b3d3cc7ca32193d9955'
-const chain = defineChain({ ...tempoLocalnet, id: 1337, rpcUrls: { default: { http: [RPC_URL] } } })
 
-/** An MPP-aware fetch paying from a fresh key, and the challenge id it paid (for the ledger). */
+/** A paying fetch from a fresh key (lib/buyer.mjs), and the challenge id it paid (for the ledger). */
 async function payingFetch() {
-  const { privateKey } = await fundFreshAccount(RPC_URL, { from: FUNDER })
-  const paid = { challengeId: null }
-  const recordingFetch = async (input, init) => {
-    const res = await fetch(input, init)
-    if (res.status === 402) paid.challengeId = challengeParams(res.headers.get('www-authenticate')).id
-    return res
-  }
-  const mppx = Mppx.create({
-    polyfill: false, fetch: recordingFetch,
-    methods: [tempo.charge({ account: privateKeyToAccount(privateKey), getClient: () => createClient({ chain, transport: http(RPC_URL) }) })],
-  })
-  // mppx 0.11 retries a paid call on response.url, so a Request object (what the Mistral SDK hands its fetcher) would
-  // lose its method and body on the second try (a GET → 405): hand mppx a URL and an init instead
-  const fetcher = async (input, init) => {
-    if (!(input instanceof Request)) return mppx.fetch(input, init)
-    const body = input.method === 'GET' || input.method === 'HEAD' ? undefined : await input.arrayBuffer()
-    return mppx.fetch(input.url, { method: input.method, headers: input.headers, body, signal: input.signal })
-  }
-  return { fetch: fetcher, paid }
+  const buyer = await recordingBuyer({ funder: FUNDER })
+  return { fetch: buyer.fetch, paid: { get challengeId() { return buyer.challengeId() } } }
 }
 
 /** The official Mistral SDK pointed at the service; no API key, the payment is the credential. */

@@ -43,8 +43,14 @@ class PaidChatRouteTest {
                 .post("/v1/chat/completions").then().statusCode(400)
                 .body("error.param", equalTo("max_completion_tokens"));
         given().contentType(ContentType.JSON)
-                .body("{\"model\":\"grok-4\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}")
+                .body("{\"model\":\"grok-4\",\"stream\":\"yes\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}")
                 .post("/grok/chat").then().statusCode(400).body("error.param", equalTo("stream"));
+        given().contentType(ContentType.JSON)
+                .body("{\"model\":\"grok-4\",\"stream\":true,\"stream_options\":{\"include_usage\":\"yes\"},"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}")
+                .post("/v1/chat/completions").then().statusCode(400)
+                .body("error.type", equalTo("invalid_request_error"))
+                .body("error.param", equalTo("stream_options.include_usage"));
         verify(payments, never()).issueChallenge(any());
         verify(payments, never()).settle(any());
     }

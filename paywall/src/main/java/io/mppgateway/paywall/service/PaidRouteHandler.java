@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -83,7 +84,16 @@ public class PaidRouteHandler {
 
     /** A paid call answered with server-sent events relayed as the upstream sends them. */
     public Response serveStream(PaidRequest request, UpstreamStreamCall upstream) {
-        return settleThen(request, paid -> deliverStream(request, upstream, paid));
+        return serveStream(request, upstream, chunk -> false);
+    }
+
+    /**
+     * Like {@link #serveStream(PaidRequest, UpstreamStreamCall)}, withholding the chunks the buyer did not ask for
+     * (their usage is still recorded).
+     */
+    public Response serveStream(PaidRequest request, UpstreamStreamCall upstream,
+            Predicate<JsonNode> withheldFromBuyer) {
+        return settleThen(request, paid -> deliverStream(request, upstream, paid, withheldFromBuyer));
     }
 
     private Response settleThen(PaidRequest request, java.util.function.Function<Paid, Response> delivery) {
@@ -152,7 +162,8 @@ public class PaidRouteHandler {
                 .build();
     }
 
-    private Response deliverStream(PaidRequest request, UpstreamStreamCall upstream, Paid paid) {
+    private Response deliverStream(PaidRequest request, UpstreamStreamCall upstream, Paid paid,
+            Predicate<JsonNode> withheldFromBuyer) {
         long started = System.nanoTime();
         UpstreamStream stream;
         try {
@@ -168,7 +179,7 @@ public class PaidRouteHandler {
         SseRelay relay = new SseRelay(stream, paid.delivered(),
                 (outcome, tokens) -> record(paid, request, outcome, stream.status(), elapsedMs(started), tokens),
                 mapper, streamWatchdog, config.streamIdleTimeout(),
-                exchange == null ? () -> false : () -> exchange.response().closed());
+                exchange == null ? () -> false : () -> exchange.response().closed(), withheldFromBuyer);
         return Response.ok(relay, EVENT_STREAM)
                 .header(PAYMENT_RECEIPT, paid.settled().receipt())
                 .header(HttpHeaders.CACHE_CONTROL, "private, no-cache")

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -32,6 +33,8 @@ import jakarta.ws.rs.core.StreamingOutput;
  * <li>the upstream breaks, stalls longer than the idle timeout or ends early → UPSTREAM_FAILED with the tokens
  * relayed so far (the stream is cut without {@code [DONE]}, so the buyer's SDK reports an error).</li>
  * </ul>
+ * A provider may withhold chunks the buyer did not ask for (e.g. a usage-only chunk it requested for the ledger):
+ * their usage is taken, but they are not relayed.
  */
 public final class SseRelay implements StreamingOutput {
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
@@ -43,6 +46,7 @@ public final class SseRelay implements StreamingOutput {
     private final ScheduledExecutorService watchdog;
     private final Duration idleTimeout;
     private final BooleanSupplier buyerConnectionClosed;
+    private final Predicate<JsonNode> withheldFromBuyer;
     private final AtomicBoolean ended = new AtomicBoolean();
     private final AtomicBoolean stalled = new AtomicBoolean();
     private final AtomicBoolean buyerLeft = new AtomicBoolean();
@@ -59,6 +63,13 @@ public final class SseRelay implements StreamingOutput {
     public SseRelay(UpstreamStream upstream, UsageOutcome delivered, BiConsumer<UsageOutcome, TokenUsage> onEnd,
             ObjectMapper mapper, ScheduledExecutorService watchdog, Duration idleTimeout,
             BooleanSupplier buyerConnectionClosed) {
+        this(upstream, delivered, onEnd, mapper, watchdog, idleTimeout, buyerConnectionClosed, chunk -> false);
+    }
+
+    /** @param withheldFromBuyer chunks read for their usage but not relayed */
+    public SseRelay(UpstreamStream upstream, UsageOutcome delivered, BiConsumer<UsageOutcome, TokenUsage> onEnd,
+            ObjectMapper mapper, ScheduledExecutorService watchdog, Duration idleTimeout,
+            BooleanSupplier buyerConnectionClosed, Predicate<JsonNode> withheldFromBuyer) {
         this.upstream = upstream;
         this.delivered = delivered;
         this.onEnd = onEnd;
@@ -66,6 +77,7 @@ public final class SseRelay implements StreamingOutput {
         this.watchdog = watchdog;
         this.idleTimeout = idleTimeout;
         this.buyerConnectionClosed = buyerConnectionClosed;
+        this.withheldFromBuyer = withheldFromBuyer;
     }
 
     /** The buyer's connection closed: stop reading the upstream. */
@@ -102,8 +114,13 @@ public final class SseRelay implements StreamingOutput {
                     send(buyer, DONE);
                     return;
                 }
-                send(buyer, event.toString().getBytes(StandardCharsets.UTF_8));
-                observe(data); // counted once it reached the buyer
+                JsonNode chunk = parse(data);
+                if (chunk != null && withheldFromBuyer.test(chunk)) {
+                    takeUsage(chunk);
+                } else {
+                    send(buyer, event.toString().getBytes(StandardCharsets.UTF_8));
+                    observe(chunk); // counted once it reached the buyer
+                }
                 event.setLength(0);
                 data.setLength(0);
             }
@@ -166,20 +183,31 @@ public final class SseRelay implements StreamingOutput {
         }
     }
 
-    /** Counts content-bearing chunks (Mistral and xAI send about one token per chunk) and keeps the usage. */
-    private void observe(CharSequence data) {
+    /** The event's data as JSON; null for anything else (a comment or a provider event we do not know). */
+    private JsonNode parse(CharSequence data) {
         try {
-            JsonNode chunk = mapper.readTree(data.toString());
-            JsonNode reported = chunk.get("usage");
-            if (reported != null && reported.isObject()) {
-                usage = UpstreamUsage.of(reported);
-            }
-            JsonNode content = chunk.path("choices").path(0).path("delta").path("content");
-            if ((content.isTextual() && !content.asText().isEmpty()) || (content.isArray() && !content.isEmpty())) {
-                contentChunks++;
-            }
+            return mapper.readTree(data.toString());
         } catch (Exception e) {
-            // not JSON (a comment or a provider event we do not know): relayed as is, not counted
+            return null;
+        }
+    }
+
+    /** Counts content-bearing chunks (Mistral and xAI send about one token per chunk) and keeps the usage. */
+    private void observe(JsonNode chunk) {
+        if (chunk == null) {
+            return; // relayed as is, not counted
+        }
+        takeUsage(chunk);
+        JsonNode content = chunk.path("choices").path(0).path("delta").path("content");
+        if ((content.isTextual() && !content.asText().isEmpty()) || (content.isArray() && !content.isEmpty())) {
+            contentChunks++;
+        }
+    }
+
+    private void takeUsage(JsonNode chunk) {
+        JsonNode reported = chunk.get("usage");
+        if (reported != null && reported.isObject()) {
+            usage = UpstreamUsage.of(reported);
         }
     }
 

@@ -55,6 +55,21 @@ class SseRelayTest {
     }
 
     @Test
+    void aWithheldChunkIsNotRelayedButItsUsageIsRecorded() {
+        String usageOnly = "data: {\"id\":\"x\",\"choices\":[],"
+                + "\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":2,\"total_tokens\":14}}\n\n";
+        String relayed = CHUNK.formatted("Hel") + CHUNK.formatted("lo");
+        ByteArrayOutputStream written = new ByteArrayOutputStream();
+        new SseRelay(new UpstreamStream(200, "text/event-stream",
+                new ByteArrayInputStream((relayed + usageOnly + DONE).getBytes(StandardCharsets.UTF_8))),
+                UsageOutcome.FULFILLED, (outcome, usage) -> ended.add(outcome + " " + usage.totalTokens()),
+                new ObjectMapper(), watchdog, Duration.ofMillis(500), () -> false,
+                chunk -> chunk.path("choices").isEmpty()).write(written);
+        assertEquals(relayed + DONE, written.toString(StandardCharsets.UTF_8));
+        assertEquals(List.of("FULFILLED 14"), ended);
+    }
+
+    @Test
     void anUpstreamThatEndsEarlyIsAFailureWithTheTokensRelayedSoFar() {
         String stream = CHUNK.formatted("Hel") + CHUNK.formatted("lo");
         ByteArrayOutputStream written = new ByteArrayOutputStream();

@@ -11,10 +11,13 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-/** Chat completions, sold per call: the Locus-style route and the OpenAI/xAI-compatible one. */
+/**
+ * Chat completions, sold per call: the Locus-style route and the OpenAI/xAI-compatible one. With
+ * {@code "stream": true} the answer is {@code text/event-stream}.
+ */
 @Path("/")
 @Consumes(MediaType.WILDCARD)
-@Produces(MediaType.APPLICATION_JSON)
+@Produces({ MediaType.APPLICATION_JSON, MediaType.SERVER_SENT_EVENTS })
 public class ChatResource {
     private final ChatService chat;
 

@@ -1,0 +1,249 @@
+package io.mppgateway.grok.chat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.mppgateway.contracts.events.UsageOutcome;
+import io.mppgateway.grok.testing.XaiSpec;
+import io.mppgateway.paywall.client.PaymentServiceClient;
+import io.mppgateway.paywall.testing.SimulatedSettlement;
+import io.quarkus.test.InjectMock;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * stream:true on the paid Grok chat: xAI's events reach the buyer one by one as they arrive (the stand-in paces
+ * them over ~600 ms), with the receipt in the headers and the usage from xAI's usage-only chunk — which the gateway
+ * always asks for, and forwards only to a buyer who asked for it too. The end of the stream is recorded as it
+ * happened: delivered, buyer gone, or upstream stalled/broken.
+ */
+@QuarkusTest
+class StreamingTest {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final String TEXT = "Hello from the local xAI (Grok) stand-in.";
+    private static final String STREAM = """
+            {"model":"grok-4","stream":true,"max_completion_tokens":100,"messages":[{"role":"user","content":"%s"}]}""";
+    private static final String STREAM_WITH_USAGE = """
+            {"model":"grok-4","stream":true,"stream_options":{"include_usage":true},"max_completion_tokens":100,\
+            "messages":[{"role":"user","content":"%s"}]}""";
+
+    @InjectMock
+    PaymentServiceClient payments;
+
+    @TestHTTPResource("/")
+    URL root;
+
+    record TimedEvent(long atMs, String data) {
+    }
+
+    private HttpResponse<InputStream> paidStream(SimulatedSettlement settlement, String path, String body)
+            throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(root + path))
+                .header("Content-Type", "application/json").header("Accept", "text/event-stream")
+                .header("Authorization", settlement.credential())
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofInputStream());
+    }
+
+    private static List<TimedEvent> events(HttpResponse<InputStream> response, long sentNanos) throws Exception {
+        List<TimedEvent> events = new ArrayList<>();
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(),
+                StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                if (line.startsWith("data: ")) {
+                    events.add(new TimedEvent((System.nanoTime() - sentNanos) / 1_000_000, line.substring(6)));
+                }
+            }
+        }
+        return events;
+    }
+
+    /** The body xAI (the stand-in) received for the request whose message carried this marker. */
+    private static JsonNode upstreamBody(String marker) throws Exception {
+        HttpResponse<String> found = HttpClient.newHttpClient().send(HttpRequest
+                .newBuilder(URI.create("http://127.0.0.1:8090/__admin/requests/find"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"method\":\"POST\",\"url\":\"/xai/v1/chat/completions\","
+                        + "\"bodyPatterns\":[{\"contains\":\"" + marker + "\"}]}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        JsonNode requests = MAPPER.readTree(found.body()).path("requests");
+        assertEquals(1, requests.size(), found.body());
+        return MAPPER.readTree(requests.get(0).path("body").asText());
+    }
+
+    @Test
+    void chunksAreRelayedAsTheyArriveAndTheUsageChunkTheGatewayAskedForIsRecordedNotForwarded() throws Exception {
+        try (KafkaCompanion kafka = new KafkaCompanion("127.0.0.1:9092")) {
+            SimulatedSettlement settlement = new SimulatedSettlement(kafka);
+            when(payments.settle(any())).thenAnswer(settlement.settles("grok", "/v1/chat/completions", 5000));
+            String marker = "say hello " + UUID.randomUUID();
+            long sent = System.nanoTime();
+            HttpResponse<InputStream> response = paidStream(settlement, "v1/chat/completions",
+                    STREAM.formatted(marker));
+            assertEquals(200, response.statusCode());
+            assertEquals("text/event-stream", response.headers().firstValue("Content-Type").orElseThrow());
+            assertEquals(SimulatedSettlement.RECEIPT, response.headers().firstValue("Payment-Receipt").orElseThrow());
+            assertTrue(response.headers().firstValue("Cache-Control").orElseThrow().startsWith("private"));
+
+            List<TimedEvent> events = events(response, sent);
+            assertEquals(9, events.size(), "8 token chunks and [DONE], without the usage-only chunk");
+            assertEquals("[DONE]", events.getLast().data());
+            StringBuilder text = new StringBuilder();
+            for (TimedEvent e : events.subList(0, 8)) {
+                JsonNode chunk = MAPPER.readTree(e.data());
+                assertEquals(List.of(), XaiSpec.load().streamChunkProblems(chunk), e.data());
+                assertTrue(chunk.path("usage").isNull(), "no usage reaches a buyer who did not ask: " + e.data());
+                text.append(chunk.at("/choices/0/delta/content").asText());
+            }
+            assertEquals(TEXT, text.toString());
+            // not buffered: the first event is in the buyer's hands long before the last one leaves the upstream
+            assertTrue(events.get(7).atMs() - events.getFirst().atMs() >= 300,
+                    "first event at " + events.getFirst().atMs() + " ms, last at " + events.get(7).atMs() + " ms");
+
+            // xAI was asked for the usage chunk on the buyer's behalf, the rest of the body untouched
+            JsonNode upstream = upstreamBody(marker);
+            assertTrue(upstream.at("/stream_options/include_usage").asBoolean(), upstream.toString());
+            assertEquals(100, upstream.path("max_completion_tokens").asInt());
+            assertEquals(List.of(), XaiSpec.load().requestProblems("/v1/chat/completions", upstream));
+
+            JsonNode usage = settlement.awaitUsage();
+            assertEquals("FULFILLED", usage.path("outcome").asText());
+            assertEquals("grok", usage.path("provider").asText());
+            assertEquals("/v1/chat/completions", usage.path("route").asText());
+            assertEquals(32, usage.path("promptTokens").asLong());
+            assertEquals(8, usage.path("completionTokens").asLong());
+            assertEquals(94, usage.path("reasoningTokens").asLong());
+            assertEquals(6, usage.path("cachedTokens").asLong());
+            assertEquals(134, usage.path("totalTokens").asLong());
+            verify(payments).reportOutcome(settlement.challengeId, UsageOutcome.FULFILLED);
+        }
+    }
+
+    @Test
+    void aBuyerWhoAskedForTheUsageChunkGetsItBeforeDone() throws Exception {
+        try (KafkaCompanion kafka = new KafkaCompanion("127.0.0.1:9092")) {
+            SimulatedSettlement settlement = new SimulatedSettlement(kafka);
+            when(payments.settle(any())).thenAnswer(settlement.settles("grok", "/grok/chat", 5000));
+            String marker = "say hello " + UUID.randomUUID();
+            String body = STREAM_WITH_USAGE.formatted(marker);
+            HttpResponse<InputStream> response = paidStream(settlement, "grok/chat", body);
+            assertEquals(200, response.statusCode());
+            assertEquals(SimulatedSettlement.RECEIPT, response.headers().firstValue("Payment-Receipt").orElseThrow());
+            List<TimedEvent> events = events(response, System.nanoTime());
+            assertEquals(10, events.size(), "8 token chunks, the usage chunk, [DONE]");
+            assertEquals("[DONE]", events.getLast().data());
+            JsonNode usageChunk = MAPPER.readTree(events.get(8).data());
+            assertEquals(List.of(), XaiSpec.load().streamChunkProblems(usageChunk));
+            assertTrue(usageChunk.path("choices").isEmpty(), usageChunk.toString());
+            assertEquals(134, usageChunk.at("/usage/total_tokens").asInt());
+            // the buyer's own request went upstream as sent
+            assertEquals(MAPPER.readTree(body), upstreamBody(marker));
+
+            JsonNode usage = settlement.awaitUsage();
+            assertEquals("FULFILLED", usage.path("outcome").asText());
+            assertEquals("/grok/chat", usage.path("route").asText());
+            assertEquals(134, usage.path("totalTokens").asLong());
+            assertEquals(94, usage.path("reasoningTokens").asLong());
+        }
+    }
+
+    @Test
+    void aBuyerWhoLeavesMidStreamIsRecordedAsGoneWithTheTokensRelayedSoFar() throws Exception {
+        try (KafkaCompanion kafka = new KafkaCompanion("127.0.0.1:9092")) {
+            SimulatedSettlement settlement = new SimulatedSettlement(kafka);
+            when(payments.settle(any())).thenAnswer(settlement.settles("grok", "/v1/chat/completions", 5000));
+            byte[] body = STREAM.formatted("Say hello").getBytes(StandardCharsets.UTF_8);
+            try (Socket socket = new Socket(root.getHost(), root.getPort())) {
+                OutputStream out = socket.getOutputStream();
+                out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                        + "Authorization: " + settlement.credential() + "\r\nContent-Length: " + body.length
+                        + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(body);
+                out.flush();
+                BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                        StandardCharsets.UTF_8));
+                String line;
+                int contentEvents = 0;
+                while ((line = in.readLine()) != null && contentEvents < 2) {
+                    if (line.startsWith("data: {") && !MAPPER.readTree(line.substring(6))
+                            .at("/choices/0/delta/content").asText().isEmpty()) {
+                        contentEvents++;
+                    }
+                }
+                assertEquals(2, contentEvents);
+            } // the buyer hangs up after two tokens
+            JsonNode usage = settlement.awaitUsage();
+            assertEquals("CLIENT_GONE", usage.path("outcome").asText());
+            long tokens = usage.path("completionTokens").asLong();
+            assertTrue(tokens >= 2 && tokens < 8, "tokens relayed before the buyer left: " + tokens);
+            verify(payments).reportOutcome(settlement.challengeId, UsageOutcome.CLIENT_GONE);
+        }
+    }
+
+    @Test
+    void anUpstreamThatStallsMidStreamIsCutAndRecordedAsUpstreamFailed() throws Exception {
+        try (KafkaCompanion kafka = new KafkaCompanion("127.0.0.1:9092")) {
+            SimulatedSettlement settlement = new SimulatedSettlement(kafka);
+            when(payments.settle(any())).thenAnswer(settlement.settles("grok", "/v1/chat/completions", 5000));
+            long started = System.nanoTime();
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest
+                    .newBuilder(URI.create(root + "v1/chat/completions"))
+                    .header("Content-Type", "application/json").header("Authorization", settlement.credential())
+                    .POST(HttpRequest.BodyPublishers.ofString(STREAM.formatted("standin:stall-mid-stream"))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            long tookMs = (System.nanoTime() - started) / 1_000_000;
+            assertEquals(200, response.statusCode());
+            assertEquals(SimulatedSettlement.RECEIPT, response.headers().firstValue("Payment-Receipt").orElseThrow());
+            assertTrue(response.body().startsWith("data: {"), "the first half was relayed: " + response.body());
+            assertFalse(response.body().contains("[DONE]"), "a cut stream does not pretend to be complete");
+            assertTrue(response.body().contains(": the upstream stream broke; the payment is kept"));
+            assertTrue(tookMs < 7_500, "cut by the 2 s idle timeout, before the second half due at 8 s: " + tookMs
+                    + " ms");
+            JsonNode usage = settlement.awaitUsage();
+            assertEquals("UPSTREAM_FAILED", usage.path("outcome").asText());
+            assertTrue(usage.path("completionTokens").asLong() >= 1, usage.toString());
+            verify(payments).reportOutcome(settlement.challengeId, UsageOutcome.UPSTREAM_FAILED);
+        }
+    }
+
+    @Test
+    void anUpstreamThatBreaksMidStreamIsRecordedAsUpstreamFailed() throws Exception {
+        try (KafkaCompanion kafka = new KafkaCompanion("127.0.0.1:9092")) {
+            SimulatedSettlement settlement = new SimulatedSettlement(kafka);
+            when(payments.settle(any())).thenAnswer(settlement.settles("grok", "/v1/chat/completions", 5000));
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest
+                    .newBuilder(URI.create(root + "v1/chat/completions"))
+                    .header("Content-Type", "application/json").header("Authorization", settlement.credential())
+                    .POST(HttpRequest.BodyPublishers.ofString(STREAM.formatted("standin:reset-mid-stream"))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertFalse(response.body().contains("[DONE]"));
+            JsonNode usage = settlement.awaitUsage();
+            assertEquals("UPSTREAM_FAILED", usage.path("outcome").asText());
+            verify(payments).reportOutcome(settlement.challengeId, UsageOutcome.UPSTREAM_FAILED);
+        }
+    }
+}

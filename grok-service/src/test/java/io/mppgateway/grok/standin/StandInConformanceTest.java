@@ -1,0 +1,146 @@
+package io.mppgateway.grok.standin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.mppgateway.grok.testing.XaiSpec;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The WireMock stand-in (deploy/standin, running on 127.0.0.1:8090) answers xAI's chat completions as xAI's OpenAPI
+ * document says: the JSON answer, and the data-only stream of ChatResponseChunk objects, with the usage-only chunk
+ * before {@code [DONE]} exactly when {@code stream_options.include_usage} is true (upstream-apis.md §2.6).
+ */
+class StandInConformanceTest {
+    private static final String STANDIN = "http://127.0.0.1:8090/xai";
+    private static final String CHAT = "/v1/chat/completions";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static XaiSpec spec;
+
+    @BeforeAll
+    static void loadSpec() throws Exception {
+        spec = XaiSpec.load();
+    }
+
+    static HttpResponse<String> post(String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(STANDIN + CHAT)).header("Authorization", "Bearer test")
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The data of each event, checking that the stream is data-only events ending with [DONE]. */
+    static List<JsonNode> chunksOf(HttpResponse<String> response) throws Exception {
+        assertEquals(200, response.statusCode(), response.body());
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
+        List<String> data = new ArrayList<>();
+        for (String event : response.body().split("\n\n")) {
+            assertTrue(event.startsWith("data: "), "data-only events: " + event);
+            data.add(event.substring(6));
+        }
+        assertEquals("[DONE]", data.getLast());
+        List<JsonNode> chunks = new ArrayList<>();
+        for (String d : data.subList(0, data.size() - 1)) {
+            JsonNode chunk = JSON.readTree(d);
+            assertEquals(List.of(), spec.streamChunkProblems(chunk), d);
+            chunks.add(chunk);
+        }
+        assertEquals("assistant", chunks.getFirst().at("/choices/0/delta/role").asText(), "first delta has the role");
+        assertEquals(1, chunks.stream().map(c -> c.path("id").asText()).distinct().count(), "one id per stream");
+        return chunks;
+    }
+
+    @Test
+    void aChatCompletionIsWhatTheSpecDeclares() throws Exception {
+        String body = "{\"model\":\"grok-4\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        spec.assertRequestValid(CHAT, body);
+        HttpResponse<String> response = post(body);
+        assertEquals(200, response.statusCode(), response.body());
+        spec.assertResponseValid("post", CHAT, 200, "application/json", response.body());
+    }
+
+    @Test
+    void aStreamWithoutIncludeUsageHasNullUsageOnEveryChunk() throws Exception {
+        String body = "{\"model\":\"grok-4\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        spec.assertRequestValid(CHAT, body);
+        List<JsonNode> chunks = chunksOf(post(body));
+        assertEquals(8, chunks.size(), "one chunk per token");
+        assertTrue(chunks.stream().allMatch(c -> c.path("usage").isNull()), "usage is null on every chunk");
+        assertEquals("stop", chunks.getLast().at("/choices/0/finish_reason").asText());
+        StringBuilder text = new StringBuilder();
+        chunks.forEach(c -> text.append(c.at("/choices/0/delta/content").asText()));
+        assertEquals("Hello from the local xAI (Grok) stand-in.", text.toString());
+    }
+
+    @Test
+    void includeUsageAddsAUsageOnlyChunkBeforeDone() throws Exception {
+        String body = "{\"model\":\"grok-4\",\"stream\":true,\"stream_options\":{\"include_usage\":true},"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        spec.assertRequestValid(CHAT, body);
+        List<JsonNode> chunks = chunksOf(post(body));
+        assertEquals(9, chunks.size(), "8 token chunks and the usage chunk");
+        assertTrue(chunks.subList(0, 8).stream().allMatch(c -> c.path("usage").isNull()),
+                "the other chunks return null in usage");
+        JsonNode usageChunk = chunks.getLast();
+        assertTrue(usageChunk.path("choices").isArray() && usageChunk.path("choices").isEmpty(), usageChunk.toString());
+        JsonNode usage = usageChunk.path("usage");
+        assertEquals(134, usage.path("total_tokens").asInt(), "32 prompt + 8 completion + 94 reasoning");
+        assertEquals(94, usage.at("/completion_tokens_details/reasoning_tokens").asInt());
+        assertEquals(6, usage.at("/prompt_tokens_details/cached_tokens").asInt());
+    }
+
+    @Test
+    void aStreamStalledMidWaySendsItsSecondHalfFourSecondsAfterTheFirst() throws Exception {
+        String body = "{\"model\":\"grok-4\",\"stream\":true,\"stream_options\":{\"include_usage\":true},"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"standin:stall-mid-stream\"}]}";
+        long started = System.nanoTime();
+        List<JsonNode> chunks = chunksOf(post(body));
+        assertTrue((System.nanoTime() - started) / 1_000_000 >= 7500,
+                "headers and first half after 4 s, the rest 4 s later");
+        assertEquals(9, chunks.size(), "the same stream as without the stall");
+    }
+
+    @Test
+    void aStreamResetMidWayNeverEndsWithDone() throws Exception {
+        String body = "{\"model\":\"grok-4\",\"stream\":true,\"messages\":[{\"role\":\"user\","
+                + "\"content\":\"standin:reset-mid-stream\"}]}";
+        try {
+            HttpResponse<String> response = post(body);
+            assertFalse(response.body().contains("[DONE]"));
+        } catch (java.io.IOException expected) {
+            // the connection broke: what the injection is for
+        }
+    }
+
+    @Test
+    void theOracleRejectsAChunkTheSpecDoesNotAllow() throws Exception {
+        JsonNode withoutServiceTier = JSON.readTree("{\"id\":\"x\",\"object\":\"chat.completion.chunk\","
+                + "\"created\":1,\"model\":\"grok-4\",\"choices\":[{\"index\":0,\"delta\":{\"content\":1}}],"
+                + "\"usage\":{\"prompt_tokens\":1}}");
+        List<String> problems = spec.streamChunkProblems(withoutServiceTier);
+        assertTrue(problems.stream().anyMatch(p -> p.contains("service_tier")), problems.toString());
+        assertTrue(problems.stream().anyMatch(p -> p.contains("content")), problems.toString());
+    }
+
+    @Test
+    void missingFieldsAreFlatInvalidArgumentErrors() throws Exception {
+        HttpResponse<String> noModel = post("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+        assertEquals(400, noModel.statusCode());
+        JsonNode error = JSON.readTree(noModel.body());
+        assertEquals("invalid-argument", error.path("code").asText());
+        assertTrue(error.path("error").isTextual());
+    }
+}
