@@ -1,24 +1,17 @@
 package io.mppgateway.grok.chat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
-import java.io.BufferedReader;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -29,6 +22,9 @@ import io.mppgateway.contracts.events.UsageOutcome;
 import io.mppgateway.grok.testing.XaiSpec;
 import io.mppgateway.paywall.client.PaymentServiceClient;
 import io.mppgateway.paywall.testing.SimulatedSettlement;
+import io.mppgateway.paywall.testing.SseBuyer;
+import io.mppgateway.paywall.testing.SseBuyer.TimedEvent;
+import io.mppgateway.paywall.testing.StreamEndings;
 import io.quarkus.test.InjectMock;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -58,31 +54,6 @@ class StreamingTest {
     @TestHTTPResource("/")
     URL root;
 
-    record TimedEvent(long atMs, String data) {
-    }
-
-    private HttpResponse<InputStream> paidStream(SimulatedSettlement settlement, String path, String body)
-            throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(root + path))
-                .header("Content-Type", "application/json").header("Accept", "text/event-stream")
-                .header("Authorization", settlement.credential())
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofInputStream());
-    }
-
-    private static List<TimedEvent> events(HttpResponse<InputStream> response, long sentNanos) throws Exception {
-        List<TimedEvent> events = new ArrayList<>();
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(),
-                StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = lines.readLine()) != null) {
-                if (line.startsWith("data: ")) {
-                    events.add(new TimedEvent((System.nanoTime() - sentNanos) / 1_000_000, line.substring(6)));
-                }
-            }
-        }
-        return events;
-    }
-
     /** The body xAI (the stand-in) received for the request whose message carried this marker. */
     private static JsonNode upstreamBody(String marker) throws Exception {
         HttpResponse<String> found = HttpClient.newHttpClient().send(HttpRequest
@@ -102,14 +73,11 @@ class StreamingTest {
             when(payments.settle(any())).thenAnswer(settlement.settles("grok", "/v1/chat/completions", 5000));
             String marker = "say hello " + UUID.randomUUID();
             long sent = System.nanoTime();
-            HttpResponse<InputStream> response = paidStream(settlement, "v1/chat/completions",
-                    STREAM.formatted(marker));
-            assertEquals(200, response.statusCode());
-            assertEquals("text/event-stream", response.headers().firstValue("Content-Type").orElseThrow());
-            assertEquals(SimulatedSettlement.RECEIPT, response.headers().firstValue("Payment-Receipt").orElseThrow());
-            assertTrue(response.headers().firstValue("Cache-Control").orElseThrow().startsWith("private"));
+            HttpResponse<InputStream> response = new SseBuyer(root, settlement.credential())
+                    .openStream("/v1/chat/completions", STREAM.formatted(marker));
+            SseBuyer.assertPaidStreamHeaders(response);
 
-            List<TimedEvent> events = events(response, sent);
+            List<TimedEvent> events = SseBuyer.timedEvents(response, sent);
             assertEquals(9, events.size(), "8 token chunks and [DONE], without the usage-only chunk");
             assertEquals("[DONE]", events.getLast().data());
             StringBuilder text = new StringBuilder();
@@ -121,8 +89,7 @@ class StreamingTest {
             }
             assertEquals(TEXT, text.toString());
             // not buffered: the first event is in the buyer's hands long before the last one leaves the upstream
-            assertTrue(events.get(7).atMs() - events.getFirst().atMs() >= 300,
-                    "first event at " + events.getFirst().atMs() + " ms, last at " + events.get(7).atMs() + " ms");
+            SseBuyer.assertRelayedAsTheyArrived(events, 7, 300);
 
             // xAI was asked for the usage chunk on the buyer's behalf, the rest of the body untouched
             JsonNode upstream = upstreamBody(marker);
@@ -150,10 +117,11 @@ class StreamingTest {
             when(payments.settle(any())).thenAnswer(settlement.settles("grok", "/grok/chat", 5000));
             String marker = "say hello " + UUID.randomUUID();
             String body = STREAM_WITH_USAGE.formatted(marker);
-            HttpResponse<InputStream> response = paidStream(settlement, "grok/chat", body);
+            HttpResponse<InputStream> response = new SseBuyer(root, settlement.credential())
+                    .openStream("/grok/chat", body);
             assertEquals(200, response.statusCode());
             assertEquals(SimulatedSettlement.RECEIPT, response.headers().firstValue("Payment-Receipt").orElseThrow());
-            List<TimedEvent> events = events(response, System.nanoTime());
+            List<TimedEvent> events = SseBuyer.timedEvents(response, System.nanoTime());
             assertEquals(10, events.size(), "8 token chunks, the usage chunk, [DONE]");
             assertEquals("[DONE]", events.getLast().data());
             JsonNode usageChunk = MAPPER.readTree(events.get(8).data());
@@ -173,77 +141,23 @@ class StreamingTest {
 
     @Test
     void aBuyerWhoLeavesMidStreamIsRecordedAsGoneWithTheTokensRelayedSoFar() throws Exception {
-        try (KafkaCompanion kafka = new KafkaCompanion("127.0.0.1:9092")) {
-            SimulatedSettlement settlement = new SimulatedSettlement(kafka);
-            when(payments.settle(any())).thenAnswer(settlement.settles("grok", "/v1/chat/completions", 5000));
-            byte[] body = STREAM.formatted("Say hello").getBytes(StandardCharsets.UTF_8);
-            try (Socket socket = new Socket(root.getHost(), root.getPort())) {
-                OutputStream out = socket.getOutputStream();
-                out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                        + "Authorization: " + settlement.credential() + "\r\nContent-Length: " + body.length
-                        + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                out.write(body);
-                out.flush();
-                BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
-                        StandardCharsets.UTF_8));
-                String line;
-                int contentEvents = 0;
-                while ((line = in.readLine()) != null && contentEvents < 2) {
-                    if (line.startsWith("data: {") && !MAPPER.readTree(line.substring(6))
-                            .at("/choices/0/delta/content").asText().isEmpty()) {
-                        contentEvents++;
-                    }
-                }
-                assertEquals(2, contentEvents);
-            } // the buyer hangs up after two tokens
-            JsonNode usage = settlement.awaitUsage();
-            assertEquals("CLIENT_GONE", usage.path("outcome").asText());
-            long tokens = usage.path("completionTokens").asLong();
-            assertTrue(tokens >= 2 && tokens < 8, "tokens relayed before the buyer left: " + tokens);
-            verify(payments).reportOutcome(settlement.challengeId, UsageOutcome.CLIENT_GONE);
-        }
+        // the buyer hangs up after two of the stream's 8 tokens
+        new StreamEndings(root, payments, "grok").buyerLeavesMidStream("/v1/chat/completions",
+                STREAM.formatted("Say hello"), 2, 8);
     }
 
     @Test
     void anUpstreamThatStallsMidStreamIsCutAndRecordedAsUpstreamFailed() throws Exception {
-        try (KafkaCompanion kafka = new KafkaCompanion("127.0.0.1:9092")) {
-            SimulatedSettlement settlement = new SimulatedSettlement(kafka);
-            when(payments.settle(any())).thenAnswer(settlement.settles("grok", "/v1/chat/completions", 5000));
-            long started = System.nanoTime();
-            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest
-                    .newBuilder(URI.create(root + "v1/chat/completions"))
-                    .header("Content-Type", "application/json").header("Authorization", settlement.credential())
-                    .POST(HttpRequest.BodyPublishers.ofString(STREAM.formatted("standin:stall-mid-stream"))).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            long tookMs = (System.nanoTime() - started) / 1_000_000;
-            assertEquals(200, response.statusCode());
-            assertEquals(SimulatedSettlement.RECEIPT, response.headers().firstValue("Payment-Receipt").orElseThrow());
-            assertTrue(response.body().startsWith("data: {"), "the first half was relayed: " + response.body());
-            assertFalse(response.body().contains("[DONE]"), "a cut stream does not pretend to be complete");
-            assertTrue(response.body().contains(": the upstream stream broke; the payment is kept"));
-            assertTrue(tookMs < 7_500, "cut by the 2 s idle timeout, before the second half due at 8 s: " + tookMs
-                    + " ms");
-            JsonNode usage = settlement.awaitUsage();
-            assertEquals("UPSTREAM_FAILED", usage.path("outcome").asText());
-            assertTrue(usage.path("completionTokens").asLong() >= 1, usage.toString());
-            verify(payments).reportOutcome(settlement.challengeId, UsageOutcome.UPSTREAM_FAILED);
-        }
+        HttpResponse<String> response = new StreamEndings(root, payments, "grok").upstreamStallsMidStream(
+                "/v1/chat/completions", STREAM.formatted("standin:stall-mid-stream"), 7_500,
+                "before the second half due at 8 s");
+        assertEquals(SimulatedSettlement.RECEIPT, response.headers().firstValue("Payment-Receipt").orElseThrow());
+        assertTrue(response.body().startsWith("data: {"), "the first half was relayed: " + response.body());
     }
 
     @Test
     void anUpstreamThatBreaksMidStreamIsRecordedAsUpstreamFailed() throws Exception {
-        try (KafkaCompanion kafka = new KafkaCompanion("127.0.0.1:9092")) {
-            SimulatedSettlement settlement = new SimulatedSettlement(kafka);
-            when(payments.settle(any())).thenAnswer(settlement.settles("grok", "/v1/chat/completions", 5000));
-            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest
-                    .newBuilder(URI.create(root + "v1/chat/completions"))
-                    .header("Content-Type", "application/json").header("Authorization", settlement.credential())
-                    .POST(HttpRequest.BodyPublishers.ofString(STREAM.formatted("standin:reset-mid-stream"))).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertFalse(response.body().contains("[DONE]"));
-            JsonNode usage = settlement.awaitUsage();
-            assertEquals("UPSTREAM_FAILED", usage.path("outcome").asText());
-            verify(payments).reportOutcome(settlement.challengeId, UsageOutcome.UPSTREAM_FAILED);
-        }
+        new StreamEndings(root, payments, "grok").upstreamBreaksMidStream("/v1/chat/completions",
+                STREAM.formatted("standin:reset-mid-stream"));
     }
 }

@@ -8,13 +8,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mppgateway.grok.testing.XaiSpec;
+import io.mppgateway.paywall.testing.SseBuyer;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,25 +42,9 @@ class StandInConformanceTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    /** The data of each event, checking that the stream is data-only events ending with [DONE]. */
+    /** The chunks of a complete stream, each a ChatResponseChunk as the spec declares it. */
     static List<JsonNode> chunksOf(HttpResponse<String> response) throws Exception {
-        assertEquals(200, response.statusCode(), response.body());
-        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
-        List<String> data = new ArrayList<>();
-        for (String event : response.body().split("\n\n")) {
-            assertTrue(event.startsWith("data: "), "data-only events: " + event);
-            data.add(event.substring(6));
-        }
-        assertEquals("[DONE]", data.getLast());
-        List<JsonNode> chunks = new ArrayList<>();
-        for (String d : data.subList(0, data.size() - 1)) {
-            JsonNode chunk = JSON.readTree(d);
-            assertEquals(List.of(), spec.streamChunkProblems(chunk), d);
-            chunks.add(chunk);
-        }
-        assertEquals("assistant", chunks.getFirst().at("/choices/0/delta/role").asText(), "first delta has the role");
-        assertEquals(1, chunks.stream().map(c -> c.path("id").asText()).distinct().count(), "one id per stream");
-        return chunks;
+        return SseBuyer.chunksOfCompleteStream(response, spec::streamChunkProblems);
     }
 
     @Test

@@ -7,13 +7,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mppgateway.mistral.testing.MistralSpec;
+import io.mppgateway.paywall.testing.SseBuyer;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -99,24 +99,9 @@ class StandInConformanceTest {
     void streamsAreDataOnlyEventsOfCompletionChunksEndingWithDone(String path, String body, int contentChunks,
             int totalTokens) throws Exception {
         spec.assertRequestValid(path, body);
-        HttpResponse<String> response = post(path, body);
-        assertEquals(200, response.statusCode());
-        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
-        List<String> data = new ArrayList<>();
-        for (String event : response.body().split("\n\n")) {
-            assertTrue(event.startsWith("data: "), "data-only events: " + event);
-            data.add(event.substring(6));
-        }
-        assertEquals("[DONE]", data.getLast());
-        List<JsonNode> chunks = new ArrayList<>();
-        for (String d : data.subList(0, data.size() - 1)) {
-            JsonNode chunk = JSON.readTree(d);
-            assertEquals(List.of(), spec.streamChunkProblems(chunk), d);
-            chunks.add(chunk);
-        }
+        // data-only events of CompletionChunks ending with [DONE], the role first, one id per stream
+        List<JsonNode> chunks = SseBuyer.chunksOfCompleteStream(post(path, body), spec::streamChunkProblems);
         assertEquals(contentChunks + 1, chunks.size(), "a role chunk, then one chunk per token");
-        assertEquals("assistant", chunks.getFirst().at("/choices/0/delta/role").asText());
-        assertEquals(1, chunks.stream().map(c -> c.path("id").asText()).distinct().count(), "one id per stream");
         JsonNode last = chunks.getLast();
         assertEquals("stop", last.at("/choices/0/finish_reason").asText());
         assertEquals(totalTokens, last.at("/usage/total_tokens").asInt());

@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mppgateway.grok.chat.config.XaiUpstreamConfig;
 import io.mppgateway.paywall.client.StreamingUpstreamClient;
+import io.mppgateway.paywall.service.HonourRetryAfter;
 import io.mppgateway.paywall.service.UpstreamResponse;
 import io.mppgateway.paywall.service.UpstreamResponses;
 import io.mppgateway.paywall.service.UpstreamStream;
 import io.mppgateway.paywall.service.UpstreamUnavailableException;
+import io.smallrye.faulttolerance.api.BeforeRetry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ProcessingException;
 
@@ -19,8 +21,8 @@ import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /**
- * Calls xAI after payment: bounded in time, retried on 429/5xx/connection errors (all before the first byte reaches
- * the buyer), behind a circuit breaker. Tune per environment with
+ * Calls xAI after payment: bounded in time, retried on 429 (after its Retry-After, as xAI asks), 5xx and connection
+ * errors (all before the first byte reaches the buyer), behind a circuit breaker. Tune per environment with
  * {@code quarkus.fault-tolerance."io.mppgateway.grok.chat.client.XaiClient/<method>".*}.
  */
 @ApplicationScoped
@@ -46,6 +48,7 @@ public class XaiClient {
     @Timeout(120000)
     @Retry(maxRetries = 2, delay = 300, jitter = 100,
             retryOn = { ProcessingException.class, UpstreamUnavailableException.class })
+    @BeforeRetry(HonourRetryAfter.class)
     @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10000)
     public UpstreamResponse chatCompletions(byte[] body) {
         return UpstreamResponses.call(() -> api.chatCompletions(bearer, body), mapper);
@@ -58,6 +61,7 @@ public class XaiClient {
     @Timeout(120000)
     @Retry(maxRetries = 2, delay = 300, jitter = 100,
             retryOn = { ProcessingException.class, UpstreamUnavailableException.class })
+    @BeforeRetry(HonourRetryAfter.class)
     @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10000)
     public UpstreamStream openChatCompletionsStream(byte[] body) {
         return streams.open(URI.create(config.baseUrl().replaceAll("/+$", "") + CHAT_COMPLETIONS), bearer, body,

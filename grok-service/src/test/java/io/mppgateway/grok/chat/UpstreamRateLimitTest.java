@@ -1,0 +1,76 @@
+package io.mppgateway.grok.chat;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.mppgateway.contracts.events.UsageOutcome;
+import io.mppgateway.paywall.client.PaymentServiceClient;
+import io.mppgateway.paywall.testing.SimulatedSettlement;
+import io.quarkus.test.InjectMock;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+
+import org.junit.jupiter.api.Test;
+
+/** xAI says 429 with Retry-After: the gateway waits that long before each retry, then keeps the payment. */
+@QuarkusTest
+class UpstreamRateLimitTest {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    @InjectMock
+    PaymentServiceClient payments;
+
+    @Test
+    void aRateLimitedCallIsRetriedAfterRetryAfterThenAnsweredPaymentKept() throws Exception {
+        String marker = UUID.randomUUID().toString();
+        try (KafkaCompanion kafka = new KafkaCompanion("127.0.0.1:9092")) {
+            SimulatedSettlement settlement = new SimulatedSettlement(kafka);
+            when(payments.settle(any())).thenAnswer(settlement.settles("grok", "/grok/chat", 5000));
+            long started = System.nanoTime();
+            given().contentType(ContentType.JSON).header("Authorization", settlement.credential())
+                    .body("""
+                            {"model":"grok-4","max_completion_tokens":50,"messages":[{"role":"user",
+                             "content":"standin:rate-limit %s"}]}""".formatted(marker))
+                    .post("/grok/chat").then()
+                    .statusCode(503)
+                    .contentType("application/problem+json")
+                    .header("WWW-Authenticate", nullValue())
+                    .body("type", equalTo("https://paymentauth.org/problems/payment-kept"))
+                    .body("challengeId", equalTo(settlement.challengeId));
+            long tookMs = (System.nanoTime() - started) / 1_000_000;
+            // Retry-After: 1 before each of the two retries
+            assertTrue(tookMs >= 2_000, "took " + tookMs + " ms");
+            assertEquals(3, upstreamAttempts(marker), "the first try and its two retries");
+            JsonNode usage = settlement.awaitUsage();
+            assertEquals("UPSTREAM_FAILED", usage.path("outcome").asText());
+            assertEquals(429, usage.path("upstreamStatus").asInt());
+            verify(payments).reportOutcome(settlement.challengeId, UsageOutcome.UPSTREAM_FAILED);
+        }
+    }
+
+    /** How many requests carrying the marker the stand-in received. */
+    private static int upstreamAttempts(String marker) throws Exception {
+        HttpResponse<String> found = HttpClient.newHttpClient().send(HttpRequest
+                .newBuilder(URI.create("http://127.0.0.1:8090/__admin/requests/find"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"method\":\"POST\",\"url\":\"/xai/v1/chat/completions\","
+                        + "\"bodyPatterns\":[{\"contains\":\"" + marker + "\"}]}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return MAPPER.readTree(found.body()).path("requests").size();
+    }
+}
