@@ -30,6 +30,10 @@ const cases = [
   ['charge by id (with usage + postings)', (i) => `/ledger/charges/${pick(samples.ids, i)}`],
   ['report, 30 days by day and model', () => `/ledger/reports?from=${samples.from30}&to=${samples.to}&groupBy=day,model`],
   ['report, 90 days by provider', () => `/ledger/reports?from=${samples.from90}&to=${samples.to}&groupBy=provider`],
+  // 20,000 payers a month in the bench data: served a page of payers at a time (default 1000), total over all
+  ['report, 30 days by payer, first page', () => `/ledger/reports?from=${samples.from30}&to=${samples.to}&groupBy=payer`],
+  ['report, 30 days by payer, a later page', (i) => `/ledger/reports?from=${samples.from30}&to=${samples.to}&groupBy=payer&after=${pick(samples.payers, i)}`],
+  ['report, 30 days by day and payer, 100 payers', () => `/ledger/reports?from=${samples.from30}&to=${samples.to}&groupBy=day,payer&limit=100`],
   ['balances', () => '/ledger/balances'],
 ]
 

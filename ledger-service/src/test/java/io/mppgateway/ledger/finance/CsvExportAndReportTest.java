@@ -86,6 +86,42 @@ class CsvExportAndReportTest {
     }
 
     @Test
+    void aReportByPayerComesAPageOfPayersAtATimeWhileTheTotalCoversThemAll() {
+        List<String> payers = java.util.stream.Stream.of(fulfilled.payer(), refunded.payer()).sorted().toList();
+        io.restassured.path.json.JsonPath first = payerPage(1, null).statusCode(200).extract().jsonPath();
+        assertEquals(List.of(payers.get(0)), first.getList("rows.payer"));
+        assertEquals(payers.get(0), first.getString("nextAfter"));
+        assertEquals(12_345L, first.getLong("total.revenue"), "the total covers every payer, not the page");
+        assertEquals(8_000L, first.getLong("total.refunds"));
+
+        io.restassured.path.json.JsonPath last = payerPage(1, first.getString("nextAfter")).statusCode(200).extract()
+                .jsonPath();
+        assertEquals(List.of(payers.get(1)), last.getList("rows.payer"));
+        org.junit.jupiter.api.Assertions.assertNull(last.getString("nextAfter"), "the last page says so");
+        assertEquals(12_345L, last.getLong("total.revenue"));
+
+        io.restassured.path.json.JsonPath both = payerPage(null, null).statusCode(200).extract().jsonPath();
+        assertEquals(payers, both.getList("rows.payer"), "the default page holds up to 1000 payers");
+
+        payerPage(0, null).statusCode(400);
+        payerPage(10_001, null).statusCode(400);
+        given().queryParam("from", day.toString()).queryParam("to", day.plusDays(1).toString())
+                .queryParam("groupBy", "day").queryParam("limit", 5).get("/ledger/reports").then().statusCode(400);
+    }
+
+    private io.restassured.response.ValidatableResponse payerPage(Integer limit, String after) {
+        var request = given().queryParam("from", day.toString()).queryParam("to", day.plusDays(1).toString())
+                .queryParam("provider", provider).queryParam("groupBy", "payer");
+        if (limit != null) {
+            request = request.queryParam("limit", limit);
+        }
+        if (after != null) {
+            request = request.queryParam("after", after);
+        }
+        return request.get("/ledger/reports").then();
+    }
+
+    @Test
     void chargesCsvHasExactlyTheKnownRows() {
         String csv = given().queryParam("from", t0.toString()).queryParam("to", t0.plus(1, ChronoUnit.DAYS).toString())
                 .get("/ledger/export/charges.csv").then().statusCode(200)

@@ -78,11 +78,62 @@ public class RollupRepository {
         }
     }
 
+    /** One page of a report by payer: the rows of the page's payers, whether more follow, and its last payer. */
+    public record PayerPage(List<ReportRow> rows, boolean more, String lastPayer) {
+    }
+
     /**
      * Sums the rollup rows of [from, to) grouped by the given dimensions. Grouping by payer reads report_daily_payer
-     * (the caller makes sure model is not asked for at the same time).
+     * (the caller makes sure model is not asked for at the same time); use {@link #queryPayers} for that.
      */
     public List<ReportRow> query(LocalDate from, LocalDate to, List<Dimension> groupBy, String provider) {
+        return query(from, to, groupBy, provider, null);
+    }
+
+    /**
+     * The rows of the next {@code limit} payers after {@code after} (in payer order) that have rows in [from, to):
+     * the payers are found by walking the (payer, day) index, so a page costs its own payers' rows, not the range's.
+     */
+    public PayerPage queryPayers(LocalDate from, LocalDate to, List<Dimension> groupBy, String provider, String after,
+            int limit) {
+        StringBuilder sql = new StringBuilder("SELECT DISTINCT payer FROM report_daily_payer WHERE day >= ? AND day < ?");
+        if (provider != null) {
+            sql.append(" AND provider = ?");
+        }
+        if (after != null) {
+            sql.append(" AND payer > ?");
+        }
+        sql.append(" ORDER BY payer LIMIT ?");
+        List<String> payers = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            int i = 1;
+            ps.setDate(i++, Date.valueOf(from));
+            ps.setDate(i++, Date.valueOf(to));
+            if (provider != null) {
+                ps.setString(i++, provider);
+            }
+            if (after != null) {
+                ps.setString(i++, after);
+            }
+            ps.setInt(i, limit + 1); // one more tells whether another page follows
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    payers.add(rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw Jdbc.failure("reading the payers of a report", e);
+        }
+        if (payers.isEmpty()) {
+            return new PayerPage(List.of(), false, null);
+        }
+        boolean more = payers.size() > limit;
+        List<String> page = more ? payers.subList(0, limit) : payers;
+        return new PayerPage(query(from, to, groupBy, provider, page), more, page.getLast());
+    }
+
+    private List<ReportRow> query(LocalDate from, LocalDate to, List<Dimension> groupBy, String provider,
+            List<String> onlyPayers) {
         boolean byPayer = groupBy.contains(Dimension.PAYER);
         String table = byPayer ? "report_daily_payer" : "report_daily";
         String groups = groupBy.stream().map(Dimension::column).collect(Collectors.joining(", "));
@@ -96,14 +147,21 @@ public class RollupRepository {
         if (provider != null) {
             sql.append(" AND provider = ?");
         }
+        if (onlyPayers != null) {
+            sql.append(" AND payer = ANY (?)");
+        }
         if (!groups.isEmpty()) {
             sql.append(" GROUP BY ").append(groups).append(" ORDER BY ").append(groups);
         }
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            ps.setDate(1, Date.valueOf(from));
-            ps.setDate(2, Date.valueOf(to));
+            int i = 1;
+            ps.setDate(i++, Date.valueOf(from));
+            ps.setDate(i++, Date.valueOf(to));
             if (provider != null) {
-                ps.setString(3, provider);
+                ps.setString(i++, provider);
+            }
+            if (onlyPayers != null) {
+                ps.setArray(i, c.createArrayOf("text", onlyPayers.toArray()));
             }
             List<ReportRow> rows = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {

@@ -32,15 +32,20 @@ public class ReportResource {
     @Operation(summary = "Revenue, upstream cost, split cost, margin, calls and tokens over UTC days [from, to)",
             description = "Served from rollups written in the same transaction as the journal. Usage counts on the "
                     + "day it was recorded, a refund on the day it was made, split cost (what buyers paid to split "
-                    + "recipients for the gateway) on the day the charge settled, under model '' (unknown at "
-                    + "settlement). revenue is net of reversed revenue; refunds lists every refunded amount; margin = "
-                    + "revenue - upstreamCost - splitCost. payer cannot be combined with model.")
+                    + "recipients for the gateway) on the day the charge settled, under the model its first usage "
+                    + "named (model '' until then). revenue is net of reversed revenue; refunds lists every refunded "
+                    + "amount; margin = revenue - upstreamCost - splitCost. payer cannot be combined with model; "
+                    + "grouped by payer, rows come a page of payers at a time (limit, after = the previous page's "
+                    + "nextAfter) while total always covers every payer of the range.")
     public ReportView report(
             @Parameter(description = "first UTC day, e.g. 2026-11-01", required = true) @RestQuery String from,
             @Parameter(description = "day after the last, e.g. 2026-12-01", required = true) @RestQuery String to,
             @Parameter(description = "comma-separated: day, provider, model, payer (default day)")
             @RestQuery String groupBy,
-            @Parameter(description = "only this provider") @RestQuery String provider) {
-        return ReportView.of(reports.report(from, to, groupBy, provider));
+            @Parameter(description = "only this provider") @RestQuery String provider,
+            @Parameter(description = "with groupBy payer: payers per page (default 1000, at most 10000)")
+            @RestQuery Integer limit,
+            @Parameter(description = "with groupBy payer: the nextAfter of the previous page") @RestQuery String after) {
+        return ReportView.of(reports.report(from, to, groupBy, provider, limit, after));
     }
 }

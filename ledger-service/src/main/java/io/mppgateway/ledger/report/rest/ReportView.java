@@ -10,9 +10,12 @@ import io.mppgateway.ledger.report.domain.ReportFigures;
 import io.mppgateway.ledger.report.domain.ReportRow;
 import io.mppgateway.ledger.report.service.ReportService;
 
-/** A report: one row per group, each with integer figures; margin = revenue - upstreamCost - splitCost. */
+/**
+ * A report: one row per group, each with integer figures; margin = revenue - upstreamCost - splitCost. Grouped by
+ * payer, {@code nextAfter} names where the next page of payers starts (absent on the last page).
+ */
 public record ReportView(LocalDate from, LocalDate to, List<String> groupBy, String provider, List<Row> rows,
-        Figures total) {
+        Figures total, @JsonInclude(JsonInclude.Include.NON_NULL) String nextAfter) {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Row(LocalDate day, String provider, String model, String payer, long revenue, long upstreamCost,
@@ -34,7 +37,7 @@ public record ReportView(LocalDate from, LocalDate to, List<String> groupBy, Str
 
     static ReportView of(ReportService.Report r) {
         return new ReportView(r.from(), r.to(), r.groupBy().stream().map(Dimension::param).toList(), r.provider(),
-                r.rows().stream().map(ReportView::row).toList(), Figures.of(r.total()));
+                r.rows().stream().map(ReportView::row).toList(), Figures.of(r.total()), r.nextAfter());
     }
 
     private static Row row(ReportRow r) {

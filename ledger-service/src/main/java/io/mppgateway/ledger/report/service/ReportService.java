@@ -20,9 +20,14 @@ import io.mppgateway.ledger.report.repository.RollupRepository;
 @ApplicationScoped
 public class ReportService {
 
-    /** A validated report with its grand total. */
+    /**
+     * A validated report with its grand total over the whole range (all payers, also when the rows are one page).
+     *
+     * @param nextAfter with payer in groupBy: the last payer of this page when more follow, to pass as {@code after}
+     *                  for the next page; null on the last page and without payer
+     */
     public record Report(LocalDate from, LocalDate to, List<Dimension> groupBy, String provider, List<ReportRow> rows,
-            ReportFigures total) {
+            ReportFigures total, String nextAfter) {
     }
 
     private final RollupRepository rollups;
@@ -33,7 +38,7 @@ public class ReportService {
         this.config = config;
     }
 
-    public Report report(String from, String to, String groupBy, String provider) {
+    public Report report(String from, String to, String groupBy, String provider, Integer limit, String after) {
         LocalDate start = date("from", from);
         LocalDate end = date("to", to);
         if (!start.isBefore(end)) {
@@ -44,9 +49,26 @@ public class ReportService {
         }
         List<Dimension> dims = dimensions(groupBy);
         String p = provider == null || provider.isBlank() ? null : provider.trim();
-        List<ReportRow> rows = rollups.query(start, end, dims, p);
-        ReportFigures total = rows.stream().map(ReportRow::figures).reduce(ReportFigures.ZERO, ReportFigures::plus);
-        return new Report(start, end, dims, p, rows, total);
+        if (!dims.contains(Dimension.PAYER)) {
+            if (limit != null || after != null) {
+                throw new InvalidQueryException("limit and after page through payers: use them with groupBy payer");
+            }
+            List<ReportRow> rows = rollups.query(start, end, dims, p);
+            return new Report(start, end, dims, p, rows, sum(rows), null);
+        }
+        int payers = limit == null ? config.defaultPayers() : limit;
+        if (payers < 1 || payers > config.maxPayers()) {
+            throw new InvalidQueryException("limit must be between 1 and " + config.maxPayers());
+        }
+        RollupRepository.PayerPage page = rollups.queryPayers(start, end, dims, p,
+                after == null || after.isBlank() ? null : after.trim(), payers);
+        // the same facts are in the model rollup, so the whole range's total costs one small aggregate
+        ReportFigures total = sum(rollups.query(start, end, List.of(), p));
+        return new Report(start, end, dims, p, page.rows(), total, page.more() ? page.lastPayer() : null);
+    }
+
+    private static ReportFigures sum(List<ReportRow> rows) {
+        return rows.stream().map(ReportRow::figures).reduce(ReportFigures.ZERO, ReportFigures::plus);
     }
 
     private static List<Dimension> dimensions(String groupBy) {
