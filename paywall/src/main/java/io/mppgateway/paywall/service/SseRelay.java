@@ -53,6 +53,7 @@ public final class SseRelay implements StreamingOutput {
     private final AtomicLong lastActivity = new AtomicLong(System.nanoTime());
     private TokenUsage usage = TokenUsage.NONE;
     private long contentChunks;
+    private long reasoningChunks;
 
     /**
      * @param delivered outcome when the whole stream reached the buyer (FULFILLED, or REDEEMED for a redemption)
@@ -192,15 +193,23 @@ public final class SseRelay implements StreamingOutput {
         }
     }
 
-    /** Counts content-bearing chunks (Mistral and xAI send about one token per chunk) and keeps the usage. */
+    /**
+     * Counts content-bearing and reasoning chunks (Mistral and xAI send about one token per chunk) and keeps the
+     * usage. A reasoning model may think for many chunks before its first content: those tokens were produced too.
+     */
     private void observe(JsonNode chunk) {
         if (chunk == null) {
             return; // relayed as is, not counted
         }
         takeUsage(chunk);
-        JsonNode content = chunk.path("choices").path(0).path("delta").path("content");
+        JsonNode delta = chunk.path("choices").path(0).path("delta");
+        JsonNode content = delta.path("content");
         if ((content.isTextual() && !content.asText().isEmpty()) || (content.isArray() && !content.isEmpty())) {
             contentChunks++;
+        }
+        JsonNode reasoning = delta.path("reasoning_content");
+        if (reasoning.isTextual() && !reasoning.asText().isEmpty()) {
+            reasoningChunks++;
         }
     }
 
@@ -215,8 +224,9 @@ public final class SseRelay implements StreamingOutput {
         if (!ended.compareAndSet(false, true)) {
             return;
         }
+        // xAI counts reasoning tokens in the total, not in the completion tokens; the estimate does the same
         TokenUsage counted = outcome == delivered || usage.totalTokens() > 0 ? usage
-                : new TokenUsage(0, contentChunks, contentChunks, 0, 0, 0);
+                : new TokenUsage(0, contentChunks, contentChunks + reasoningChunks, reasoningChunks, 0, 0);
         try {
             onEnd.accept(outcome, counted);
         } catch (RuntimeException e) {

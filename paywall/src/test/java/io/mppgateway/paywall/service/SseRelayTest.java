@@ -79,6 +79,22 @@ class SseRelayTest {
     }
 
     @Test
+    void reasoningChunksRelayedBeforeAnEarlyEndAreCountedAsReasoningTokens() {
+        String thinking = "data: {\"id\":\"x\",\"choices\":[{\"index\":0,\"delta\":{\"reasoning_content\":\"%s\"},"
+                + "\"finish_reason\":null}]}\n\n";
+        String stream = thinking.formatted("Let") + thinking.formatted(" me") + CHUNK.formatted("Hi");
+        ByteArrayOutputStream written = new ByteArrayOutputStream();
+        List<String> counted = new ArrayList<>();
+        new SseRelay(new UpstreamStream(200, "text/event-stream",
+                new ByteArrayInputStream(stream.getBytes(StandardCharsets.UTF_8))), UsageOutcome.FULFILLED,
+                (outcome, usage) -> counted.add(outcome + " completion " + usage.completionTokens() + " reasoning "
+                        + usage.reasoningTokens() + " total " + usage.totalTokens()),
+                new ObjectMapper(), watchdog, Duration.ofMillis(500), () -> false).write(written);
+        assertEquals(stream, written.toString(StandardCharsets.UTF_8));
+        assertEquals(List.of("UPSTREAM_FAILED completion 1 reasoning 2 total 3"), counted);
+    }
+
+    @Test
     void anUpstreamThatStallsIsCutAfterTheIdleTimeout() throws Exception {
         byte[] first = CHUNK.formatted("Hel").getBytes(StandardCharsets.UTF_8);
         InputStream stalling = new InputStream() {
