@@ -39,6 +39,6 @@ public record PaymentSettled(
 
     /** What the gateway's own wallet received. */
     public long recipientAmount() {
-        return amount - splits.stream().mapToLong(PaymentSplit::amount).sum();
+        return amount - PaymentSplit.total(splits);
     }
 }

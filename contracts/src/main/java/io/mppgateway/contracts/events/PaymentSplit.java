@@ -9,4 +9,9 @@ package io.mppgateway.contracts.events;
  * @param memo   the bytes32 memo the split transfer had to carry, or null when any (or none) was accepted
  */
 public record PaymentSplit(String recipient, long amount, String memo) {
+
+    /** What a charge's splits take from its amount. */
+    public static long total(java.util.List<PaymentSplit> splits) {
+        return splits.stream().mapToLong(PaymentSplit::amount).sum();
+    }
 }

@@ -101,8 +101,7 @@ class FeePayerCosignConformanceTest {
         PullTransactionVerifier.Expected expected = new PullTransactionVerifier.Expected(
                 request.path("methodDetails").path("chainId").asLong(), new ExpectedPayment(
                         request.path("currency").asText(), request.path("recipient").asText(),
-                        new PaymentTerms(Long.parseLong(request.path("amount").asText()), null, List.of(),
-                                List.of("pull")),
+                        new PaymentTerms(Long.parseLong(request.path("amount").asText()), null, List.of()),
                         challenge.path("realm").asText("api.example.com"),
                         challenge.path("id").asText("challenge-123"), null),
                 null, now, MAX_VALIDITY, true, MAX_GAS, MAX_FEE_PER_GAS);

@@ -81,7 +81,7 @@ class TransferVerifierConformanceTest {
         String memo = AttributionMemo.encode("r", "c");
         PaymentTerms twoEqualSplits = new PaymentTerms(3_000, null, List.of(
                 new io.mppgateway.contracts.events.PaymentSplit(partner, 1_000, null),
-                new io.mppgateway.contracts.events.PaymentSplit(partner, 1_000, null)), List.of("push"));
+                new io.mppgateway.contracts.events.PaymentSplit(partner, 1_000, null)));
         ExpectedPayment expected = new ExpectedPayment(token, wallet, twoEqualSplits, "r", "c", null);
         // transferWithMemo emits Transfer + TransferWithMemo for one movement of 1,000 to the partner
         List<TransactionReceipt.Log> oneSplitPaid = List.of(
@@ -120,7 +120,7 @@ class TransferVerifierConformanceTest {
 
     private static ExpectedPayment expected(String currency, String recipient, long amount, String realm,
             String challengeId) {
-        return new ExpectedPayment(currency, recipient, new PaymentTerms(amount, null, List.of(), List.of("push")),
+        return new ExpectedPayment(currency, recipient, new PaymentTerms(amount, null, List.of()),
                 realm, challengeId, null);
     }
 

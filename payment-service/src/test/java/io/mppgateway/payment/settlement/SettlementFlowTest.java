@@ -1,5 +1,6 @@
 package io.mppgateway.payment.settlement;
 
+import static io.mppgateway.payment.testsupport.Payments.*;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
@@ -13,8 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
 
@@ -24,7 +23,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mppgateway.contracts.EventSchemaAssert;
 import io.mppgateway.contracts.Topics;
 import io.mppgateway.contracts.payment.ChallengeRequest;
-import io.mppgateway.contracts.payment.SettlementRequest;
 import io.mppgateway.payment.challenge.service.ChallengeService;
 import io.mppgateway.payment.mpp.AttributionMemo;
 import io.mppgateway.payment.mpp.Base64Url;
@@ -44,9 +42,6 @@ import org.junit.jupiter.api.Test;
 /** Push-mode settlement against the real local chain, PostgreSQL and Kafka. */
 @QuarkusTest
 class SettlementFlowTest {
-    private static final String REALM = "mistral.test.local";
-    private static final String ROUTE = "/mistral/chat";
-    private static final String DIGEST = "sha-256=:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=:";
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     @Inject
@@ -104,10 +99,8 @@ class SettlementFlowTest {
         }
 
         // the same credential again while the provider has not reported yet: wait, never a 402 after settlement
-        io.mppgateway.payment.testsupport.Payments.assertRetryLater(settle(credential, amount), 409,
-                "payment-in-progress");
-        io.mppgateway.payment.testsupport.Payments.report(challenge.get("id"),
-                io.mppgateway.contracts.events.UsageOutcome.FULFILLED).then().statusCode(204);
+        assertRetryLater(settle(credential, amount), 409, "payment-in-progress");
+        report(challenge.get("id"), io.mppgateway.contracts.events.UsageOutcome.FULFILLED).then().statusCode(204);
         // delivered: the same credential is refused, with a fresh challenge to pay instead
         settle(credential, amount).then().statusCode(402)
                 .contentType("application/problem+json")
@@ -162,8 +155,7 @@ class SettlementFlowTest {
         Map<String, String> challenge = issue(20_000);
         String hash = DevChain.transferWithMemo(DevChain.PATH_USD, DevChain.PAYER, DevChain.RECIPIENT, 20_000,
                 AttributionMemo.encode(REALM, challenge.get("id")));
-        assertProblem(settle(io.mppgateway.payment.testsupport.Payments.pushCredential(challenge, hash,
-                DevChain.STRANGER), 20_000), 402, "verification-failed",
+        assertProblem(settle(pushCredential(challenge, hash, DevChain.STRANGER), 20_000), 402, "verification-failed",
                 "transfer was not sent by the credential's source " + DevChain.STRANGER);
     }
 
@@ -183,11 +175,11 @@ class SettlementFlowTest {
         assertProblem(settle(credential(tampered, hash), 20_000), 402, "invalid-challenge", "not issued");
 
         // a genuine challenge, but for another route, price or body than the request being served
-        assertProblem(settleFor(credential(challenge, hash), "/mistral/embed", 20_000, DIGEST), 402,
+        assertProblem(settle(List.of(credential(challenge, hash)), "/mistral/embed", 20_000, DIGEST), 402,
                 "invalid-challenge", "another route");
-        assertProblem(settleFor(credential(challenge, hash), ROUTE, 50_000, DIGEST), 402, "invalid-challenge",
+        assertProblem(settle(List.of(credential(challenge, hash)), ROUTE, 50_000, DIGEST), 402, "invalid-challenge",
                 "amount 20000");
-        assertProblem(settleFor(credential(challenge, hash), ROUTE, 20_000, "sha-256=:other=:"), 402,
+        assertProblem(settle(List.of(credential(challenge, hash)), ROUTE, 20_000, "sha-256=:other=:"), 402,
                 "invalid-challenge", "digest");
     }
 
@@ -205,11 +197,11 @@ class SettlementFlowTest {
 
     @Test
     void malformedDuplicatedOrForeignMethodCredentialsGetTheirOwnErrors() {
-        assertProblem(settleRaw(List.of("Payment dGhpcyBpcyBnYXJiYWdl"), 20_000), 402, "malformed-credential",
+        assertProblem(settle(List.of("Payment dGhpcyBpcyBnYXJiYWdl"), ROUTE, 20_000, DIGEST), 402, "malformed-credential",
                 "not base64url JSON");
         Map<String, String> challenge = issue(20_000);
         String one = credential(challenge, "0x" + "12".repeat(32));
-        assertProblem(settleRaw(List.of(one, one), 20_000), 400, "bad-request", "exactly one");
+        assertProblem(settle(List.of(one, one), ROUTE, 20_000, DIGEST), 400, "bad-request", "exactly one");
         Map<String, String> stripe = new LinkedHashMap<>(challenge);
         stripe.put("method", "stripe");
         assertProblem(settle(credential(stripe, "0x" + "12".repeat(32)), 20_000), 400, "method-unsupported",
@@ -246,55 +238,8 @@ class SettlementFlowTest {
 
     // --- helpers ---
 
-    private Map<String, String> issue(long amount) {
-        String header = given().contentType(ContentType.JSON)
-                .body(new ChallengeRequest(REALM, "mistral", ROUTE, amount, DIGEST, "Mistral chat"))
-                .post("/internal/challenges").then().statusCode(200).extract().path("wwwAuthenticate");
-        return params(header);
-    }
-
-    static Map<String, String> params(String wwwAuthenticate) {
-        Map<String, String> params = new LinkedHashMap<>();
-        Matcher m = Pattern.compile("(\\w+)=\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(wwwAuthenticate);
-        while (m.find()) {
-            params.put(m.group(1), m.group(2));
-        }
-        return params;
-    }
-
+    /** A push credential from the dev payer (anvil account #1), the one these transfers come from. */
     private static String credential(Map<String, String> challenge, String txHash) {
-        try {
-            Map<String, Object> credential = Map.of("challenge", challenge,
-                    "payload", Map.of("type", "hash", "hash", txHash),
-                    "source", "did:pkh:eip155:1337:" + DevChain.PAYER);
-            return "Payment " + Base64Url.encode(MAPPER.writeValueAsString(credential));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static Response settle(String credential, long amount) {
-        return settleFor(credential, ROUTE, amount, DIGEST);
-    }
-
-    private static Response settleFor(String credential, String route, long amount, String digest) {
-        return given().contentType(ContentType.JSON)
-                .body(new SettlementRequest(List.of(credential), REALM, "mistral", route, amount, digest, "chat"))
-                .post("/internal/settlements");
-    }
-
-    private static Response settleRaw(List<String> authorization, long amount) {
-        return given().contentType(ContentType.JSON)
-                .body(new SettlementRequest(authorization, REALM, "mistral", ROUTE, amount, DIGEST, "chat"))
-                .post("/internal/settlements");
-    }
-
-    private static void assertProblem(Response response, int status, String type, String detail) {
-        response.then().statusCode(status)
-                .contentType("application/problem+json")
-                .header("WWW-Authenticate", startsWith("Payment id="))
-                .body("type", equalTo("https://paymentauth.org/problems/" + type))
-                .body("status", equalTo(status))
-                .body("detail", containsString(detail));
+        return pushCredential(challenge, txHash, DevChain.PAYER);
     }
 }

@@ -33,7 +33,7 @@ class RouteTermsServiceTest {
         // 3.33% of 25,005 = 832.6665 -> 832
         assertEquals(List.of(new PaymentSplit(PARTNER, 1_500, null), new PaymentSplit(PARTNER, 832, null)), t.splits());
         assertEquals(25_005 - 1_500 - 832, t.recipientAmount());
-        assertEquals(List.of("pull", "push"), t.supportedModes());
+        assertEquals(List.of("pull", "push"), terms.supportedModes(t));
         assertEquals(List.of(), terms.termsFor("/mistral/chat", 25_005).splits(), "other routes have no splits");
     }
 
@@ -58,7 +58,7 @@ class RouteTermsServiceTest {
         RouteTermsService terms = service(Map.of("payment.routes.\"/r\".memo", "0x" + "AB".repeat(32)));
         PaymentTerms t = terms.termsFor("/r", 10);
         assertEquals("0x" + "ab".repeat(32), t.memo());
-        assertEquals(List.of("pull"), t.supportedModes());
+        assertEquals(List.of("pull"), terms.supportedModes(t));
     }
 
     @Test

@@ -82,8 +82,13 @@ public final class Payments {
     }
 
     public static Response settle(String credential, String route, long amount) {
+        return settle(List.of(credential), route, amount, DIGEST);
+    }
+
+    /** The provider's settle call with every part of it chosen: the Authorization values, route, price and body. */
+    public static Response settle(List<String> authorization, String route, long amount, String digest) {
         return given().contentType(ContentType.JSON)
-                .body(new SettlementRequest(List.of(credential), REALM, "mistral", route, amount, DIGEST, "chat"))
+                .body(new SettlementRequest(authorization, REALM, "mistral", route, amount, digest, "chat"))
                 .post("/internal/settlements");
     }
 

@@ -96,22 +96,14 @@ public class RollupRepository {
      */
     public PayerPage queryPayers(LocalDate from, LocalDate to, List<Dimension> groupBy, String provider, String after,
             int limit) {
-        StringBuilder sql = new StringBuilder("SELECT DISTINCT payer FROM report_daily_payer WHERE day >= ? AND day < ?");
-        if (provider != null) {
-            sql.append(" AND provider = ?");
-        }
+        StringBuilder sql = new StringBuilder("SELECT DISTINCT payer FROM report_daily_payer").append(range(provider));
         if (after != null) {
             sql.append(" AND payer > ?");
         }
         sql.append(" ORDER BY payer LIMIT ?");
         List<String> payers = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            int i = 1;
-            ps.setDate(i++, Date.valueOf(from));
-            ps.setDate(i++, Date.valueOf(to));
-            if (provider != null) {
-                ps.setString(i++, provider);
-            }
+            int i = bindRange(ps, from, to, provider);
             if (after != null) {
                 ps.setString(i++, after);
             }
@@ -132,6 +124,23 @@ public class RollupRepository {
         return new PayerPage(query(from, to, groupBy, provider, page), more, page.getLast());
     }
 
+    /** The rollup rows of [from, to), of one provider or all: the filter every report query starts with. */
+    private static String range(String provider) {
+        return " WHERE day >= ? AND day < ?" + (provider != null ? " AND provider = ?" : "");
+    }
+
+    /** @return the index of the next parameter */
+    private static int bindRange(PreparedStatement ps, LocalDate from, LocalDate to, String provider)
+            throws SQLException {
+        ps.setDate(1, Date.valueOf(from));
+        ps.setDate(2, Date.valueOf(to));
+        if (provider == null) {
+            return 3;
+        }
+        ps.setString(3, provider);
+        return 4;
+    }
+
     private List<ReportRow> query(LocalDate from, LocalDate to, List<Dimension> groupBy, String provider,
             List<String> onlyPayers) {
         boolean byPayer = groupBy.contains(Dimension.PAYER);
@@ -143,10 +152,7 @@ public class RollupRepository {
         if (!groups.isEmpty()) {
             sql.append(groups).append(", ");
         }
-        sql.append(sums).append(" FROM ").append(table).append(" WHERE day >= ? AND day < ?");
-        if (provider != null) {
-            sql.append(" AND provider = ?");
-        }
+        sql.append(sums).append(" FROM ").append(table).append(range(provider));
         if (onlyPayers != null) {
             sql.append(" AND payer = ANY (?)");
         }
@@ -154,12 +160,7 @@ public class RollupRepository {
             sql.append(" GROUP BY ").append(groups).append(" ORDER BY ").append(groups);
         }
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            int i = 1;
-            ps.setDate(i++, Date.valueOf(from));
-            ps.setDate(i++, Date.valueOf(to));
-            if (provider != null) {
-                ps.setString(i++, provider);
-            }
+            int i = bindRange(ps, from, to, provider);
             if (onlyPayers != null) {
                 ps.setArray(i, c.createArrayOf("text", onlyPayers.toArray()));
             }

@@ -60,7 +60,7 @@ public class ChallengeService {
     public String encodedRequest(String route, long amount) {
         PaymentTerms terms = routeTerms.termsFor(route, amount);
         Map<String, Object> methodDetails = new java.util.HashMap<>(Map.of("chainId", config.chainId(),
-                "supportedModes", terms.supportedModes()));
+                "supportedModes", routeTerms.supportedModes(terms)));
         if (config.feePayer().enabled()) {
             methodDetails.put("feePayer", true);
         }

@@ -26,7 +26,7 @@ public record Charge(UUID chargeId, String challengeId, String txHash, String pr
 
     /** The terms this charge was paid under. */
     public PaymentTerms terms() {
-        return new PaymentTerms(amount, routeMemo, splits, List.of(mode));
+        return new PaymentTerms(amount, routeMemo, splits);
     }
 
     public Charge withStatus(String newStatus) {

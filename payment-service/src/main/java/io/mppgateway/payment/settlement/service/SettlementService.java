@@ -3,6 +3,7 @@ package io.mppgateway.payment.settlement.service;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -131,9 +132,10 @@ public class SettlementService {
         };
         // the pinned challenge carried exactly these terms
         PaymentTerms terms = routeTerms.termsFor(request.route(), request.amount());
-        if (!terms.supportedModes().contains(mode)) {
+        List<String> modes = routeTerms.supportedModes(terms);
+        if (!modes.contains(mode)) {
             throw new PaymentRejectedException(PaymentProblem.VERIFICATION_FAILED,
-                    mode + " mode is not offered (supportedModes: " + terms.supportedModes() + ")", id);
+                    mode + " mode is not offered (supportedModes: " + modes + ")", id);
         }
         if ("push".equals(mode) && config.feePayer().enabled()) {
             // spec: clients MUST NOT send a hash when feePayer is true, servers MUST reject it

@@ -8,20 +8,18 @@ import io.mppgateway.contracts.events.PaymentSplit;
  * What one purchase must pay, as its challenge states it: the charge amount, the parts paid straight to other
  * recipients, and the memo rule of the transfer to the gateway's wallet.
  *
- * @param memo           the bytes32 memo the wallet's transfer must carry, or null: then it must carry the MPP
- *                       attribution memo bound to the realm and challenge
- * @param splits         parts of {@code amount} for other recipients, in challenge order
- * @param supportedModes the modes this route may be paid in
+ * @param memo   the bytes32 memo the wallet's transfer must carry, or null: then it must carry the MPP attribution
+ *               memo bound to the realm and challenge
+ * @param splits parts of {@code amount} for other recipients, in challenge order
  */
-public record PaymentTerms(long amount, String memo, List<PaymentSplit> splits, List<String> supportedModes) {
+public record PaymentTerms(long amount, String memo, List<PaymentSplit> splits) {
 
     public PaymentTerms {
         splits = List.copyOf(splits);
-        supportedModes = List.copyOf(supportedModes);
     }
 
     /** What the gateway's own wallet receives: the amount minus the splits (always positive). */
     public long recipientAmount() {
-        return amount - splits.stream().mapToLong(PaymentSplit::amount).sum();
+        return amount - PaymentSplit.total(splits);
     }
 }

@@ -43,7 +43,7 @@ public class RouteTermsService {
     public PaymentTerms termsFor(String route, long amount) {
         RouteTerms terms = config.routes().get(route);
         if (terms == null) {
-            return new PaymentTerms(amount, null, List.of(), config.supportedModes());
+            return new PaymentTerms(amount, null, List.of());
         }
         List<PaymentSplit> splits = new ArrayList<>();
         long total = 0;
@@ -62,16 +62,17 @@ public class RouteTermsService {
                     + " (" + total + "); the gateway's wallet must receive a positive remainder");
         }
         String memo = terms.memo().map(m -> m.toLowerCase(Locale.ROOT)).orElse(null);
-        return new PaymentTerms(amount, memo, splits, memo == null ? config.supportedModes() : pullOnly());
+        return new PaymentTerms(amount, memo, splits);
     }
 
     /**
-     * A fixed memo does not bind a transfer to one challenge, so in push mode anyone who saw the buyer's transaction
-     * on chain could present its hash first. In pull mode only the buyer ever holds the transaction before we
-     * broadcast it.
+     * The modes a purchase on these terms may be paid in. A fixed memo does not bind a transfer to one challenge, so
+     * in push mode anyone who saw the buyer's transaction on chain could present its hash first; in pull mode only
+     * the buyer ever holds the transaction before we broadcast it.
      */
-    private List<String> pullOnly() {
-        return config.supportedModes().stream().filter("pull"::equals).toList();
+    public List<String> supportedModes(PaymentTerms terms) {
+        return terms.memo() == null ? config.supportedModes()
+                : config.supportedModes().stream().filter("pull"::equals).toList();
     }
 
     private void check(String route, RouteTerms terms, List<String> problems) {
