@@ -24,9 +24,9 @@ node "$REPO_ROOT/deploy/agent/demo.mjs"
 cat <<MSG
 
 The suite is still running:
-  payment-service http://127.0.0.1:8081   mistral-service http://127.0.0.1:8082
-  grok-service    http://127.0.0.1:8083   ledger-service  http://127.0.0.1:8084/ledger/charges
-  chain (anvil, chain id 1337) http://127.0.0.1:8545, Kafka 127.0.0.1:9092, stand-in http://127.0.0.1:8090
+  payment-service $PAYMENT_SERVICE_URL   mistral-service $MISTRAL_SERVICE_URL
+  grok-service    $GROK_SERVICE_URL   ledger-service  $LEDGER_URL/ledger/charges
+  chain (anvil, chain id 1337) $TEMPO_RPC_URL, Kafka $KAFKA_BOOTSTRAP_SERVERS, stand-in $STANDIN_URL
   logs in .local/logs/
 Pay again:  node deploy/agent/demo.mjs
 Stop it:    deploy/demo.sh stop

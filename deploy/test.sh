@@ -16,7 +16,7 @@ command -v node >/dev/null || die "Node.js >= 20 is required (apt-get install -y
 
 # what was already up stays up; what this run starts, it stops
 declare -A WAS_UP=()
-for c in postgres:5432 kafka:9092 chain:8545 standin:8090; do
+for c in postgres:$PG_PORT kafka:$KAFKA_PORT chain:$CHAIN_PORT standin:$STANDIN_PORT; do
   port_open 127.0.0.1 "${c#*:}" && WAS_UP[${c%%:*}]=1
 done
 started_services=0

@@ -8,7 +8,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-CHAIN_PORT=8545
+# CHAIN_PORT: 8545 in lane 0 (lib.sh)
 CHAIN_ID=1337
 RPC_URL="http://127.0.0.1:$CHAIN_PORT"
 ANVIL="$REPO_ROOT/deploy/agent/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil"

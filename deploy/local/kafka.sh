@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Single-node Apache Kafka (KRaft, broker+controller in one JVM) for local runs and tests.
-#   deploy/local/kafka.sh up              broker 127.0.0.1:9092, controller 127.0.0.1:9093
+#   deploy/local/kafka.sh up              broker 127.0.0.1:9092, controller 127.0.0.1:9093 (lane 0, see lib.sh)
 #   deploy/local/kafka.sh down [--wipe]   stop our broker (by pid); --wipe also deletes its data
 # The broker jars come from Maven Central via the repo's Maven wrapper (no tarball download).
 # If something else already listens on 9092, `up` uses it and `down` leaves it alone.
@@ -13,8 +13,8 @@ KAFKA_HOME="$STATE_DIR/kafka"
 KAFKA_LIBS="$KAFKA_HOME/libs"
 KAFKA_DATA="$KAFKA_HOME/data"
 KAFKA_LOG="$LOG_DIR/kafka.log"
-BROKER_PORT=9092
-CONTROLLER_PORT=9093
+BROKER_PORT="$KAFKA_PORT"
+CONTROLLER_PORT="$KAFKA_CONTROLLER_PORT"
 
 fetch_jars() {
   local stamp="$KAFKA_LIBS/.fetched-$KAFKA_VERSION"

@@ -17,6 +17,31 @@ die() { printf '[%s] ERROR: %s\n' "$(date +%H:%M:%S)" "$*" >&2; exit 1; }
 
 command -v curl >/dev/null 2>&1 || die "curl is required (apt-get install -y curl)"
 
+# Lanes: several copies of the local stack side by side on one machine, e.g. two checkouts testing at once.
+# LANE=0 (the default) uses the usual ports; LANE=N (1-9) shifts every port below by N*100 and runs PostgreSQL as
+# a cluster of its own (laneN). Each variable can also be set on its own. The exports reach Maven's test JVMs
+# (contracts' LocalStack, the %test profiles) and the node end-to-end tests.
+LANE="${LANE:-0}"
+[[ "$LANE" =~ ^[0-9]$ ]] || die "LANE must be a digit 0-9, not '$LANE'"
+_lane_offset=$((LANE * 100))
+: "${PG_PORT:=$((5432 + _lane_offset))}"
+: "${KAFKA_PORT:=$((9092 + _lane_offset))}"
+: "${KAFKA_CONTROLLER_PORT:=$((9093 + _lane_offset))}"
+: "${CHAIN_PORT:=$((8545 + _lane_offset))}"
+: "${STANDIN_PORT:=$((8090 + _lane_offset))}"
+: "${PAYMENT_PORT:=$((8081 + _lane_offset))}"
+: "${MISTRAL_PORT:=$((8082 + _lane_offset))}"
+: "${GROK_PORT:=$((8083 + _lane_offset))}"
+: "${LEDGER_PORT:=$((8084 + _lane_offset))}"
+if [ "$LANE" != 0 ]; then : "${PG_CLUSTER:=lane$LANE}"; fi
+export LANE PG_PORT KAFKA_PORT KAFKA_CONTROLLER_PORT CHAIN_PORT STANDIN_PORT PAYMENT_PORT MISTRAL_PORT GROK_PORT LEDGER_PORT
+[ -z "${PG_CLUSTER:-}" ] || export PG_CLUSTER
+export KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT"
+export TEMPO_RPC_URL="http://127.0.0.1:$CHAIN_PORT" RPC_URL="http://127.0.0.1:$CHAIN_PORT"
+export STANDIN_URL="http://127.0.0.1:$STANDIN_PORT"
+export PAYMENT_SERVICE_URL="http://127.0.0.1:$PAYMENT_PORT" MISTRAL_SERVICE_URL="http://127.0.0.1:$MISTRAL_PORT"
+export GROK_SERVICE_URL="http://127.0.0.1:$GROK_PORT" LEDGER_URL="http://127.0.0.1:$LEDGER_PORT"
+
 # java_major JAVA_BINARY -> prints the feature release (8, 17, 21, 25, ...) or nothing.
 java_major() {
   local v

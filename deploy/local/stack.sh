@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole local infrastructure (no Docker), everything on 127.0.0.1:
-#   deploy/local/stack.sh up       PostgreSQL :5432, Kafka :9092, deploy/agent npm deps, anvil :8545, WireMock :8090
+#   deploy/local/stack.sh up       PostgreSQL :5432, Kafka :9092, deploy/agent npm deps, anvil :8545, WireMock :8090 (lane 0; LANE=N shifts ports, see lib.sh)
 #   deploy/local/stack.sh down     reverse order; stops only what these scripts started
 #   deploy/local/stack.sh status
 # The services are started separately, after a build: deploy/local/services.sh up.
@@ -40,26 +40,26 @@ owner() { # PIDNAME -> "ours, pid N" or "not ours"
 
 cmd_status() {
   local s
-  if port_open 127.0.0.1 5432; then
-    if compgen -G "$STATE_DIR/postgres-started-by-us.5432" >/dev/null; then s="up (ours, cluster $(cat "$STATE_DIR/postgres-started-by-us.5432"))"
+  if port_open 127.0.0.1 $PG_PORT; then
+    if compgen -G "$STATE_DIR/postgres-started-by-us.$PG_PORT" >/dev/null; then s="up (ours, cluster $(cat "$STATE_DIR/postgres-started-by-us.$PG_PORT"))"
     else s="up (not started by us)"; fi
   else s="down"; fi
-  line postgres 127.0.0.1:5432 "$s"
+  line postgres 127.0.0.1:$PG_PORT "$s"
 
-  if port_open 127.0.0.1 9092; then s="up ($(owner kafka))"; else s="down"; fi
-  line kafka 127.0.0.1:9092 "$s"
+  if port_open 127.0.0.1 "$KAFKA_PORT"; then s="up ($(owner kafka))"; else s="down"; fi
+  line kafka 127.0.0.1:$KAFKA_PORT "$s"
 
-  if port_open 127.0.0.1 8545; then
+  if port_open 127.0.0.1 "$CHAIN_PORT"; then
     local id
-    id="$(rpc http://127.0.0.1:8545 eth_chainId 2>/dev/null | sed -n 's/.*"result":"\(0x[0-9a-fA-F]*\)".*/\1/p')"
+    id="$(rpc http://127.0.0.1:$CHAIN_PORT eth_chainId 2>/dev/null | sed -n 's/.*"result":"\(0x[0-9a-fA-F]*\)".*/\1/p')"
     s="up ($(owner anvil), chain id ${id:+$((id))})"
   else s="down"; fi
-  line chain http://127.0.0.1:8545 "$s"
+  line chain http://127.0.0.1:$CHAIN_PORT "$s"
 
-  if curl -fsS -o /dev/null --max-time 2 http://127.0.0.1:8090/__admin/health 2>/dev/null; then s="up ($(owner wiremock))"
-  elif port_open 127.0.0.1 8090; then s="port in use, not WireMock? ($(owner wiremock))"
+  if curl -fsS -o /dev/null --max-time 2 http://127.0.0.1:$STANDIN_PORT/__admin/health 2>/dev/null; then s="up ($(owner wiremock))"
+  elif port_open 127.0.0.1 "$STANDIN_PORT"; then s="port in use, not WireMock? ($(owner wiremock))"
   else s="down"; fi
-  line standin http://127.0.0.1:8090 "$s"
+  line standin http://127.0.0.1:$STANDIN_PORT "$s"
 
   if [ -f "$REPO_ROOT/deploy/agent/node_modules/.package-lock.json" ]; then s="installed"; else s="not installed"; fi
   line agent-deps deploy/agent "$s"

@@ -13,7 +13,7 @@ WIREMOCK_VERSION=3.13.2
 WIREMOCK_DIR="$STATE_DIR/wiremock"
 WIREMOCK_JAR="$WIREMOCK_DIR/wiremock-standalone-$WIREMOCK_VERSION.jar"
 STANDIN_ROOT="$REPO_ROOT/deploy/standin"
-STANDIN_PORT=8090
+# STANDIN_PORT: 8090 in lane 0 (lib.sh)
 # maven-dependency-plugin version used for the download (exists on Maven Central).
 DEP_PLUGIN=org.apache.maven.plugins:maven-dependency-plugin:3.8.1
 

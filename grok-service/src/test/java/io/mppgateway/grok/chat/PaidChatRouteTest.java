@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.mppgateway.contracts.payment.ChallengeRequest;
 import io.mppgateway.contracts.payment.ChallengeResponse;
+import io.mppgateway.contracts.testing.LocalStack;
 import io.mppgateway.paywall.client.PaymentServiceClient;
 import io.mppgateway.paywall.testing.SimulatedSettlement;
 import io.quarkus.test.InjectMock;
@@ -69,7 +70,7 @@ class PaidChatRouteTest {
 
     @Test
     void aPaidCallRecordsReasoningAndCachedTokensFromXaiUsage() throws Exception {
-        try (KafkaCompanion kafka = new KafkaCompanion("127.0.0.1:9092")) {
+        try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
             SimulatedSettlement settlement = new SimulatedSettlement(kafka);
             when(payments.settle(any())).thenAnswer(settlement.settles("grok", "/v1/chat/completions", 36_062));
             given().contentType(ContentType.JSON).header("Authorization", settlement.credential()).body(CHAT)

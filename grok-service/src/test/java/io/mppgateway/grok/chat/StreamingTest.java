@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mppgateway.contracts.events.UsageOutcome;
+import io.mppgateway.contracts.testing.LocalStack;
 import io.mppgateway.grok.testing.XaiSpec;
 import io.mppgateway.paywall.client.PaymentServiceClient;
 import io.mppgateway.paywall.testing.SimulatedSettlement;
@@ -57,7 +58,7 @@ class StreamingTest {
     /** The body xAI (the stand-in) received for the request whose message carried this marker. */
     private static JsonNode upstreamBody(String marker) throws Exception {
         HttpResponse<String> found = HttpClient.newHttpClient().send(HttpRequest
-                .newBuilder(URI.create("http://127.0.0.1:8090/__admin/requests/find"))
+                .newBuilder(URI.create(LocalStack.STANDIN + "/__admin/requests/find"))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"method\":\"POST\",\"url\":\"/xai/v1/chat/completions\","
                         + "\"bodyPatterns\":[{\"contains\":\"" + marker + "\"}]}")).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -68,7 +69,7 @@ class StreamingTest {
 
     @Test
     void chunksAreRelayedAsTheyArriveAndTheUsageChunkTheGatewayAskedForIsRecordedNotForwarded() throws Exception {
-        try (KafkaCompanion kafka = new KafkaCompanion("127.0.0.1:9092")) {
+        try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
             SimulatedSettlement settlement = new SimulatedSettlement(kafka);
             when(payments.settle(any())).thenAnswer(settlement.settles("grok", "/v1/chat/completions", 5000));
             String marker = "say hello " + UUID.randomUUID();
@@ -112,7 +113,7 @@ class StreamingTest {
 
     @Test
     void aBuyerWhoAskedForTheUsageChunkGetsItBeforeDone() throws Exception {
-        try (KafkaCompanion kafka = new KafkaCompanion("127.0.0.1:9092")) {
+        try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
             SimulatedSettlement settlement = new SimulatedSettlement(kafka);
             when(payments.settle(any())).thenAnswer(settlement.settles("grok", "/grok/chat", 5000));
             String marker = "say hello " + UUID.randomUUID();

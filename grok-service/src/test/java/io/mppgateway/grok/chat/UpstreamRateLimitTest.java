@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mppgateway.contracts.events.UsageOutcome;
+import io.mppgateway.contracts.testing.LocalStack;
 import io.mppgateway.paywall.client.PaymentServiceClient;
 import io.mppgateway.paywall.testing.SimulatedSettlement;
 import io.quarkus.test.InjectMock;
@@ -39,7 +40,7 @@ class UpstreamRateLimitTest {
     @Test
     void aRateLimitedCallIsRetriedAfterRetryAfterThenAnsweredPaymentKept() throws Exception {
         String marker = UUID.randomUUID().toString();
-        try (KafkaCompanion kafka = new KafkaCompanion("127.0.0.1:9092")) {
+        try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
             SimulatedSettlement settlement = new SimulatedSettlement(kafka);
             when(payments.settle(any())).thenAnswer(settlement.settles("grok", "/grok/chat", 5000));
             long started = System.nanoTime();
@@ -67,7 +68,7 @@ class UpstreamRateLimitTest {
     /** How many requests carrying the marker the stand-in received. */
     private static int upstreamAttempts(String marker) throws Exception {
         HttpResponse<String> found = HttpClient.newHttpClient().send(HttpRequest
-                .newBuilder(URI.create("http://127.0.0.1:8090/__admin/requests/find"))
+                .newBuilder(URI.create(LocalStack.STANDIN + "/__admin/requests/find"))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"method\":\"POST\",\"url\":\"/xai/v1/chat/completions\","
                         + "\"bodyPatterns\":[{\"contains\":\"" + marker + "\"}]}")).build(),
                 HttpResponse.BodyHandlers.ofString());

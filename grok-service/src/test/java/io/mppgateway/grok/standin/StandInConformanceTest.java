@@ -13,6 +13,7 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.mppgateway.contracts.testing.LocalStack;
 import io.mppgateway.grok.testing.XaiSpec;
 import io.mppgateway.paywall.testing.SseBuyer;
 
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * before {@code [DONE]} exactly when {@code stream_options.include_usage} is true (upstream-apis.md §2.6).
  */
 class StandInConformanceTest {
-    private static final String STANDIN = "http://127.0.0.1:8090/xai";
+    private static final String STANDIN = LocalStack.STANDIN + "/xai";
     private static final String CHAT = "/v1/chat/completions";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();

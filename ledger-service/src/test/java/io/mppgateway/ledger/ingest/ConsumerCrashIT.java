@@ -32,6 +32,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.mppgateway.contracts.testing.LocalStack;
 import io.mppgateway.ledger.support.TestEvents;
 import io.mppgateway.ledger.support.TestEvents.Settled;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
@@ -42,7 +43,7 @@ import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
  * yet committed), then restarted: the ledger must end exactly right, with the redelivered events skipped.
  */
 class ConsumerCrashIT {
-    private static final String DB = "jdbc:postgresql://127.0.0.1:5432/ledger_test";
+    private static final String DB = LocalStack.jdbcUrl("ledger_test");
     private static final int CHARGES = 600;
 
     private final String run = "crash" + TestEvents.suffix();
@@ -84,7 +85,7 @@ class ConsumerCrashIT {
                 }
             }
         }
-        try (KafkaCompanion kafka = new KafkaCompanion("127.0.0.1:9092")) {
+        try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
             kafka.produceStrings().fromRecords(records).awaitCompletion(Duration.ofSeconds(60));
         }
         long distinctEvents = 2L * CHARGES;
@@ -155,7 +156,7 @@ class ConsumerCrashIT {
         env.put("QUARKUS_FLYWAY_SCHEMAS", schema);
         env.put("DB_USER", "gateway");
         env.put("DB_PASSWORD", "gateway");
-        env.put("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092");
+        env.put("KAFKA_BOOTSTRAP_SERVERS", LocalStack.KAFKA);
         env.put("LEDGER_JWT_PUBLIC_KEY_LOCATION", key.toString());
         File log = new File("target/" + run + "-" + name + ".log");
         pb.redirectErrorStream(true).redirectOutput(log);

@@ -9,6 +9,7 @@ import java.time.Duration;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.mppgateway.contracts.testing.LocalStack;
 import io.mppgateway.contracts.testing.TempoTx;
 
 import org.web3j.crypto.Credentials;
@@ -16,7 +17,7 @@ import org.web3j.crypto.Keys;
 
 /** The local Tempo chain (anvil, chain id 1337) the tests make real transfers on. */
 public final class Chain {
-    public static final String RPC = "http://127.0.0.1:8545";
+    public static final String RPC = LocalStack.RPC;
     /** anvil dev account #5 of the public "test test ... junk" mnemonic; unlocked on the local chain. */
     public static final String DEV_ACCOUNT_5 = "0x9965507d1a55bcc2695c58ba16fb37d819b0a4dc";
     public static final long CHAIN_ID = 1337;

@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
 
+import io.mppgateway.contracts.testing.LocalStack;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 
 /** Produces test events to the real local broker, the same one the application consumes from. */
@@ -15,7 +16,7 @@ public final class Kafka {
 
     private static synchronized KafkaCompanion companion() {
         if (companion == null) {
-            companion = new KafkaCompanion("127.0.0.1:9092");
+            companion = new KafkaCompanion(LocalStack.KAFKA);
         }
         return companion;
     }

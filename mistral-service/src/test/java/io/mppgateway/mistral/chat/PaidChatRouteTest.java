@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mppgateway.contracts.payment.ChallengeRequest;
 import io.mppgateway.contracts.payment.ChallengeResponse;
 import io.mppgateway.contracts.payment.SettlementRequest;
+import io.mppgateway.contracts.testing.LocalStack;
 import io.mppgateway.paywall.client.PaymentServiceClient;
 import io.mppgateway.paywall.client.SettlementOutcome;
 import io.mppgateway.paywall.testing.SimulatedSettlement;
@@ -99,7 +100,7 @@ class PaidChatRouteTest {
 
     @Test
     void aSettledPaymentIsReleasedByItsKafkaEventThenServedWithReceiptAndUsage() throws Exception {
-        try (KafkaCompanion kafka = new KafkaCompanion("127.0.0.1:9092")) {
+        try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
             SimulatedSettlement settlement = new SimulatedSettlement(kafka);
             when(payments.settle(any())).thenAnswer(settlement.settles("mistral", "/mistral/chat", 5000));
 

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mppgateway.contracts.events.UsageOutcome;
+import io.mppgateway.contracts.testing.LocalStack;
 import io.mppgateway.mistral.testing.MistralSpec;
 import io.mppgateway.paywall.client.PaymentServiceClient;
 import io.mppgateway.paywall.testing.SimulatedSettlement;
@@ -47,7 +48,7 @@ class StreamingTest {
 
     @Test
     void eventsAreRelayedAsTheyArriveWithTheReceiptInTheHeaders() throws Exception {
-        try (KafkaCompanion kafka = new KafkaCompanion("127.0.0.1:9092")) {
+        try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
             SimulatedSettlement settlement = new SimulatedSettlement(kafka);
             when(payments.settle(any())).thenAnswer(settlement.settles("mistral", "/v1/chat/completions", 5000));
             long sent = System.nanoTime();
@@ -79,7 +80,7 @@ class StreamingTest {
 
     @Test
     void fimStreamsToo() throws Exception {
-        try (KafkaCompanion kafka = new KafkaCompanion("127.0.0.1:9092")) {
+        try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
             SimulatedSettlement settlement = new SimulatedSettlement(kafka);
             when(payments.settle(any())).thenAnswer(settlement.settles("mistral", "/mistral/fim", 5000));
             HttpResponse<String> response = new SseBuyer(root, settlement.credential()).readWhole("/mistral/fim",

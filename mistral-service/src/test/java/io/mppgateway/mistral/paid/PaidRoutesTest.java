@@ -23,6 +23,7 @@ import io.mppgateway.contracts.events.UsageOutcome;
 import io.mppgateway.contracts.payment.ChallengeRequest;
 import io.mppgateway.contracts.payment.ChallengeResponse;
 import io.mppgateway.contracts.payment.SettlementRequest;
+import io.mppgateway.contracts.testing.LocalStack;
 import io.mppgateway.mistral.testing.MistralSpec;
 import io.mppgateway.mistral.testing.StandIn;
 import io.mppgateway.paywall.client.PaymentServiceClient;
@@ -73,7 +74,7 @@ class PaidRoutesTest {
             String model, long price) throws Exception {
         String marker = UUID.randomUUID().toString();
         String body = template.formatted(marker);
-        try (KafkaCompanion kafka = new KafkaCompanion("127.0.0.1:9092")) {
+        try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
             SimulatedSettlement settlement = new SimulatedSettlement(kafka);
             when(payments.settle(any())).thenAnswer(settlement.settles("mistral", route, price));
 
@@ -112,7 +113,7 @@ class PaidRoutesTest {
 
     @Test
     void usageComesFromEachKindOfAnswer() throws Exception {
-        try (KafkaCompanion kafka = new KafkaCompanion("127.0.0.1:9092")) {
+        try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
             SimulatedSettlement embed = new SimulatedSettlement(kafka);
             when(payments.settle(any())).thenAnswer(embed.settles("mistral", "/v1/embeddings", 8000));
             given().contentType(ContentType.JSON).header("Authorization", embed.credential())
@@ -143,7 +144,7 @@ class PaidRoutesTest {
 
         for (String[] call : new String[][] { { "GET", "/mistral/models" }, { "POST", "/mistral/models" },
                 { "GET", "/v1/models?provider=mistralai" }, { "GET", "/v1/models/codestral-latest" } }) {
-            try (KafkaCompanion kafka = new KafkaCompanion("127.0.0.1:9092")) {
+            try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
                 SimulatedSettlement settlement = new SimulatedSettlement(kafka);
                 String route = call[1].replaceAll("\\?.*", "");
                 when(payments.settle(any())).thenAnswer(settlement.settles("mistral", route, 8000));
@@ -183,7 +184,7 @@ class PaidRoutesTest {
                      {"type":"image_url","image_url":{"url":"data:image/png;base64,iVBORw0KGgo="}}]}]}"""
                 .formatted(marker);
         assertEquals(List.of(), MistralSpec.load().requestProblems("/v1/chat/completions", MAPPER.readTree(body)));
-        try (KafkaCompanion kafka = new KafkaCompanion("127.0.0.1:9092")) {
+        try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
             SimulatedSettlement settlement = new SimulatedSettlement(kafka);
             when(payments.settle(any())).thenAnswer(settlement.settles("mistral", "/v1/chat/completions", 5000));
             given().contentType(ContentType.JSON).header("Authorization", settlement.credential()).body(body)

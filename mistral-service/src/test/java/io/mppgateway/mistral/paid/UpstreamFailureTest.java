@@ -15,6 +15,7 @@ import java.util.UUID;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.mppgateway.contracts.events.UsageOutcome;
+import io.mppgateway.contracts.testing.LocalStack;
 import io.mppgateway.mistral.testing.StandIn;
 import io.mppgateway.paywall.client.PaymentServiceClient;
 import io.mppgateway.paywall.client.SettlementOutcome;
@@ -54,7 +55,7 @@ class UpstreamFailureTest {
     void aFailureAfterSettlementKeepsThePaymentForAReplay(String magic, int status, int upstreamStatus, int attempts,
             long leastMs) throws Exception {
         String marker = UUID.randomUUID().toString();
-        try (KafkaCompanion kafka = new KafkaCompanion("127.0.0.1:9092")) {
+        try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
             SimulatedSettlement settlement = new SimulatedSettlement(kafka);
             when(payments.settle(any())).thenAnswer(settlement.settles("mistral", "/mistral/chat", 5000));
             long started = System.nanoTime();
@@ -83,7 +84,7 @@ class UpstreamFailureTest {
     void aRedeemedCredentialRunsTheCallAgainWithoutWaitingForANewSettlement() throws Exception {
         String marker = UUID.randomUUID().toString();
         String body = CHAT.formatted("standin:outage", marker);
-        try (KafkaCompanion kafka = new KafkaCompanion("127.0.0.1:9092")) {
+        try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
             SimulatedSettlement settlement = new SimulatedSettlement(kafka);
             StandIn.outageBegins();
             try {

@@ -12,6 +12,7 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.mppgateway.contracts.testing.LocalStack;
 import io.mppgateway.mistral.testing.MistralSpec;
 import io.mppgateway.paywall.testing.SseBuyer;
 
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * failures (whose statuses the spec does not declare).
  */
 class StandInConformanceTest {
-    private static final String STANDIN = "http://127.0.0.1:8090/mistral";
+    private static final String STANDIN = LocalStack.STANDIN + "/mistral";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static MistralSpec spec;

@@ -9,10 +9,11 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mppgateway.contracts.testing.LocalStack;
 
 /** The WireMock stand-in's admin side: what our service sent it, and the switchable outage. */
 public final class StandIn {
-    public static final String URL = "http://127.0.0.1:8090";
+    public static final String URL = LocalStack.STANDIN;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mppgateway.contracts.EventSchemaAssert;
 import io.mppgateway.contracts.Topics;
 import io.mppgateway.contracts.events.UsageOutcome;
+import io.mppgateway.contracts.testing.LocalStack;
 import io.mppgateway.payment.mpp.AttributionMemo;
 import io.mppgateway.payment.refund.service.AutomaticRefunds;
 import io.mppgateway.payment.testsupport.ChargeRows;
@@ -54,7 +55,7 @@ class RefundTest {
         BigInteger afterPaying = DevChain.balanceOf(DevChain.PATH_USD, paid.buyer.getAddress());
         BigInteger refundedBalance = afterPaying.add(BigInteger.valueOf(amount));
 
-        try (KafkaCompanion kafka = new KafkaCompanion("127.0.0.1:9092")) {
+        try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
             ConsumerTask<String, String> refunded = kafka.consumeStrings()
                     .withGroupId("refund-test-" + UUID.randomUUID()).withOffsetReset(OffsetResetStrategy.EARLIEST)
                     .fromTopics(Topics.PAYMENTS_REFUNDED);

@@ -17,6 +17,7 @@ import java.util.concurrent.Future;
 
 import io.mppgateway.contracts.payment.ChallengeRequest;
 import io.mppgateway.contracts.payment.SettlementRequest;
+import io.mppgateway.contracts.testing.LocalStack;
 import io.mppgateway.payment.mpp.AttributionMemo;
 import io.mppgateway.payment.testsupport.DevChain;
 import io.mppgateway.payment.testsupport.Payments;
@@ -114,7 +115,7 @@ class TwoReplicasConcurrencyIT {
     }
 
     private static long count(String sql, String param) throws Exception {
-        try (Connection con = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/payments_test", "gateway",
+        try (Connection con = DriverManager.getConnection(LocalStack.jdbcUrl("payments_test"), "gateway",
                 "gateway"); PreparedStatement ps = con.prepareStatement(sql)) {
             ps.setString(1, param);
             try (ResultSet rs = ps.executeQuery()) {

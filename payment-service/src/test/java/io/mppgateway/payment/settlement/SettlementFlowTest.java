@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mppgateway.contracts.EventSchemaAssert;
 import io.mppgateway.contracts.Topics;
 import io.mppgateway.contracts.payment.ChallengeRequest;
+import io.mppgateway.contracts.testing.LocalStack;
 import io.mppgateway.payment.challenge.service.ChallengeService;
 import io.mppgateway.payment.mpp.AttributionMemo;
 import io.mppgateway.payment.mpp.Base64Url;
@@ -59,7 +60,7 @@ class SettlementFlowTest {
                 AttributionMemo.encode(REALM, challenge.get("id")));
         String credential = credential(challenge, hash);
 
-        try (KafkaCompanion kafka = new KafkaCompanion("127.0.0.1:9092")) {
+        try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
             ConsumerTask<String, String> settled = kafka.consumeStrings()
                     .withGroupId("payment-test-" + UUID.randomUUID())
                     .withOffsetReset(OffsetResetStrategy.EARLIEST)

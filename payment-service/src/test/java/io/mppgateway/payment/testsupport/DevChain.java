@@ -1,5 +1,6 @@
 package io.mppgateway.payment.testsupport;
 
+import io.mppgateway.contracts.testing.LocalStack;
 import io.mppgateway.contracts.testing.TempoTx;
 
 import java.io.IOException;
@@ -20,7 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * public dev accounts with eth_sendTransaction, so push-mode credentials point at real on-chain receipts.
  */
 public final class DevChain {
-    public static final String RPC = System.getProperty("tempo.rpc", "http://127.0.0.1:8545");
+    public static final String RPC = System.getProperty("tempo.rpc", LocalStack.RPC);
     public static final String PATH_USD = "0x20c0000000000000000000000000000000000000";
     public static final String ALPHA_USD = "0x20c0000000000000000000000000000000000001";
     /** anvil dev account #1 (public test account, unlocked on the dev chain). */

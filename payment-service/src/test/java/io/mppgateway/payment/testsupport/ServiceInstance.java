@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import io.mppgateway.contracts.testing.LocalStack;
 
 /** payment-service from its packaged jar as an independent process (a replica), on a free port. */
 public final class ServiceInstance implements AutoCloseable {
@@ -40,7 +41,7 @@ public final class ServiceInstance implements AutoCloseable {
                 "-Dquarkus.http.port=" + port,
                 "-Dpayment.secret-key=" + TEST_SECRET,
                 "-Dpayment.recipient=" + DevChain.RECIPIENT,
-                "-Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:5432/payments_test",
+                "-Dquarkus.datasource.jdbc.url=" + LocalStack.jdbcUrl("payments_test"),
                 "-Dquarkus.log.console.level=INFO"));
         extra.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-jar");

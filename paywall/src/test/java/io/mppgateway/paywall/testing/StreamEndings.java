@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.mppgateway.contracts.events.UsageOutcome;
+import io.mppgateway.contracts.testing.LocalStack;
 import io.mppgateway.paywall.client.PaymentServiceClient;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 
@@ -36,7 +37,7 @@ public record StreamEndings(URL root, PaymentServiceClient payments, String prov
      */
     public JsonNode buyerLeavesMidStream(String route, String body, int tokensRead, int streamTokens)
             throws Exception {
-        try (KafkaCompanion kafka = new KafkaCompanion("127.0.0.1:9092")) {
+        try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
             SimulatedSettlement settlement = paidFor(kafka, route);
             assertEquals(tokensRead, new SseBuyer(root, settlement.credential())
                     .readContentEventsThenHangUp(route, body, tokensRead));
@@ -56,7 +57,7 @@ public record StreamEndings(URL root, PaymentServiceClient payments, String prov
      */
     public HttpResponse<String> upstreamStallsMidStream(String route, String body, long cutWithinMs, String cutBefore)
             throws Exception {
-        try (KafkaCompanion kafka = new KafkaCompanion("127.0.0.1:9092")) {
+        try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
             SimulatedSettlement settlement = paidFor(kafka, route);
             long started = System.nanoTime();
             HttpResponse<String> response = new SseBuyer(root, settlement.credential()).readWhole(route, body);
@@ -75,7 +76,7 @@ public record StreamEndings(URL root, PaymentServiceClient payments, String prov
 
     /** A stream whose upstream connection breaks never ends with {@code [DONE]} and is recorded as upstream failed. */
     public HttpResponse<String> upstreamBreaksMidStream(String route, String body) throws Exception {
-        try (KafkaCompanion kafka = new KafkaCompanion("127.0.0.1:9092")) {
+        try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
             SimulatedSettlement settlement = paidFor(kafka, route);
             HttpResponse<String> response = new SseBuyer(root, settlement.credential()).readWhole(route, body);
             assertFalse(response.body().contains("[DONE]"));
