@@ -19,15 +19,15 @@ command -v node >/dev/null || die "Node.js >= 20 is required (apt-get install -y
 log "building the services (./mvnw -DskipTests package)"
 (cd "$REPO_ROOT" && ./mvnw -B -q -ntp -DskipTests package)
 "$LOCAL_DIR/services.sh" up
-node "$REPO_ROOT/deploy/agent/demo.mjs"
+env $(node_test_env) node "$REPO_ROOT/deploy/agent/demo.mjs"
 
 cat <<MSG
 
 The suite is still running:
-  payment-service $PAYMENT_SERVICE_URL   mistral-service $MISTRAL_SERVICE_URL
-  grok-service    $GROK_SERVICE_URL   ledger-service  $LEDGER_URL/ledger/charges
-  chain (anvil, chain id 1337) $TEMPO_RPC_URL, Kafka $KAFKA_BOOTSTRAP_SERVERS, stand-in $STANDIN_URL
+  payment-service http://127.0.0.1:$PAYMENT_PORT   mistral-service http://127.0.0.1:$MISTRAL_PORT
+  grok-service    http://127.0.0.1:$GROK_PORT   ledger-service  http://127.0.0.1:$LEDGER_PORT/ledger/charges
+  chain (anvil, chain id 1337) $LOCAL_RPC_URL, Kafka $LOCAL_KAFKA, stand-in $LOCAL_STANDIN_URL
   logs in .local/logs/
-Pay again:  node deploy/agent/demo.mjs
+Pay again:  node deploy/agent/demo.mjs   (lane $LANE: first eval "\$(LANE=$LANE deploy/local/lane-env.sh)")
 Stop it:    deploy/demo.sh stop
 MSG

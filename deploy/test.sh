@@ -47,7 +47,7 @@ fi
 log "stage 2/3: the four services and the end-to-end tests with the real mppx client"
 started_services=1
 "$LOCAL_DIR/services.sh" up
-node --test "$REPO_ROOT/deploy/agent/test/"
+env $(node_test_env) node --test "$REPO_ROOT/deploy/agent/test/"
 
 log "stage 3/3: Kubernetes manifests"
 "$REPO_ROOT/deploy/k8s-validate.sh"

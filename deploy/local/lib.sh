@@ -19,28 +19,35 @@ command -v curl >/dev/null 2>&1 || die "curl is required (apt-get install -y cur
 
 # Lanes: several copies of the local stack side by side on one machine, e.g. two checkouts testing at once.
 # LANE=0 (the default) uses the usual ports; LANE=N (1-9) shifts every port below by N*100 and runs PostgreSQL as
-# a cluster of its own (laneN). Each variable can also be set on its own. The exports reach Maven's test JVMs
-# (contracts' LocalStack, the %test profiles) and the node end-to-end tests.
+# a cluster of its own (laneN). The ports are shell variables of the scripts; what tests need is exported under
+# LANE_* names (contracts' LocalStack and the %test profiles read them), which no Quarkus or Kafka setting maps
+# to (an exported KAFKA_BOOTSTRAP_SERVERS would override a test's own broker). `deploy/local/lane-env.sh` prints
+# the exports for an interactive shell, including the URLs the node end-to-end tests read.
 LANE="${LANE:-0}"
 [[ "$LANE" =~ ^[0-9]$ ]] || die "LANE must be a digit 0-9, not '$LANE'"
 _lane_offset=$((LANE * 100))
-: "${PG_PORT:=$((5432 + _lane_offset))}"
-: "${KAFKA_PORT:=$((9092 + _lane_offset))}"
-: "${KAFKA_CONTROLLER_PORT:=$((9093 + _lane_offset))}"
-: "${CHAIN_PORT:=$((8545 + _lane_offset))}"
-: "${STANDIN_PORT:=$((8090 + _lane_offset))}"
-: "${PAYMENT_PORT:=$((8081 + _lane_offset))}"
-: "${MISTRAL_PORT:=$((8082 + _lane_offset))}"
-: "${GROK_PORT:=$((8083 + _lane_offset))}"
-: "${LEDGER_PORT:=$((8084 + _lane_offset))}"
-if [ "$LANE" != 0 ]; then : "${PG_CLUSTER:=lane$LANE}"; fi
-export LANE PG_PORT KAFKA_PORT KAFKA_CONTROLLER_PORT CHAIN_PORT STANDIN_PORT PAYMENT_PORT MISTRAL_PORT GROK_PORT LEDGER_PORT
-[ -z "${PG_CLUSTER:-}" ] || export PG_CLUSTER
-export KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT"
-export TEMPO_RPC_URL="http://127.0.0.1:$CHAIN_PORT" RPC_URL="http://127.0.0.1:$CHAIN_PORT"
-export STANDIN_URL="http://127.0.0.1:$STANDIN_PORT"
-export PAYMENT_SERVICE_URL="http://127.0.0.1:$PAYMENT_PORT" MISTRAL_SERVICE_URL="http://127.0.0.1:$MISTRAL_PORT"
-export GROK_SERVICE_URL="http://127.0.0.1:$GROK_PORT" LEDGER_URL="http://127.0.0.1:$LEDGER_PORT"
+PG_PORT="${PG_PORT:-$((5432 + _lane_offset))}"
+KAFKA_PORT="${KAFKA_PORT:-$((9092 + _lane_offset))}"
+KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-$((9093 + _lane_offset))}"
+CHAIN_PORT="${CHAIN_PORT:-$((8545 + _lane_offset))}"
+STANDIN_PORT="${STANDIN_PORT:-$((8090 + _lane_offset))}"
+PAYMENT_PORT="${PAYMENT_PORT:-$((8081 + _lane_offset))}"
+MISTRAL_PORT="${MISTRAL_PORT:-$((8082 + _lane_offset))}"
+GROK_PORT="${GROK_PORT:-$((8083 + _lane_offset))}"
+LEDGER_PORT="${LEDGER_PORT:-$((8084 + _lane_offset))}"
+if [ "$LANE" != 0 ]; then PG_CLUSTER="${PG_CLUSTER:-lane$LANE}"; fi
+LOCAL_KAFKA="127.0.0.1:$KAFKA_PORT"
+LOCAL_RPC_URL="http://127.0.0.1:$CHAIN_PORT"
+LOCAL_STANDIN_URL="http://127.0.0.1:$STANDIN_PORT"
+export LANE LANE_PG_PORT="$PG_PORT" LANE_KAFKA="$LOCAL_KAFKA" LANE_RPC_URL="$LOCAL_RPC_URL"
+export LANE_STANDIN_URL="$LOCAL_STANDIN_URL"
+
+# node_test_env -> the variables deploy/agent (node) reads, as NAME=VALUE lines for `env`
+node_test_env() {
+  printf '%s\n' "RPC_URL=$LOCAL_RPC_URL" "STANDIN_URL=$LOCAL_STANDIN_URL" \
+    "MISTRAL_SERVICE_URL=http://127.0.0.1:$MISTRAL_PORT" "GROK_SERVICE_URL=http://127.0.0.1:$GROK_PORT" \
+    "LEDGER_URL=http://127.0.0.1:$LEDGER_PORT" "PAYMENT_URL=http://127.0.0.1:$PAYMENT_PORT"
+}
 
 # java_major JAVA_BINARY -> prints the feature release (8, 17, 21, 25, ...) or nothing.
 java_major() {

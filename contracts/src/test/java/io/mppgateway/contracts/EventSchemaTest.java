@@ -2,6 +2,15 @@ package io.mppgateway.contracts;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import io.mppgateway.contracts.events.UsageOutcome;
+import io.mppgateway.contracts.events.UsageRecorded;
 
 import org.junit.jupiter.api.Test;
 
@@ -59,5 +68,27 @@ class EventSchemaTest {
                  "upstreamStatus":200,"latencyMs":5,"recordedAt":"2026-11-21T22:25:19.386Z"}""";
         assertFalse(EventSchemaAssert.validate(Topics.USAGE_RECORDED, usage).isEmpty());
         assertEquals(0, EventSchemaAssert.validate(Topics.USAGE_RECORDED, usage.replace("MAYBE", "FULFILLED")).size());
+    }
+    @Test
+    void aUsageEventWithUnitsAndCostsValidatesAndSaysWhetherItWasDelivered() throws Exception {
+        ObjectMapper mapper = new ObjectMapper().findAndRegisterModules()
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        UsageRecorded partial = new UsageRecorded("2f0c1d4e-8a7b-4c6d-9e0f-1a2b3c4d5e6f",
+                "3f0c1d4e-8a7b-4c6d-9e0f-1a2b3c4d5e6f", "X6v1eo7fJ76gAxqY0xN9Jd__4lUyDDYmriryOM-5FO4", "grok",
+                "/grok/image-generate", "grok-2-image", UsageOutcome.CLIENT_GONE, true, 0, 0, 0, 0, 0, 2, 0, 0, 1,
+                200, 900, 140_000, 150_000, 1_400_000_000L, Instant.parse("2026-12-05T10:00:00Z"));
+        String json = mapper.writeValueAsString(partial);
+        assertEquals(0, EventSchemaAssert.validate(Topics.USAGE_RECORDED, json).size());
+        assertFalse(EventSchemaAssert.validate(Topics.USAGE_RECORDED, json.replace("\"images\":2", "\"images\":-2"))
+                .isEmpty());
+        assertTrue(partial.deliveredToBuyer());
+        // events written before "delivered" existed: only FULFILLED and REDEEMED delivered anything
+        UsageRecorded legacy = mapper.readValue("""
+                {"eventId":"2f0c1d4e-8a7b-4c6d-9e0f-1a2b3c4d5e6f","chargeId":"3f0c1d4e-8a7b-4c6d-9e0f-1a2b3c4d5e6f",
+                 "challengeId":"X6v1eo7fJ76gAxqY0xN9Jd__4lUyDDYmriryOM-5FO4","provider":"grok","route":"/grok/chat",
+                 "model":"grok-4","outcome":"CLIENT_GONE","promptTokens":1,"completionTokens":2,"totalTokens":3,
+                 "upstreamStatus":200,"latencyMs":5,"recordedAt":"2026-11-21T22:25:19.386Z"}""", UsageRecorded.class);
+        assertFalse(legacy.deliveredToBuyer());
+        assertEquals(0, legacy.upstreamCost());
     }
 }

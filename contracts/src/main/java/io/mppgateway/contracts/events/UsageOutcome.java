@@ -9,5 +9,10 @@ public enum UsageOutcome {
     /** The buyer went away before the answer was delivered. */
     CLIENT_GONE,
     /** A previously unfulfilled payment was presented again and delivered. */
-    REDEEMED
+    REDEEMED,
+    /**
+     * The replica serving the call stopped before it reported an outcome (payment-service's reconciler writes this
+     * after a timeout); nothing is known to have reached the buyer, so the charge stays redeemable and refundable.
+     */
+    ABANDONED
 }

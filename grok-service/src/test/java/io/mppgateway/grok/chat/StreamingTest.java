@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mppgateway.contracts.events.UsageOutcome;
+import io.mppgateway.contracts.payment.ChargeOutcomeReport;
 import io.mppgateway.contracts.testing.LocalStack;
 import io.mppgateway.grok.testing.XaiSpec;
 import io.mppgateway.paywall.client.PaymentServiceClient;
@@ -107,7 +108,7 @@ class StreamingTest {
             assertEquals(94, usage.path("reasoningTokens").asLong());
             assertEquals(6, usage.path("cachedTokens").asLong());
             assertEquals(134, usage.path("totalTokens").asLong());
-            verify(payments).reportOutcome(settlement.challengeId, UsageOutcome.FULFILLED);
+            verify(payments).reportOutcome(settlement.challengeId, new ChargeOutcomeReport(UsageOutcome.FULFILLED));
         }
     }
 

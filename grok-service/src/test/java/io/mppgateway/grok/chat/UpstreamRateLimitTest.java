@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mppgateway.contracts.events.UsageOutcome;
+import io.mppgateway.contracts.payment.ChargeOutcomeReport;
 import io.mppgateway.contracts.testing.LocalStack;
 import io.mppgateway.paywall.client.PaymentServiceClient;
 import io.mppgateway.paywall.testing.SimulatedSettlement;
@@ -61,7 +62,8 @@ class UpstreamRateLimitTest {
             JsonNode usage = settlement.awaitUsage();
             assertEquals("UPSTREAM_FAILED", usage.path("outcome").asText());
             assertEquals(429, usage.path("upstreamStatus").asInt());
-            verify(payments).reportOutcome(settlement.challengeId, UsageOutcome.UPSTREAM_FAILED);
+            verify(payments).reportOutcome(settlement.challengeId,
+                    new ChargeOutcomeReport(UsageOutcome.UPSTREAM_FAILED));
         }
     }
 

@@ -64,7 +64,7 @@ class CsvExportAndReportTest {
         refunded = charge(t0.plus(2, ChronoUnit.HOURS), 8_000L);
         book(fulfilled);
         book(TestEvents.usage(fulfilled, "FULFILLED").with("model", model).tokens(100, 50, 150, 0, 0)
-                .with("upstreamCostEstimate", 700L).with("recordedAt", t0.plus(1, ChronoUnit.HOURS).plusSeconds(2)));
+                .with("upstreamCost", 700L).with("recordedAt", t0.plus(1, ChronoUnit.HOURS).plusSeconds(2)));
         book(refunded);
         book(TestEvents.usage(refunded, "UPSTREAM_FAILED").with("model", "m-small").tokens(40, 0, 40, 0, 0)
                 .with("upstreamStatus", 502).with("recordedAt", t0.plus(2, ChronoUnit.HOURS).plusSeconds(1)));

@@ -163,7 +163,7 @@ class LedgerIngestFlowTest {
         Settled settled = TestEvents.settled().with("amount", 40_000L);
         Usage gone = TestEvents.usage(settled, "CLIENT_GONE").with("upstreamStatus", 200);
         Usage redeemed = TestEvents.usage(settled, "REDEEMED").tokens(300, 200, 500, 0, 100)
-                .with("upstreamCostEstimate", 1_800L);
+                .with("upstreamCost", 1_800L);
 
         Kafka.send(settled);
         Kafka.send(gone);

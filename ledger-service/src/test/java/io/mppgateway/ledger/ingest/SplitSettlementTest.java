@@ -67,7 +67,7 @@ class SplitSettlementTest {
         Instant used = t0.plus(1, ChronoUnit.HOURS).plusSeconds(2);
         Kafka.send(settled);
         Kafka.send(TestEvents.usage(settled, "FULFILLED").with("model", model).tokens(10, 20, 30, 0, 0)
-                .with("upstreamCostEstimate", 20_000L).with("recordedAt", used));
+                .with("upstreamCost", 20_000L).with("recordedAt", used));
         JsonPath charge = awaitStatus(settled.challengeId(), "fulfilled");
 
         // detail view: the splits as the event had them, and what the wallet received

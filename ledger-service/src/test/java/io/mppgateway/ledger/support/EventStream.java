@@ -131,7 +131,7 @@ public final class EventStream {
         long completion = random.nextInt(1_000);
         long cost = random.nextInt(3) == 0 ? 0 : random.nextInt(4_000);
         events.add(TestEvents.usage(s, outcome).with("model", model).tokens(prompt, completion, prompt + completion, 0, 0)
-                .with("upstreamCostEstimate", cost).with("recordedAt", at));
+                .with("upstreamCost", cost).with("recordedAt", at));
         calls++;
         if (outcome.equals("FULFILLED") || outcome.equals("REDEEMED")) {
             fulfilledCalls++;

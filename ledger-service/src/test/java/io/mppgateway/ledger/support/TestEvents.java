@@ -204,10 +204,10 @@ public final class TestEvents {
             fields.put("totalTokens", 0L);
             fields.put("reasoningTokens", 0L);
             fields.put("cachedTokens", 0L);
-            fields.put("units", 0L);
+            fields.put("pages", 0L);
             fields.put("upstreamStatus", 200);
             fields.put("latencyMs", 100L);
-            fields.put("upstreamCostEstimate", 0L);
+            fields.put("upstreamCost", 0L);
             fields.put("recordedAt", Instant.now());
         }
 

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mppgateway.contracts.events.UsageOutcome;
+import io.mppgateway.contracts.payment.ChargeOutcomeReport;
 import io.mppgateway.contracts.testing.LocalStack;
 import io.mppgateway.mistral.testing.MistralSpec;
 import io.mppgateway.paywall.client.PaymentServiceClient;
@@ -74,7 +75,7 @@ class StreamingTest {
             assertEquals(12, usage.path("promptTokens").asLong());
             assertEquals(7, usage.path("completionTokens").asLong());
             assertEquals(19, usage.path("totalTokens").asLong());
-            verify(payments).reportOutcome(settlement.challengeId, UsageOutcome.FULFILLED);
+            verify(payments).reportOutcome(settlement.challengeId, new ChargeOutcomeReport(UsageOutcome.FULFILLED));
         }
     }
 

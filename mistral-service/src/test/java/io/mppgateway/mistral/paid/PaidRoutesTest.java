@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mppgateway.contracts.events.UsageOutcome;
 import io.mppgateway.contracts.payment.ChallengeRequest;
 import io.mppgateway.contracts.payment.ChallengeResponse;
+import io.mppgateway.contracts.payment.ChargeOutcomeReport;
 import io.mppgateway.contracts.payment.SettlementRequest;
 import io.mppgateway.contracts.testing.LocalStack;
 import io.mppgateway.mistral.testing.MistralSpec;
@@ -107,7 +108,7 @@ class PaidRoutesTest {
             assertEquals(route, usage.path("route").asText());
             assertEquals(model, usage.path("model").asText());
             assertEquals(200, usage.path("upstreamStatus").asInt());
-            verify(payments).reportOutcome(settlement.challengeId, UsageOutcome.FULFILLED);
+            verify(payments).reportOutcome(settlement.challengeId, new ChargeOutcomeReport(UsageOutcome.FULFILLED));
         }
     }
 
@@ -196,6 +197,6 @@ class PaidRoutesTest {
             assertTrue(sent.getFirst().path("headers").path("Authorization").asText().startsWith("Bearer "));
         }
         verify(payments, never()).issueChallenge(any());
-        verify(payments).reportOutcome(any(), eq(UsageOutcome.FULFILLED));
+        verify(payments).reportOutcome(any(), eq(new ChargeOutcomeReport(UsageOutcome.FULFILLED)));
     }
 }

@@ -15,6 +15,7 @@ import java.util.UUID;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.mppgateway.contracts.events.UsageOutcome;
+import io.mppgateway.contracts.payment.ChargeOutcomeReport;
 import io.mppgateway.contracts.testing.LocalStack;
 import io.mppgateway.mistral.testing.StandIn;
 import io.mppgateway.paywall.client.PaymentServiceClient;
@@ -76,7 +77,8 @@ class UpstreamFailureTest {
             assertEquals("UPSTREAM_FAILED", usage.path("outcome").asText());
             assertEquals(upstreamStatus, usage.path("upstreamStatus").asInt());
             assertEquals(0, usage.path("totalTokens").asLong());
-            verify(payments).reportOutcome(settlement.challengeId, UsageOutcome.UPSTREAM_FAILED);
+            verify(payments).reportOutcome(settlement.challengeId,
+                    new ChargeOutcomeReport(UsageOutcome.UPSTREAM_FAILED));
         }
     }
 
@@ -106,7 +108,7 @@ class UpstreamFailureTest {
             JsonNode redeemed = settlement.awaitUsage("REDEEMED");
             assertEquals(36, redeemed.path("totalTokens").asLong());
             assertEquals(4, StandIn.requestsContaining(marker).size(), "three failed tries, then one delivery");
-            verify(payments).reportOutcome(settlement.challengeId, UsageOutcome.REDEEMED);
+            verify(payments).reportOutcome(settlement.challengeId, new ChargeOutcomeReport(UsageOutcome.REDEEMED));
         }
     }
 

@@ -1,7 +1,6 @@
 package io.mppgateway.paywall.client;
 
 import io.mppgateway.contracts.payment.ChallengeRequest;
-import io.mppgateway.contracts.events.UsageOutcome;
 import io.mppgateway.contracts.payment.ChallengeResponse;
 import io.mppgateway.contracts.payment.ChargeOutcomeReport;
 import io.mppgateway.contracts.payment.SettlementRequest;
@@ -36,8 +35,8 @@ public class PaymentServiceClient {
     /** Idempotent (same outcome, same state), so retried; short, because the buyer's answer waits for it. */
     @Timeout(2000)
     @Retry(maxRetries = 2, delay = 50)
-    public void reportOutcome(String challengeId, UsageOutcome outcome) {
-        api.reportOutcome(challengeId, new ChargeOutcomeReport(outcome));
+    public void reportOutcome(String challengeId, ChargeOutcomeReport report) {
+        api.reportOutcome(challengeId, report);
     }
 
     /**

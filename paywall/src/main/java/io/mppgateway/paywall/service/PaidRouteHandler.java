@@ -18,12 +18,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mppgateway.contracts.events.PaymentSettled;
 import io.mppgateway.contracts.events.UsageOutcome;
 import io.mppgateway.contracts.events.UsageRecorded;
-import io.mppgateway.contracts.payment.ChallengeRequest;
-import io.mppgateway.contracts.payment.ChallengeResponse;
+import io.mppgateway.contracts.payment.ChargeOutcomeReport;
 import io.mppgateway.contracts.payment.ProblemDetails;
-import io.mppgateway.contracts.payment.SettlementRequest;
 import io.mppgateway.contracts.payment.SettlementResponse;
-import io.mppgateway.paywall.client.PaymentServiceClient;
+import io.mppgateway.paywall.client.IssuedChallenge;
+import io.mppgateway.paywall.client.PaymentGateway;
 import io.mppgateway.paywall.client.SettlementOutcome;
 import io.mppgateway.paywall.client.StreamingUpstreamClient;
 import io.mppgateway.paywall.config.PaywallConfig;
@@ -51,7 +50,7 @@ public class PaidRouteHandler {
     public static final String PAYMENT_RECEIPT = "Payment-Receipt";
     public static final String EVENT_STREAM = "text/event-stream";
 
-    private final PaymentServiceClient payments;
+    private final PaymentGateway payments;
     private final SettlementAwaiter awaiter;
     private final UsagePublisher usage;
     private final PaywallConfig config;
@@ -61,7 +60,7 @@ public class PaidRouteHandler {
     private final ScheduledExecutorService streamWatchdog = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("sse-stall-watchdog").daemon().factory());
 
-    public PaidRouteHandler(PaymentServiceClient payments, SettlementAwaiter awaiter, UsagePublisher usage,
+    public PaidRouteHandler(PaymentGateway payments, SettlementAwaiter awaiter, UsagePublisher usage,
             PaywallConfig config, ObjectMapper mapper, StreamingUpstreamClient streams,
             CurrentVertxRequest currentRequest) {
         this.payments = payments;
@@ -108,8 +107,8 @@ public class PaidRouteHandler {
         CompletableFuture<PaymentSettled> released = challengeId == null ? null : awaiter.expect(challengeId);
         SettlementOutcome outcome;
         try {
-            outcome = payments.settle(new SettlementRequest(request.authorization(), config.realm(),
-                    config.provider(), request.route(), request.amount(), digest, request.description()));
+            outcome = payments.settle(request.authorization(), request.route(), request.amount(), digest,
+                    request.description()).await().indefinitely();
         } catch (RuntimeException e) {
             forget(challengeId);
             Log.warnf("payment-service unavailable: %s", e.getMessage());
@@ -214,8 +213,8 @@ public class PaidRouteHandler {
     }
 
     private Response paymentRequired(PaidRequest request, String digest) {
-        ChallengeResponse challenge = payments.issueChallenge(new ChallengeRequest(config.realm(), config.provider(),
-                request.route(), request.amount(), digest, request.description()));
+        IssuedChallenge challenge = payments.challenge(request.route(), request.amount(), digest,
+                request.description());
         return problem(402, "payment-required", "Payment Required",
                 "Payment is required (" + request.description() + "): " + request.amount()
                         + " base units of pathUSD",
@@ -274,17 +273,13 @@ public class PaidRouteHandler {
     private void record(Paid paid, PaidRequest request, UsageOutcome outcome, int upstreamStatus, long latencyMs,
             TokenUsage tokens) {
         SettlementResponse settled = paid.settled();
-        try {
-            payments.reportOutcome(settled.challengeId(), outcome);
-        } catch (RuntimeException e) {
-            // the charge stays "outcome unknown" at payment-service, which answers re-presentations 409 meanwhile
-            Log.warnf("outcome %s of %s not reported to payment-service: %s", outcome, settled.challengeId(),
-                    e.getMessage());
-        }
+        payments.report(settled.challengeId(), new ChargeOutcomeReport(outcome));
+        boolean delivered = outcome == UsageOutcome.FULFILLED || outcome == UsageOutcome.REDEEMED;
+        // units are the OCR pages read; upstream costs are not computed yet (pricing integrity issue)
         usage.publish(new UsageRecorded(UUID.randomUUID().toString(), settled.chargeId(), settled.challengeId(),
-                config.provider(), request.route(), request.model(), outcome, tokens.promptTokens(),
+                config.provider(), request.route(), request.model(), outcome, delivered, tokens.promptTokens(),
                 tokens.completionTokens(), tokens.totalTokens(), tokens.reasoningTokens(), tokens.cachedTokens(),
-                tokens.units(), upstreamStatus, latencyMs, 0, Instant.now()));
+                0, 0, tokens.units(), 0, upstreamStatus, latencyMs, 0, 0, null, Instant.now()));
     }
 
     private void forget(String challengeId) {

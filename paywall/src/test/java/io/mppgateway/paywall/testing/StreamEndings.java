@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.mppgateway.contracts.events.UsageOutcome;
+import io.mppgateway.contracts.payment.ChargeOutcomeReport;
 import io.mppgateway.contracts.testing.LocalStack;
 import io.mppgateway.paywall.client.PaymentServiceClient;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
@@ -45,7 +46,7 @@ public record StreamEndings(URL root, PaymentServiceClient payments, String prov
             assertEquals("CLIENT_GONE", usage.path("outcome").asText());
             long tokens = usage.path("completionTokens").asLong();
             assertTrue(tokens >= tokensRead && tokens < streamTokens, "tokens relayed before the buyer left: " + tokens);
-            verify(payments).reportOutcome(settlement.challengeId, UsageOutcome.CLIENT_GONE);
+            verify(payments).reportOutcome(settlement.challengeId, new ChargeOutcomeReport(UsageOutcome.CLIENT_GONE));
             return usage;
         }
     }
@@ -69,7 +70,8 @@ public record StreamEndings(URL root, PaymentServiceClient payments, String prov
             JsonNode usage = settlement.awaitUsage();
             assertEquals("UPSTREAM_FAILED", usage.path("outcome").asText());
             assertTrue(usage.path("completionTokens").asLong() >= 1, usage.toString());
-            verify(payments).reportOutcome(settlement.challengeId, UsageOutcome.UPSTREAM_FAILED);
+            verify(payments).reportOutcome(settlement.challengeId,
+                    new ChargeOutcomeReport(UsageOutcome.UPSTREAM_FAILED));
             return response;
         }
     }
@@ -82,7 +84,8 @@ public record StreamEndings(URL root, PaymentServiceClient payments, String prov
             assertFalse(response.body().contains("[DONE]"));
             JsonNode usage = settlement.awaitUsage();
             assertEquals("UPSTREAM_FAILED", usage.path("outcome").asText());
-            verify(payments).reportOutcome(settlement.challengeId, UsageOutcome.UPSTREAM_FAILED);
+            verify(payments).reportOutcome(settlement.challengeId,
+                    new ChargeOutcomeReport(UsageOutcome.UPSTREAM_FAILED));
             return response;
         }
     }

@@ -96,8 +96,9 @@ public class EventParser {
         UsageRecorded e = read(json, usageReader, UsageRecorded.class);
         String challengeId = firstNonBlank(e.challengeId(), key);
         e = new UsageRecorded(e.eventId(), e.chargeId(), challengeId, e.provider(), e.route(), e.model(), e.outcome(),
-                e.promptTokens(), e.completionTokens(), e.totalTokens(), e.reasoningTokens(), e.cachedTokens(),
-                e.units(), e.upstreamStatus(), e.latencyMs(), e.upstreamCostEstimate(), e.recordedAt());
+                e.delivered(), e.promptTokens(), e.completionTokens(), e.totalTokens(), e.reasoningTokens(),
+                e.cachedTokens(), e.images(), e.characters(), e.pages(), e.toolCalls(), e.upstreamStatus(),
+                e.latencyMs(), e.upstreamCost(), e.quotedUpstreamCost(), e.costInUsdTicks(), e.recordedAt());
         require("eventId", e.eventId());
         require("challengeId", e.challengeId());
         require("provider", e.provider());
@@ -109,9 +110,13 @@ public class EventParser {
         notNegative("totalTokens", e.totalTokens());
         notNegative("reasoningTokens", e.reasoningTokens());
         notNegative("cachedTokens", e.cachedTokens());
-        notNegative("units", e.units());
+        notNegative("images", e.images());
+        notNegative("characters", e.characters());
+        notNegative("pages", e.pages());
+        notNegative("toolCalls", e.toolCalls());
         notNegative("latencyMs", e.latencyMs());
-        notNegative("upstreamCostEstimate", e.upstreamCostEstimate());
+        notNegative("upstreamCost", e.upstreamCost());
+        notNegative("quotedUpstreamCost", e.quotedUpstreamCost());
         return e;
     }
 

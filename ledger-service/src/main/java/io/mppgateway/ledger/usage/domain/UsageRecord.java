@@ -19,18 +19,18 @@ public record UsageRecord(
         long totalTokens,
         long reasoningTokens,
         long cachedTokens,
-        long units,
+        long units, // pages read (OCR)
         int upstreamStatus,
         long latencyMs,
-        long upstreamCostEstimate,
+        long upstreamCostEstimate, // the event's upstreamCost
         Instant recordedAt,
         boolean applied) {
 
     public static UsageRecord pending(UsageRecorded e) {
         return new UsageRecord(e.eventId(), e.challengeId(), e.chargeId(), e.provider(), e.route(), e.model(),
                 e.outcome(), e.promptTokens(), e.completionTokens(), e.totalTokens(), e.reasoningTokens(),
-                e.cachedTokens(), e.units(), e.upstreamStatus(), e.latencyMs(), e.upstreamCostEstimate(),
-                e.recordedAt(), false);
+                e.cachedTokens(), e.pages(), e.upstreamStatus(), e.latencyMs(), e.upstreamCost(), e.recordedAt(),
+                false);
     }
 
     /** Whether the buyer got the service (and the charge therefore becomes revenue). */

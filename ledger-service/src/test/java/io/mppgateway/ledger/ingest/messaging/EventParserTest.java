@@ -121,7 +121,7 @@ class EventParserTest {
         assertEquals(UsageOutcome.FULFILLED, e.outcome());
         assertEquals(3L, e.totalTokens());
         assertEquals(0L, e.reasoningTokens());
-        assertEquals(0L, e.upstreamCostEstimate());
+        assertEquals(0L, e.upstreamCost());
         assertThrows(InvalidEventException.class, () -> parser.usage(usage.replace("FULFILLED", "MAYBE"), "ch1"));
         assertThrows(InvalidEventException.class, () -> parser.usage(usage.replace("\"totalTokens\":3", "\"totalTokens\":-3"), "ch1"));
     }

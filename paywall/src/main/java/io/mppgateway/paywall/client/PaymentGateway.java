@@ -1,0 +1,27 @@
+package io.mppgateway.paywall.client;
+
+import java.util.List;
+
+import io.mppgateway.contracts.payment.ChargeOutcomeReport;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Everything the paywall needs from payment-service, behind one bean: a challenge for an unpaid request, the
+ * settlement of a presented credential, and the report of what became of a settled charge. The realm and provider
+ * are this service's own (configuration), never the caller's.
+ */
+public interface PaymentGateway {
+
+    /** A fresh challenge for this route, amount and body digest (null for a bodiless request). */
+    IssuedChallenge challenge(String route, long amount, String digest, String description);
+
+    /**
+     * Verifies and settles the credential(s) the buyer sent; completes with {@link SettlementOutcome.Settled}, or
+     * with the rejection to relay to the buyer as is, or fails when payment-service could not be asked.
+     */
+    Uni<SettlementOutcome> settle(List<String> authorization, String route, long amount, String digest,
+            String description);
+
+    /** What became of a settled charge. Never throws: delivery problems are the gateway's to retry. */
+    void report(String challengeId, ChargeOutcomeReport report);
+}

@@ -1,0 +1,56 @@
+package io.mppgateway.paywall.client;
+
+import java.util.List;
+
+import io.mppgateway.contracts.payment.ChallengeRequest;
+import io.mppgateway.contracts.payment.ChallengeResponse;
+import io.mppgateway.contracts.payment.ChargeOutcomeReport;
+import io.mppgateway.contracts.payment.SettlementRequest;
+import io.mppgateway.paywall.config.PaywallConfig;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * {@link PaymentGateway} over payment-service's internal REST API, one blocking call per operation (challenges
+ * included). Settlement runs on a worker thread so that callers can compose it.
+ */
+@ApplicationScoped
+public class RemotePaymentGateway implements PaymentGateway {
+    private final PaymentServiceClient payments;
+    private final PaywallConfig config;
+
+    public RemotePaymentGateway(PaymentServiceClient payments, PaywallConfig config) {
+        this.payments = payments;
+        this.config = config;
+    }
+
+    @Override
+    public IssuedChallenge challenge(String route, long amount, String digest, String description) {
+        ChallengeResponse issued = payments.issueChallenge(new ChallengeRequest(config.realm(), config.provider(),
+                route, amount, digest, description));
+        return new IssuedChallenge(issued.challengeId(), issued.wwwAuthenticate(), issued.expires(), issued.amount());
+    }
+
+    @Override
+    public Uni<SettlementOutcome> settle(List<String> authorization, String route, long amount, String digest,
+            String description) {
+        SettlementRequest request = new SettlementRequest(authorization, config.realm(), config.provider(), route,
+                amount, digest, description);
+        return Uni.createFrom().item(() -> payments.settle(request))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    /** Synchronous for now: a credential presented again right after the answer must see the outcome. */
+    @Override
+    public void report(String challengeId, ChargeOutcomeReport report) {
+        try {
+            payments.reportOutcome(challengeId, report);
+        } catch (RuntimeException e) {
+            // the charge stays "outcome unknown" at payment-service, which answers re-presentations 409 meanwhile
+            Log.warnf("outcome %s of %s not reported to payment-service: %s", report.outcome(), challengeId,
+                    e.getMessage());
+        }
+    }
+}
