@@ -31,7 +31,7 @@ public class ChargeOutcomeService {
                 PaymentProblem.NOT_FOUND, "no charge for challenge " + challengeId, challengeId));
         String target = switch (outcome) {
             case FULFILLED, REDEEMED -> "fulfilled";
-            case UPSTREAM_FAILED, CLIENT_GONE -> "unfulfilled";
+            case UPSTREAM_FAILED, CLIENT_GONE, ABANDONED -> "unfulfilled";
         };
         if (charges.recordOutcome(charge.chargeId(), target, outcome.name())) {
             metrics.counter("payment.outcomes", "outcome", outcome.name()).increment();
