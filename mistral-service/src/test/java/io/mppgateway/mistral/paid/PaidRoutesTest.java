@@ -130,7 +130,7 @@ class PaidRoutesTest {
                     .body("{\"model\":\"mistral-ocr-latest\",\"document\":{\"type\":\"document_url\",\"document_url\":\"https://example.com/a.pdf\"}}")
                     .post("/v1/ocr").then().statusCode(200).body("pages.size()", equalTo(2));
             // documents are counted in pages
-            assertEquals(2, ocr.awaitUsage().path("units").asLong());
+            assertEquals(2, ocr.awaitUsage().path("pages").asLong());
         }
     }
 
