@@ -16,14 +16,13 @@ import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import io.mppgateway.contracts.Topics;
 import io.mppgateway.ledger.ingest.messaging.LedgerEventConsumer;
 import io.mppgateway.ledger.support.FinanceAuth;
+import io.mppgateway.ledger.support.Ingest;
 import io.mppgateway.ledger.support.LedgerDb;
 import io.mppgateway.ledger.support.TestEvents;
 import io.mppgateway.ledger.support.TestEvents.Settled;
@@ -77,12 +76,7 @@ class CsvExportAndReportTest {
     }
 
     private void book(TestEvents.Event<?> e) {
-        ConsumerRecord<String, String> r = new ConsumerRecord<>(e.topic(), 0, 0L, e.challengeId(), e.json());
-        switch (e.topic()) {
-            case Topics.PAYMENTS_SETTLED -> consumer.onPaymentSettled(r);
-            case Topics.USAGE_RECORDED -> consumer.onUsageRecorded(r);
-            default -> consumer.onPaymentRefunded(r);
-        }
+        Ingest.book(consumer, e);
     }
 
     @Test

@@ -6,32 +6,31 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
 
 import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.mppgateway.contracts.Topics;
 import io.mppgateway.ledger.ingest.messaging.LedgerEventConsumer;
 import io.mppgateway.ledger.support.EventStream;
 import io.mppgateway.ledger.support.FinanceAuth;
+import io.mppgateway.ledger.support.Ingest;
 import io.mppgateway.ledger.support.LedgerAssertions;
 import io.mppgateway.ledger.support.LedgerDb;
 import io.mppgateway.ledger.support.TestEvents;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
- * Thousands of generated events, with duplicates and in random order across topics, fed to the consumer methods by
- * four threads at once (as partitions and replicas would): the journal balances, and every figure is exactly
- * what the stream implies, whatever the order.
+ * Thousands of generated events, with duplicates and in random order across topics, fed to the consumer in batches
+ * of random size (duplicates within a batch too) by four threads at once (as channels and replicas would): the
+ * journal balances, and every figure is exactly what the stream implies, whatever the order and the batching.
  */
 @QuarkusTest
 class BalanceInvariantTest {
@@ -53,21 +52,26 @@ class BalanceInvariantTest {
         List<TestEvents.Event<?>> delivered = stream.shuffledWithDuplicates(7);
         assertEquals(true, delivered.size() > 2_000, "a stream of thousands: " + delivered.size());
 
-        AtomicLong offsets = new AtomicLong();
+        // consecutive events of one topic go together in batches of 1..40, as a poll would hand them over
+        Random random = new Random(11);
+        List<List<TestEvents.Event<?>>> batches = new ArrayList<>();
+        List<TestEvents.Event<?>> batch = new ArrayList<>();
+        int size = 1 + random.nextInt(40);
+        for (TestEvents.Event<?> e : delivered) {
+            if (!batch.isEmpty() && (!batch.get(0).topic().equals(e.topic()) || batch.size() == size)) {
+                batches.add(batch);
+                batch = new ArrayList<>();
+                size = 1 + random.nextInt(40);
+            }
+            batch.add(e);
+        }
+        batches.add(batch);
+
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<Future<?>> done = new ArrayList<>();
-            for (TestEvents.Event<?> e : delivered) {
-                String json = e.json();
-                ConsumerRecord<String, String> record = new ConsumerRecord<>(e.topic(), 0, offsets.incrementAndGet(),
-                        e.challengeId(), json);
-                done.add(pool.submit(() -> {
-                    switch (e.topic()) {
-                        case Topics.PAYMENTS_SETTLED -> consumer.onPaymentSettled(record);
-                        case Topics.USAGE_RECORDED -> consumer.onUsageRecorded(record);
-                        default -> consumer.onPaymentRefunded(record);
-                    }
-                }));
+            for (List<TestEvents.Event<?>> b : batches) {
+                done.add(pool.submit(() -> Ingest.batch(consumer, b)));
             }
             for (Future<?> f : done) {
                 f.get();

@@ -11,13 +11,13 @@ import java.util.Map;
 
 import jakarta.inject.Inject;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.mppgateway.ledger.ingest.messaging.LedgerEventConsumer;
 import io.mppgateway.ledger.support.Chain;
 import io.mppgateway.ledger.support.FinanceAuth;
+import io.mppgateway.ledger.support.Ingest;
 import io.mppgateway.ledger.support.TestEvents;
 import io.mppgateway.ledger.support.TestEvents.Settled;
 import io.quarkus.test.junit.QuarkusTest;
@@ -121,7 +121,7 @@ class ReconciliationTest {
     private Settled settle(String recipient, String payer, String txHash, long amount) {
         Settled s = TestEvents.settled().with("recipient", recipient).with("payer", payer).with("txHash", txHash)
                 .with("amount", amount).with("settledAt", Instant.now());
-        consumer.onPaymentSettled(new ConsumerRecord<>(s.topic(), 0, 0L, s.challengeId(), s.json()));
+        Ingest.book(consumer, s);
         return s;
     }
 }

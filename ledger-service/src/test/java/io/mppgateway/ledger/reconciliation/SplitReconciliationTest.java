@@ -9,7 +9,6 @@ import java.util.Map;
 
 import jakarta.inject.Inject;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -18,6 +17,7 @@ import io.mppgateway.ledger.support.Chain;
 import io.mppgateway.ledger.support.Chain.Payment;
 import io.mppgateway.ledger.support.Chain.Transfer;
 import io.mppgateway.ledger.support.FinanceAuth;
+import io.mppgateway.ledger.support.Ingest;
 import io.mppgateway.ledger.support.TestEvents;
 import io.mppgateway.ledger.support.TestEvents.Settled;
 import io.quarkus.test.junit.QuarkusTest;
@@ -147,7 +147,7 @@ class SplitReconciliationTest {
     }
 
     private void book(Settled s) {
-        consumer.onPaymentSettled(new ConsumerRecord<>(s.topic(), 0, 0L, s.challengeId(), s.json()));
+        Ingest.book(consumer, s);
     }
 
     @SuppressWarnings("unchecked")

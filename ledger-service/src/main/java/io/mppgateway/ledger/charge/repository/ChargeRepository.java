@@ -1,193 +1,166 @@
 package io.mppgateway.ledger.charge.repository;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-
-import javax.sql.DataSource;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.mppgateway.ledger.charge.domain.Charge;
 import io.mppgateway.ledger.charge.domain.ChargeFilter;
 import io.mppgateway.ledger.charge.domain.ChargeStatus;
-import io.mppgateway.ledger.common.jdbc.Jdbc;
+import io.mppgateway.ledger.common.db.LedgerTx;
+import io.mppgateway.ledger.common.db.Sql;
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Parameters;
+import io.quarkus.panache.common.Sort;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
 
-/** The {@code charges} table. Joins the caller's JTA transaction when there is one. */
+/**
+ * The {@code charges} table: finance reads through Hibernate Reactive Panache (they need a session: the resources
+ * are {@code @WithSession}), and the ingest's set-based writes and reads in its own transaction ({@link LedgerTx}).
+ */
 @ApplicationScoped
-public class ChargeRepository {
+public class ChargeRepository implements PanacheRepositoryBase<ChargeEntity, String> {
     private static final String COLUMNS = """
             challenge_id, charge_id, provider, route, realm, model, amount, currency, chain_id, tx_hash, payer,
             recipient, mode, digest, status, settled_at, updated_at""";
 
-    private final DataSource dataSource;
-
-    public ChargeRepository(DataSource dataSource) {
-        this.dataSource = dataSource;
-    }
-
-    public void insert(Charge charge) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("INSERT INTO charges (" + COLUMNS + ") "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())")) {
-            ps.setString(1, charge.challengeId());
-            ps.setString(2, charge.chargeId());
-            ps.setString(3, charge.provider());
-            ps.setString(4, charge.route());
-            ps.setString(5, charge.realm());
-            ps.setString(6, charge.model());
-            ps.setLong(7, charge.amount());
-            ps.setString(8, charge.currency());
-            ps.setLong(9, charge.chainId());
-            ps.setString(10, charge.txHash());
-            ps.setString(11, charge.payer());
-            ps.setString(12, charge.recipient());
-            ps.setString(13, charge.mode());
-            ps.setString(14, charge.digest());
-            ps.setString(15, charge.status().dbValue());
-            ps.setObject(16, Jdbc.timestamp(charge.settledAt()));
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw Jdbc.failure("inserting charge " + charge.challengeId(), e);
-        }
-    }
-
-    public Optional<Charge> findByChallengeId(String challengeId) {
-        return findOne("SELECT " + COLUMNS + " FROM charges WHERE challenge_id = ?", challengeId);
-    }
+    // ---- finance reads (Panache) ----
 
     /** Finance staff may hold either id: the challenge id (MPP) or the charge id (payment-service). */
-    public Optional<Charge> findByChallengeIdOrChargeId(String id) {
-        return findOne("SELECT " + COLUMNS + " FROM charges WHERE challenge_id = ? OR charge_id = ? LIMIT 1", id, id);
-    }
-
-    /** A charge of another challenge that already holds this charge id or tx hash (a double claim). */
-    public Optional<Charge> findOtherClaiming(String challengeId, String chargeId, String txHash) {
-        return findOne("SELECT " + COLUMNS + " FROM charges WHERE challenge_id <> ? AND (charge_id = ? OR tx_hash = ?)"
-                + " LIMIT 1", challengeId, chargeId, txHash);
-    }
-
-    public void updateStatusAndModel(String challengeId, ChargeStatus status, String model) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(
-                        "UPDATE charges SET status = ?, model = ?, updated_at = now() WHERE challenge_id = ?")) {
-            ps.setString(1, status.dbValue());
-            ps.setString(2, model);
-            ps.setString(3, challengeId);
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw Jdbc.failure("updating charge " + challengeId, e);
-        }
+    public Uni<Optional<Charge>> findByChallengeIdOrChargeId(String id) {
+        return find("challengeId = ?1 or chargeId = ?1", id).firstResult()
+                .map(e -> Optional.ofNullable(e).map(ChargeEntity::toDomain));
     }
 
     /** One page in (settled_at desc, challenge_id desc) order; fetches at most {@code limit} rows. */
-    public List<Charge> list(ChargeFilter filter, int limit) {
-        StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM charges WHERE true");
-        List<Object> params = new ArrayList<>();
-        equal(sql, params, "provider", filter.provider());
-        equal(sql, params, "route", filter.route());
-        equal(sql, params, "model", filter.model());
-        equal(sql, params, "payer", filter.payer());
-        equal(sql, params, "status", filter.status() == null ? null : filter.status().dbValue());
+    public Uni<List<Charge>> list(ChargeFilter filter, int limit) {
+        StringBuilder query = new StringBuilder("1 = 1");
+        Parameters params = new Parameters();
+        equal(query, params, "provider", filter.provider());
+        equal(query, params, "route", filter.route());
+        equal(query, params, "model", filter.model());
+        equal(query, params, "payer", filter.payer());
+        equal(query, params, "status", filter.status() == null ? null : filter.status().dbValue());
         if (filter.from() != null) {
-            sql.append(" AND settled_at >= ?");
-            params.add(Jdbc.timestamp(filter.from()));
+            query.append(" and settledAt >= :from");
+            params.and("from", Sql.micros(filter.from()));
         }
         if (filter.to() != null) {
-            sql.append(" AND settled_at < ?");
-            params.add(Jdbc.timestamp(filter.to()));
+            query.append(" and settledAt < :to");
+            params.and("to", Sql.micros(filter.to()));
         }
         if (filter.after() != null) {
-            // row comparison: strictly after the last row of the previous page, ties broken by challenge id
-            sql.append(" AND (settled_at, challenge_id) < (?, ?)");
-            params.add(Jdbc.timestamp(filter.after().settledAt()));
-            params.add(filter.after().challengeId());
+            // row comparison: strictly after the last row of the previous page, ties broken by challenge id; an
+            // index range scan on (settled_at, challenge_id) or (filter, settled_at, challenge_id)
+            query.append(" and (settledAt, challengeId) < (:afterAt, :afterId)");
+            params.and("afterAt", Sql.micros(filter.after().settledAt())).and("afterId", filter.after().challengeId());
         }
-        sql.append(" ORDER BY settled_at DESC, challenge_id DESC LIMIT ?");
-        params.add(limit);
-        return findMany(sql.toString(), params.toArray());
+        return find(query.toString(), Sort.descending("settledAt", "challengeId"), params).range(0, limit - 1).list()
+                .map(rows -> rows.stream().map(ChargeEntity::toDomain).toList());
     }
 
-    private static void equal(StringBuilder sql, List<Object> params, String column, String value) {
+    private static void equal(StringBuilder query, Parameters params, String field, String value) {
         if (value != null) {
-            sql.append(" AND ").append(column).append(" = ?");
-            params.add(value);
-        }
-    }
-
-    /** The charges among these tx hashes (reconciliation: which chain transfers the ledger knows). */
-    public List<Charge> findByTxHashes(java.util.Collection<String> txHashes) {
-        if (txHashes.isEmpty()) {
-            return List.of();
-        }
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM charges WHERE tx_hash = ANY (?)")) {
-            ps.setArray(1, c.createArrayOf("text", txHashes.toArray()));
-            List<Charge> rows = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(map(rs));
-                }
-            }
-            return rows;
-        } catch (SQLException e) {
-            throw Jdbc.failure("reading charges by tx hash", e);
+            query.append(" and ").append(field).append(" = :").append(field);
+            params.and(field, value);
         }
     }
 
     /** Charges settled in [from, to), oldest first, at most {@code limit}; optionally of one recipient. */
-    public List<Charge> settledBetween(Instant from, Instant to, String recipient, int limit) {
-        return findMany("SELECT " + COLUMNS + " FROM charges WHERE settled_at >= ? AND settled_at < ?"
-                + (recipient == null ? " AND ?::text IS NULL" : " AND lower(recipient) = lower(?)")
-                + " ORDER BY settled_at, challenge_id LIMIT ?",
-                Jdbc.timestamp(from), Jdbc.timestamp(to), recipient, limit);
-    }
-
-    private Optional<Charge> findOne(String sql, Object... params) {
-        List<Charge> rows = findMany(sql, params);
-        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
-    }
-
-    private List<Charge> findMany(String sql, Object... params) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
-            }
-            List<Charge> rows = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(map(rs));
-                }
-            }
-            return rows;
-        } catch (SQLException e) {
-            throw Jdbc.failure("reading charges", e);
+    public Uni<List<Charge>> settledBetween(Instant from, Instant to, String recipient, int limit) {
+        Parameters params = Parameters.with("from", Sql.micros(from)).and("to", Sql.micros(to));
+        String query = "settledAt >= :from and settledAt < :to";
+        if (recipient != null) {
+            query += " and lower(recipient) = lower(:recipient)";
+            params.and("recipient", recipient);
         }
+        return find(query, Sort.ascending("settledAt", "challengeId"), params).range(0, limit - 1).list()
+                .map(rows -> rows.stream().map(ChargeEntity::toDomain).toList());
     }
 
-    private static Charge map(ResultSet rs) throws SQLException {
-        return new Charge(
-                rs.getString("challenge_id"),
-                rs.getString("charge_id"),
-                rs.getString("provider"),
-                rs.getString("route"),
-                rs.getString("realm"),
-                rs.getString("model"),
-                rs.getLong("amount"),
-                rs.getString("currency"),
-                rs.getLong("chain_id"),
-                rs.getString("tx_hash"),
-                rs.getString("payer"),
-                rs.getString("recipient"),
-                rs.getString("mode"),
-                rs.getString("digest"),
-                ChargeStatus.fromDb(rs.getString("status")),
-                Jdbc.instant(rs, "settled_at"),
-                Jdbc.instant(rs, "updated_at"));
+    /** The charges among these tx hashes (reconciliation: which chain transfers the ledger knows). */
+    public Uni<List<Charge>> findByTxHashes(Collection<String> txHashes) {
+        if (txHashes.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return list("txHash in ?1", List.copyOf(txHashes))
+                .map(rows -> rows.stream().map(ChargeEntity::toDomain).toList());
+    }
+
+    // ---- ingest (native SQL in the batch's transaction) ----
+
+    /** The charges among these challenge ids, by challenge id. */
+    public Uni<Map<String, Charge>> findByChallengeIds(LedgerTx tx, Collection<String> challengeIds) {
+        if (challengeIds.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return tx.execute("SELECT " + COLUMNS + " FROM charges WHERE challenge_id = ANY ($1::text[])",
+                Tuple.of(Sql.texts(challengeIds)))
+                .map(rows -> {
+                    Map<String, Charge> out = new HashMap<>();
+                    rows.forEach(r -> out.put(r.getString("challenge_id"), map(r)));
+                    return out;
+                });
+    }
+
+    /** Charges of any challenge that hold one of these charge ids or tx hashes (a double claim when not ours). */
+    public Uni<List<Charge>> findClaiming(LedgerTx tx, Collection<String> chargeIds, Collection<String> txHashes) {
+        if (chargeIds.isEmpty() && txHashes.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return tx.execute("SELECT " + COLUMNS + " FROM charges WHERE charge_id = ANY ($1::text[])"
+                + " OR tx_hash = ANY ($2::text[])", Tuple.of(Sql.texts(chargeIds), Sql.texts(txHashes)))
+                .map(rows -> Sql.rows(rows, ChargeRepository::map));
+    }
+
+    public Uni<Void> insert(LedgerTx tx, List<Charge> charges) {
+        if (charges.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return tx.execute("INSERT INTO charges (" + COLUMNS + ") SELECT c.*, now() FROM unnest($1::text[], "
+                + "$2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::bigint[], "
+                + "$10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::timestamptz[]) c",
+                Tuple.from(List.of(
+                        Sql.texts(charges, Charge::challengeId), Sql.texts(charges, Charge::chargeId),
+                        Sql.texts(charges, Charge::provider), Sql.texts(charges, Charge::route),
+                        Sql.texts(charges, Charge::realm), Sql.texts(charges, Charge::model),
+                        Sql.longs(charges, Charge::amount), Sql.texts(charges, Charge::currency),
+                        Sql.longs(charges, Charge::chainId), Sql.texts(charges, Charge::txHash),
+                        Sql.texts(charges, Charge::payer), Sql.texts(charges, Charge::recipient),
+                        Sql.texts(charges, Charge::mode), Sql.texts(charges, Charge::digest),
+                        Sql.texts(charges, c -> c.status().dbValue()), Sql.timestamps(charges, Charge::settledAt))))
+                .onFailure().transform(Sql.failure("inserting " + charges.size() + " charges"))
+                .replaceWithVoid();
+    }
+
+    /** Saves the status and model of charges that already exist. */
+    public Uni<Void> update(LedgerTx tx, List<Charge> charges) {
+        if (charges.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return tx.execute("""
+                UPDATE charges c SET status = u.status, model = u.model, updated_at = now()
+                FROM unnest($1::text[], $2::text[], $3::text[]) AS u(challenge_id, status, model)
+                WHERE c.challenge_id = u.challenge_id""",
+                Tuple.of(Sql.texts(charges, Charge::challengeId), Sql.texts(charges, c -> c.status().dbValue()),
+                        Sql.texts(charges, Charge::model)))
+                .onFailure().transform(Sql.failure("updating " + charges.size() + " charges"))
+                .replaceWithVoid();
+    }
+
+    static Charge map(Row r) {
+        return new Charge(r.getString("challenge_id"), r.getString("charge_id"), r.getString("provider"),
+                r.getString("route"), r.getString("realm"), r.getString("model"), r.getLong("amount"),
+                r.getString("currency"), r.getLong("chain_id"), r.getString("tx_hash"), r.getString("payer"),
+                r.getString("recipient"), r.getString("mode"), r.getString("digest"),
+                ChargeStatus.fromDb(r.getString("status")), Sql.instant(r, "settled_at"),
+                Sql.instant(r, "updated_at"));
     }
 }

@@ -1,84 +1,83 @@
 package io.mppgateway.ledger.charge.repository;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import javax.sql.DataSource;
-
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 
 import io.mppgateway.ledger.charge.domain.ChargeSplit;
-import io.mppgateway.ledger.common.jdbc.Jdbc;
+import io.mppgateway.ledger.common.db.LedgerTx;
+import io.mppgateway.ledger.common.db.Sql;
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /** The {@code charge_splits} table: the splits of each charge, in their position order. */
 @ApplicationScoped
-public class ChargeSplitRepository {
-    private final DataSource dataSource;
+public class ChargeSplitRepository implements PanacheRepositoryBase<ChargeSplitEntity, ChargeSplitEntity.Key> {
 
-    public ChargeSplitRepository(DataSource dataSource) {
-        this.dataSource = dataSource;
-    }
+    // ---- finance reads (Panache) ----
 
-    /**
-     * MANDATORY: the splits are part of the settlement fact and are written with its charge and postings. No
-     * ON CONFLICT: the charge insert before it already refuses a second settlement of the challenge.
-     */
-    @Transactional(Transactional.TxType.MANDATORY)
-    public void insert(String challengeId, List<ChargeSplit> splits) {
-        if (splits.isEmpty()) {
-            return;
-        }
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO charge_splits (challenge_id, position, recipient, amount, memo) VALUES (?, ?, ?, ?, ?)")) {
-            for (ChargeSplit s : splits) {
-                ps.setString(1, challengeId);
-                ps.setInt(2, s.position());
-                ps.setString(3, s.recipient());
-                ps.setLong(4, s.amount());
-                ps.setString(5, s.memo());
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        } catch (SQLException e) {
-            throw Jdbc.failure("inserting the splits of charge " + challengeId, e);
-        }
-    }
-
-    public List<ChargeSplit> findByChallengeId(String challengeId) {
-        return findByChallengeIds(List.of(challengeId)).getOrDefault(challengeId, List.of());
+    public Uni<List<ChargeSplit>> findByChallengeId(String challengeId) {
+        return findByChallengeIds(List.of(challengeId)).map(m -> m.getOrDefault(challengeId, List.of()));
     }
 
     /** Splits per challenge id, each list in position order; charges without splits are absent. */
-    public Map<String, List<ChargeSplit>> findByChallengeIds(Collection<String> challengeIds) {
-        Map<String, List<ChargeSplit>> out = new HashMap<>();
+    public Uni<Map<String, List<ChargeSplit>>> findByChallengeIds(Collection<String> challengeIds) {
         if (challengeIds.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return list("challengeId in ?1 order by challengeId, position", List.copyOf(challengeIds)).map(rows -> {
+            Map<String, List<ChargeSplit>> out = new HashMap<>();
+            rows.forEach(r -> out.computeIfAbsent(r.challengeId, k -> new ArrayList<>()).add(r.toDomain()));
+            out.replaceAll((k, v) -> List.copyOf(v));
             return out;
+        });
+    }
+
+    // ---- ingest (native SQL in the batch's transaction) ----
+
+    /**
+     * The splits of new charges, part of their settlement fact. No ON CONFLICT: the charge insert of the same
+     * transaction already refuses a second settlement of the challenge.
+     */
+    public Uni<Void> insert(LedgerTx tx, Map<String, List<ChargeSplit>> splitsByChallenge) {
+        record Line(String challengeId, ChargeSplit split) {
         }
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("""
-                        SELECT challenge_id, position, recipient, amount, memo FROM charge_splits
-                        WHERE challenge_id = ANY (?) ORDER BY challenge_id, position""")) {
-            ps.setArray(1, c.createArrayOf("text", challengeIds.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.computeIfAbsent(rs.getString("challenge_id"), k -> new ArrayList<>())
-                            .add(new ChargeSplit(rs.getInt("position"), rs.getString("recipient"), rs.getLong("amount"),
-                                    rs.getString("memo")));
-                }
-            }
-        } catch (SQLException e) {
-            throw Jdbc.failure("reading charge splits", e);
+        List<Line> lines = new ArrayList<>();
+        splitsByChallenge.forEach((id, splits) -> splits.forEach(s -> lines.add(new Line(id, s))));
+        if (lines.isEmpty()) {
+            return Uni.createFrom().voidItem();
         }
-        out.replaceAll((k, v) -> List.copyOf(v));
-        return out;
+        return tx.execute("""
+                INSERT INTO charge_splits (challenge_id, position, recipient, amount, memo)
+                SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::bigint[], $5::text[])""",
+                Tuple.from(List.of(Sql.texts(lines, Line::challengeId), Sql.ints(lines, l -> l.split().position()),
+                        Sql.texts(lines, l -> l.split().recipient()), Sql.longs(lines, l -> l.split().amount()),
+                        Sql.texts(lines, l -> l.split().memo()))))
+                .onFailure().transform(Sql.failure("inserting " + lines.size() + " charge splits"))
+                .replaceWithVoid();
+    }
+
+    /** Splits per challenge id, each list in position order, read in the batch's transaction. */
+    public Uni<Map<String, List<ChargeSplit>>> findByChallengeIds(LedgerTx tx, Collection<String> challengeIds) {
+        if (challengeIds.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return tx.execute("""
+                SELECT challenge_id, position, recipient, amount, memo FROM charge_splits
+                WHERE challenge_id = ANY ($1::text[]) ORDER BY challenge_id, position""",
+                Tuple.of(Sql.texts(challengeIds)))
+                .map(rows -> {
+                    Map<String, List<ChargeSplit>> out = new HashMap<>();
+                    rows.forEach(r -> out.computeIfAbsent(r.getString("challenge_id"), k -> new ArrayList<>())
+                            .add(new ChargeSplit(r.getInteger("position"), r.getString("recipient"),
+                                    r.getLong("amount"), r.getString("memo"))));
+                    out.replaceAll((k, v) -> List.copyOf(v));
+                    return out;
+                });
     }
 }

@@ -17,12 +17,15 @@ import org.jboss.resteasy.reactive.RestQuery;
 import io.mppgateway.ledger.charge.service.ChargeQuery;
 import io.mppgateway.ledger.charge.service.ChargeQueryService;
 import io.mppgateway.ledger.common.security.FinanceRoles;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.smallrye.mutiny.Uni;
 
-/** Finance API over charges. Blocking JDBC, so these run on worker threads (non-reactive return types). */
+/** Finance API over charges; reactive end to end (Hibernate Reactive session per request, no worker thread). */
 @Path("/ledger/charges")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed(FinanceRoles.FINANCE)
 @SecurityRequirement(name = "jwt")
+@WithSession
 @Tag(name = "charges", description = "Settled charges with their usage and postings")
 public class ChargeResource {
     private final ChargeQueryService charges;
@@ -38,7 +41,7 @@ public class ChargeResource {
                     + "walletAmount is what the recipient received (amount minus the charge's splits).")
     @APIResponse(responseCode = "200", description = "One page; nextCursor is null on the last page")
     @APIResponse(responseCode = "400", description = "Bad parameter (application/problem+json)")
-    public ChargePageView list(
+    public Uni<ChargePageView> list(
             @Parameter(description = "provider, e.g. mistral") @RestQuery String provider,
             @Parameter(description = "paid route, e.g. /mistral/chat") @RestQuery String route,
             @Parameter(description = "model that served the call") @RestQuery String model,
@@ -48,9 +51,10 @@ public class ChargeResource {
             @Parameter(description = "settledAt < to (ISO-8601 instant)") @RestQuery String to,
             @Parameter(description = "page size, 1..500 (default 50)") @RestQuery String limit,
             @Parameter(description = "nextCursor of the previous page") @RestQuery String after) {
-        var page = charges.list(new ChargeQuery(provider, route, model, payer, status, from, to, limit, after));
-        return new ChargePageView(page.items().stream().map(c -> ChargeView.of(c, page.walletAmount(c))).toList(),
-                page.nextCursor());
+        return charges.list(new ChargeQuery(provider, route, model, payer, status, from, to, limit, after))
+                .map(page -> new ChargePageView(
+                        page.items().stream().map(c -> ChargeView.of(c, page.walletAmount(c))).toList(),
+                        page.nextCursor()));
     }
 
     @GET
@@ -60,7 +64,7 @@ public class ChargeResource {
                     + "paid straight to other recipients in the same transaction; walletAmount = amount - splits.")
     @APIResponse(responseCode = "200", description = "The charge")
     @APIResponse(responseCode = "404", description = "No such charge (application/problem+json)")
-    public ChargeDetailView get(@RestPath String id) {
-        return ChargeDetailView.of(charges.get(id));
+    public Uni<ChargeDetailView> get(@RestPath String id) {
+        return charges.get(id).map(ChargeDetailView::of);
     }
 }

@@ -18,6 +18,7 @@ import io.mppgateway.ledger.charge.repository.ChargeRepository;
 import io.mppgateway.ledger.charge.repository.ChargeSplitRepository;
 import io.mppgateway.ledger.journal.repository.JournalRepository;
 import io.mppgateway.ledger.usage.repository.UsageRepository;
+import io.smallrye.mutiny.Uni;
 
 /** Finance reads over charges. Parameters arrive as raw strings so that bad input is a 400, not a JAX-RS 404. */
 @ApplicationScoped
@@ -37,7 +38,8 @@ public class ChargeQueryService {
         this.config = config;
     }
 
-    public ChargePage list(ChargeQuery q) {
+    /** Validates synchronously (a bad parameter is a 400 before any query), then reads one page. */
+    public Uni<ChargePage> list(ChargeQuery q) {
         ChargeFilter filter = new ChargeFilter(blankToNull(q.provider()), blankToNull(q.route()),
                 blankToNull(q.model()), blankToNull(q.payer()), status(q.status()), instant("from", q.from()),
                 instant("to", q.to()), limit(q.limit()), cursor(q.after()));
@@ -45,25 +47,33 @@ public class ChargeQueryService {
             throw new InvalidQueryException("from must be before to");
         }
         // one extra row tells whether another page exists without a count query
-        List<Charge> rows = charges.list(filter, filter.limit() + 1);
-        if (rows.size() <= filter.limit()) {
-            return new ChargePage(rows, splitTotals(rows), null);
-        }
-        List<Charge> page = List.copyOf(rows.subList(0, filter.limit()));
-        Charge last = page.get(page.size() - 1);
-        return new ChargePage(page, splitTotals(page), new PageCursor(last.settledAt(), last.challengeId()).encode());
+        return charges.list(filter, filter.limit() + 1).chain(rows -> {
+            List<Charge> page = rows.size() <= filter.limit() ? rows : List.copyOf(rows.subList(0, filter.limit()));
+            String next = null;
+            if (rows.size() > filter.limit()) {
+                Charge last = page.get(page.size() - 1);
+                next = new PageCursor(last.settledAt(), last.challengeId()).encode();
+            }
+            String cursor = next;
+            return splitTotals(page).map(totals -> new ChargePage(page, totals, cursor));
+        });
     }
 
-    public ChargeDetail get(String id) {
-        Charge charge = charges.findByChallengeIdOrChargeId(id).orElseThrow(() -> new ChargeNotFoundException(id));
-        return new ChargeDetail(charge, splits.findByChallengeId(charge.challengeId()),
-                usage.findByChallengeId(charge.challengeId()), journal.findByChallengeId(charge.challengeId()));
+    /** One charge with its splits, usage, refunds and journal (one session: the queries run one after another). */
+    public Uni<ChargeDetail> get(String id) {
+        return charges.findByChallengeIdOrChargeId(id)
+                .map(found -> found.orElseThrow(() -> new ChargeNotFoundException(id)))
+                .chain(charge -> splits.findByChallengeId(charge.challengeId())
+                        .chain(s -> usage.findByChallengeId(charge.challengeId())
+                                .chain(u -> journal.findByChallengeId(charge.challengeId())
+                                        .map(j -> new ChargeDetail(charge, s, u, j)))));
     }
 
     /** One query for the whole page rather than a join in the keyset listing. */
-    private Map<String, Long> splitTotals(List<Charge> page) {
-        return splits.findByChallengeIds(page.stream().map(Charge::challengeId).toList()).entrySet().stream()
-                .collect(Collectors.toMap(Map.Entry::getKey, e -> ChargeSplit.total(e.getValue())));
+    private Uni<Map<String, Long>> splitTotals(List<Charge> page) {
+        return splits.findByChallengeIds(page.stream().map(Charge::challengeId).toList())
+                .map(found -> found.entrySet().stream()
+                        .collect(Collectors.toMap(Map.Entry::getKey, e -> ChargeSplit.total(e.getValue()))));
     }
 
     private static ChargeStatus status(String value) {

@@ -4,17 +4,17 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.StreamingOutput;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestQuery;
+import org.jboss.resteasy.reactive.RestMulti;
 
 import io.mppgateway.ledger.common.security.FinanceRoles;
 import io.mppgateway.ledger.export.service.CsvExportService;
+import io.smallrye.mutiny.Multi;
 
 /** Streamed CSV downloads for finance tools (spreadsheets, accounting imports). */
 @Path("/ledger/export")
@@ -32,25 +32,22 @@ public class ExportResource {
     @GET
     @Path("/charges.csv")
     @Operation(summary = "Charges settled in [from, to), oldest first, with their usage totals (streamed CSV)")
-    public Response charges(@Parameter(description = "ISO-8601 instant", required = true) @RestQuery String from,
+    public Multi<String> charges(@Parameter(description = "ISO-8601 instant", required = true) @RestQuery String from,
             @Parameter(description = "ISO-8601 instant", required = true) @RestQuery String to) {
-        var range = export.range(from, to);
-        StreamingOutput body = out -> export.writeCharges(range, out);
-        return csv(body, "charges");
+        return csv(export.charges(export.range(from, to)), "charges");
     }
 
     @GET
     @Path("/postings.csv")
     @Operation(summary = "Postings of the journal transactions that occurred in [from, to) (streamed CSV)")
-    public Response postings(@Parameter(description = "ISO-8601 instant", required = true) @RestQuery String from,
+    public Multi<String> postings(@Parameter(description = "ISO-8601 instant", required = true) @RestQuery String from,
             @Parameter(description = "ISO-8601 instant", required = true) @RestQuery String to) {
-        var range = export.range(from, to);
-        StreamingOutput body = out -> export.writePostings(range, out);
-        return csv(body, "postings");
+        return csv(export.postings(export.range(from, to)), "postings");
     }
 
-    private static Response csv(StreamingOutput body, String name) {
-        return Response.ok(body, "text/csv; charset=utf-8")
+    private static Multi<String> csv(Multi<String> body, String name) {
+        return RestMulti.fromMultiData(body)
+                .header("Content-Type", "text/csv; charset=utf-8")
                 .header("Content-Disposition", "attachment; filename=\"" + name + ".csv\"")
                 .build();
     }

@@ -1,13 +1,8 @@
 package io.mppgateway.ledger.export.service;
 
-import java.io.BufferedWriter;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -17,8 +12,13 @@ import io.mppgateway.ledger.export.config.ExportConfig;
 import io.mppgateway.ledger.export.repository.ExportRepository;
 import io.mppgateway.ledger.export.repository.ExportRepository.ChargeLine;
 import io.mppgateway.ledger.export.repository.ExportRepository.PostingLine;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
 
-/** RFC 4180 CSV of charges and of postings for a time range, written chunk by chunk as it is read. */
+/**
+ * RFC 4180 CSV of charges and of postings for a time range, as a stream of text chunks: the header, then one chunk
+ * per keyset page, each read only when the client has taken the one before (back-pressure, no long transaction).
+ */
 @ApplicationScoped
 public class CsvExportService {
     public static final String CHARGES_HEADER = "settled_at,charge_id,challenge_id,provider,route,model,payer,recipient,"
@@ -51,63 +51,60 @@ public class CsvExportService {
         return new Range(start, end);
     }
 
-    public void writeCharges(Range range, OutputStream out) throws IOException {
-        Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
-        w.write(CHARGES_HEADER);
-        w.write("\r\n");
-        Instant afterAt = Instant.EPOCH;
-        String afterId = "";
-        while (true) {
-            List<ChargeLine> chunk = repository.charges(range.from(), range.to(), afterAt, afterId, config.chunkSize());
-            for (ChargeLine c : chunk) {
-                row(w, c.settledAt(), c.chargeId(), c.challengeId(), c.provider(), c.route(), c.model(), c.payer(),
-                        c.recipient(), c.amount(), c.currency(), c.chainId(), c.txHash(), c.mode(), c.status(),
-                        c.promptTokens(), c.completionTokens(), c.totalTokens(), c.upstreamCost());
-            }
-            if (chunk.size() < config.chunkSize()) {
-                break;
-            }
-            ChargeLine last = chunk.get(chunk.size() - 1);
-            afterAt = last.settledAt();
-            afterId = last.challengeId();
-            w.flush();
-        }
-        w.flush();
+    public Multi<String> charges(Range range) {
+        int size = config.chunkSize();
+        // the keyset position of the next chunk: after the last row of the previous one
+        Object[] after = { Instant.EPOCH, "" };
+        return csv(CHARGES_HEADER, () -> repository.charges(range.from(), range.to(), (Instant) after[0],
+                (String) after[1], size).invoke(chunk -> {
+                    if (!chunk.isEmpty()) {
+                        after[0] = chunk.getLast().settledAt();
+                        after[1] = chunk.getLast().challengeId();
+                    }
+                }), chunk -> chunk.size() == size, c -> row(c.settledAt(), c.chargeId(), c.challengeId(),
+                        c.provider(), c.route(), c.model(), c.payer(), c.recipient(), c.amount(), c.currency(),
+                        c.chainId(), c.txHash(), c.mode(), c.status(), c.promptTokens(), c.completionTokens(),
+                        c.totalTokens(), c.upstreamCost()));
     }
 
-    public void writePostings(Range range, OutputStream out) throws IOException {
-        Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
-        w.write(POSTINGS_HEADER);
-        w.write("\r\n");
-        Instant afterAt = Instant.EPOCH;
-        long afterId = 0;
-        while (true) {
-            List<PostingLine> chunk = repository.postings(range.from(), range.to(), afterAt, afterId,
-                    config.chunkSize());
-            for (PostingLine p : chunk) {
-                row(w, p.occurredAt(), p.transactionId(), p.kind(), p.challengeId(), p.chargeId(), p.postingId(),
-                        p.account(), p.debit(), p.credit());
-            }
-            long transactions = chunk.stream().mapToLong(PostingLine::transactionId).distinct().count();
-            if (transactions < config.chunkSize()) {
-                break;
-            }
-            PostingLine last = chunk.get(chunk.size() - 1);
-            afterAt = last.occurredAt();
-            afterId = last.transactionId();
-            w.flush();
-        }
-        w.flush();
+    public Multi<String> postings(Range range) {
+        int size = config.chunkSize();
+        Object[] after = { Instant.EPOCH, 0L };
+        return csv(POSTINGS_HEADER, () -> repository.postings(range.from(), range.to(), (Instant) after[0],
+                (Long) after[1], size).invoke(chunk -> {
+                    if (!chunk.isEmpty()) {
+                        after[0] = chunk.getLast().occurredAt();
+                        after[1] = chunk.getLast().transactionId();
+                    }
+                }),
+                // a chunk is whole transactions: full when it holds `size` of them
+                chunk -> chunk.stream().mapToLong(PostingLine::transactionId).distinct().count() == size,
+                p -> row(p.occurredAt(), p.transactionId(), p.kind(), p.challengeId(), p.chargeId(), p.postingId(),
+                        p.account(), p.debit(), p.credit()));
     }
 
-    private static void row(Writer w, Object... values) throws IOException {
+    /** The header, then the chunks read one after another while the previous one was full. */
+    private static <T> Multi<String> csv(String header, java.util.function.Supplier<Uni<? extends List<T>>> nextChunk,
+            java.util.function.Predicate<List<T>> full, Function<T, String> row) {
+        Multi<String> body = Multi.createBy().repeating().<List<T>>uni(nextChunk).whilst(full)
+                .filter(chunk -> !chunk.isEmpty())
+                .map(chunk -> {
+                    StringBuilder text = new StringBuilder();
+                    chunk.forEach(line -> text.append(row.apply(line)));
+                    return text.toString();
+                });
+        return Multi.createBy().concatenating().streams(Multi.createFrom().item(header + "\r\n"), body);
+    }
+
+    private static String row(Object... values) {
+        StringBuilder line = new StringBuilder();
         for (int i = 0; i < values.length; i++) {
             if (i > 0) {
-                w.write(',');
+                line.append(',');
             }
-            w.write(field(values[i]));
+            line.append(field(values[i]));
         }
-        w.write("\r\n");
+        return line.append("\r\n").toString();
     }
 
     /**

@@ -137,6 +137,10 @@ public class EventParser {
         if (json == null || json.isBlank()) {
             throw new InvalidEventException("empty payload");
         }
+        if (json.indexOf('\u0000') >= 0 || json.contains("\\u0000")) {
+            // PostgreSQL text cannot hold NUL: refused here rather than failing (and stopping) the whole batch
+            throw new InvalidEventException("payload contains a NUL character");
+        }
         try {
             T value = reader.readValue(json);
             if (value == null) {

@@ -1,25 +1,29 @@
 package io.mppgateway.ledger.ingest.messaging;
 
-import java.util.function.Function;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.mppgateway.ledger.ingest.repository.RejectedEventRepository;
+import io.mppgateway.ledger.ingest.service.EventKind;
 import io.mppgateway.ledger.ingest.service.EventOrigin;
+import io.mppgateway.ledger.ingest.service.IncomingEvent;
 import io.mppgateway.ledger.ingest.service.IngestResult;
 import io.mppgateway.ledger.ingest.service.LedgerIngestService;
-import io.smallrye.reactive.messaging.annotations.Blocking;
+import io.smallrye.mutiny.Uni;
 
 /**
- * Kafka entry points. Each record is handled in one JTA transaction that commits when the method returns; only
- * then does the default post-processing acknowledgement mark the offset as committable (throttled strategy).
- * An exception rolls back, nacks, and the "fail" strategy stops the channel: a financial fact is never skipped.
+ * Kafka entry points, one batch of records (one poll) at a time per channel. A batch is booked in one database
+ * transaction; the returned Uni completes after its commit, and only then is the batch acknowledged and its offsets
+ * committable (throttled strategy). A failure rolls the batch back, nacks it, and the "fail" strategy stops the
+ * channel (health DOWN): a financial fact is never skipped. No thread waits for the database meanwhile.
  */
 @ApplicationScoped
 public class LedgerEventConsumer {
@@ -27,52 +31,65 @@ public class LedgerEventConsumer {
 
     private final EventParser parser;
     private final LedgerIngestService ingest;
-    private final RejectedEventRepository rejectedEvents;
     private final MeterRegistry meters;
 
-    public LedgerEventConsumer(EventParser parser, LedgerIngestService ingest, RejectedEventRepository rejectedEvents,
-            MeterRegistry meters) {
+    public LedgerEventConsumer(EventParser parser, LedgerIngestService ingest, MeterRegistry meters) {
         this.parser = parser;
         this.ingest = ingest;
-        this.rejectedEvents = rejectedEvents;
         this.meters = meters;
     }
 
     @Incoming("payments-settled")
-    @Blocking
-    @Transactional
-    public void onPaymentSettled(ConsumerRecord<String, String> record) {
-        handle(record, origin -> ingest.recordSettlement(parser.settled(record.value(), record.key()), origin));
+    public Uni<Void> onPaymentsSettled(ConsumerRecords<String, String> records) {
+        return book(EventKind.SETTLEMENT, list(records));
     }
 
     @Incoming("usage-recorded")
-    @Blocking
-    @Transactional
-    public void onUsageRecorded(ConsumerRecord<String, String> record) {
-        handle(record, origin -> ingest.recordUsage(parser.usage(record.value(), record.key())));
+    public Uni<Void> onUsageRecorded(ConsumerRecords<String, String> records) {
+        return book(EventKind.USAGE, list(records));
     }
 
     @Incoming("payments-refunded")
-    @Blocking
-    @Transactional
-    public void onPaymentRefunded(ConsumerRecord<String, String> record) {
-        handle(record, origin -> ingest.recordRefund(parser.refunded(record.value(), record.key())));
+    public Uni<Void> onPaymentsRefunded(ConsumerRecords<String, String> records) {
+        return book(EventKind.REFUND, list(records));
     }
 
-    private void handle(ConsumerRecord<String, String> record, Function<EventOrigin, IngestResult> action) {
+    /** Books records of one contract in one transaction (the channels' path, and the tests' direct way in). */
+    public Uni<Void> book(EventKind kind, List<ConsumerRecord<String, String>> records) {
+        List<IncomingEvent> events = new ArrayList<>(records.size());
+        for (ConsumerRecord<String, String> record : records) {
+            events.add(parse(kind, record));
+        }
+        return ingest.book(events).invoke(results -> {
+            for (int i = 0; i < results.size(); i++) {
+                EventOrigin origin = events.get(i).origin();
+                IngestResult result = results.get(i);
+                LOG.debugf("%s/%d@%d: %s", origin.topic(), origin.partition(), origin.offset(), result);
+                meters.counter("ledger.events", "topic", origin.topic(), "result",
+                        result.name().toLowerCase(Locale.ROOT)).increment();
+            }
+        }).replaceWithVoid();
+    }
+
+    private IncomingEvent parse(EventKind kind, ConsumerRecord<String, String> record) {
         EventOrigin origin = new EventOrigin(record.topic(), record.partition(), record.offset(), record.key(),
                 record.value());
-        IngestResult result;
         try {
-            result = action.apply(origin);
+            return switch (kind) {
+                case SETTLEMENT -> new IncomingEvent.Settlement(origin, parser.settled(record.value(), record.key()));
+                case USAGE -> new IncomingEvent.Usage(origin, parser.usage(record.value(), record.key()));
+                case REFUND -> new IncomingEvent.Refund(origin, parser.refunded(record.value(), record.key()));
+            };
         } catch (InvalidEventException e) {
-            // thrown by the parser before any write, so recording it here leaves nothing half-done
             LOG.errorf("rejected %s/%d@%d (key %s): %s", origin.topic(), origin.partition(), origin.offset(),
                     origin.key(), e.getMessage());
-            rejectedEvents.record(origin, e.getMessage());
-            result = IngestResult.REJECTED;
+            return new IncomingEvent.Invalid(origin, e.getMessage());
         }
-        LOG.debugf("%s/%d@%d: %s", origin.topic(), origin.partition(), origin.offset(), result);
-        meters.counter("ledger.events", "topic", origin.topic(), "result", result.name().toLowerCase(java.util.Locale.ROOT)).increment();
+    }
+
+    private static List<ConsumerRecord<String, String>> list(ConsumerRecords<String, String> records) {
+        List<ConsumerRecord<String, String>> out = new ArrayList<>(records.count());
+        records.forEach(out::add);
+        return out;
     }
 }

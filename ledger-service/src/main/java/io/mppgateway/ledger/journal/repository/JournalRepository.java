@@ -1,107 +1,99 @@
 package io.mppgateway.ledger.journal.repository;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import javax.sql.DataSource;
-
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 
-import io.mppgateway.ledger.common.jdbc.Jdbc;
+import io.mppgateway.ledger.common.db.LedgerTx;
+import io.mppgateway.ledger.common.db.Sql;
 import io.mppgateway.ledger.journal.domain.JournalEntry;
 import io.mppgateway.ledger.journal.domain.JournalKind;
 import io.mppgateway.ledger.journal.domain.JournalTransaction;
 import io.mppgateway.ledger.journal.domain.Posting;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /** Append-only access to journal_transactions and postings. */
 @ApplicationScoped
 public class JournalRepository {
-    private final DataSource dataSource;
-
-    public JournalRepository(DataSource dataSource) {
-        this.dataSource = dataSource;
-    }
 
     /**
-     * Inserts a balanced journal transaction and its postings; refuses an unbalanced one before touching the
-     * database. MANDATORY: a posting is only meaningful together with the effect that caused it.
+     * Inserts balanced journal transactions and their postings, in the given order (ids ascending); refuses the
+     * whole lot before touching the database if one does not balance. Taking a {@link LedgerTx} means a posting is
+     * only ever written together with the effect that caused it.
      *
-     * @return the new journal transaction id
+     * @return the new journal transaction ids, in the order of {@code entries}
      */
-    @Transactional(Transactional.TxType.MANDATORY)
-    public long post(JournalEntry entry) {
-        entry.requireBalanced();
-        try (Connection c = dataSource.getConnection()) {
-            long id;
-            try (PreparedStatement ps = c.prepareStatement("""
-                    INSERT INTO journal_transactions (kind, challenge_id, source_event_id, occurred_at, description)
-                    VALUES (?, ?, ?, ?, ?) RETURNING id""")) {
-                ps.setString(1, entry.kind().dbValue());
-                ps.setString(2, entry.challengeId());
-                ps.setString(3, entry.sourceEventId());
-                ps.setObject(4, Jdbc.timestamp(entry.occurredAt()));
-                ps.setString(5, entry.description());
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    id = rs.getLong(1);
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO postings (journal_transaction_id, account, debit, credit) VALUES (?, ?, ?, ?)")) {
-                for (Posting p : entry.postings()) {
-                    ps.setLong(1, id);
-                    ps.setString(2, p.account());
-                    ps.setLong(3, p.debit());
-                    ps.setLong(4, p.credit());
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-            return id;
-        } catch (SQLException e) {
-            throw Jdbc.failure("posting " + entry.kind().dbValue() + " for " + entry.challengeId(), e);
+    public Uni<List<Long>> post(LedgerTx tx, List<JournalEntry> entries) {
+        if (entries.isEmpty()) {
+            return Uni.createFrom().item(List.of());
         }
+        entries.forEach(JournalEntry::requireBalanced);
+        return tx.execute("SELECT nextval('journal_transactions_id_seq') FROM generate_series(1, $1)",
+                Tuple.of(entries.size()))
+                .map(rows -> Sql.rows(rows, r -> r.getLong(0)).stream().sorted().toList())
+                .chain(ids -> insert(tx, entries, ids).replaceWith(ids))
+                .onFailure().transform(Sql.failure("posting " + entries.size() + " journal transactions"));
+    }
+
+    private static Uni<Void> insert(LedgerTx tx, List<JournalEntry> entries, List<Long> ids) {
+        record Line(long transactionId, Posting posting) {
+        }
+        List<Line> lines = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            for (Posting p : entries.get(i).postings()) {
+                lines.add(new Line(ids.get(i), p));
+            }
+        }
+        return tx.execute("""
+                INSERT INTO journal_transactions (id, kind, challenge_id, source_event_id, occurred_at, description)
+                SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[])""",
+                Tuple.from(List.of(ids.toArray(Long[]::new), Sql.texts(entries, e -> e.kind().dbValue()),
+                        Sql.texts(entries, JournalEntry::challengeId), Sql.texts(entries, JournalEntry::sourceEventId),
+                        Sql.timestamps(entries, JournalEntry::occurredAt),
+                        Sql.texts(entries, JournalEntry::description))))
+                // posting ids follow the entries' order (WITH ORDINALITY), debits and credits as given
+                .chain(() -> tx.execute("""
+                        INSERT INTO postings (journal_transaction_id, account, debit, credit)
+                        SELECT t, a, d, c FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[])
+                            WITH ORDINALITY AS p(t, a, d, c, n) ORDER BY n""",
+                        Tuple.of(Sql.longs(lines, Line::transactionId), Sql.texts(lines, l -> l.posting().account()),
+                                Sql.longs(lines, l -> l.posting().debit()),
+                                Sql.longs(lines, l -> l.posting().credit()))))
+                .replaceWithVoid();
     }
 
     /** The journal transactions of one charge, oldest first, each with its postings (debits first). */
-    public List<JournalTransaction> findByChallengeId(String challengeId) {
-        Map<Long, JournalTransaction> byId = new LinkedHashMap<>();
-        Map<Long, List<Posting>> postings = new LinkedHashMap<>();
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("""
-                        SELECT t.id, t.kind, t.challenge_id, t.source_event_id, t.occurred_at, t.posted_at, t.description,
-                               p.account, p.debit, p.credit
-                        FROM journal_transactions t JOIN postings p ON p.journal_transaction_id = t.id
-                        WHERE t.challenge_id = ?
-                        ORDER BY t.id, p.credit, p.id""")) {
-            ps.setString(1, challengeId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    long id = rs.getLong("id");
-                    if (!byId.containsKey(id)) {
-                        List<Posting> lines = new ArrayList<>();
-                        postings.put(id, lines);
-                        byId.put(id, new JournalTransaction(id, JournalKind.fromDb(rs.getString("kind")),
-                                rs.getString("challenge_id"), rs.getString("source_event_id"),
-                                Jdbc.instant(rs, "occurred_at"), Jdbc.instant(rs, "posted_at"),
-                                rs.getString("description"), lines));
+    public Uni<List<JournalTransaction>> findByChallengeId(String challengeId) {
+        return Panache.getSession().chain(session -> session
+                .createSelectionQuery("from JournalTransactionEntity where challengeId = :id order by id",
+                        JournalTransactionEntity.class)
+                .setParameter("id", challengeId).getResultList()
+                .chain(transactions -> {
+                    if (transactions.isEmpty()) {
+                        return Uni.createFrom().item(List.<JournalTransaction>of());
                     }
-                    postings.get(id).add(new Posting(rs.getString("account"), rs.getLong("debit"), rs.getLong("credit")));
-                }
-            }
-        } catch (SQLException e) {
-            throw Jdbc.failure("reading the journal of " + challengeId, e);
-        }
-        return byId.values().stream()
-                .map(t -> new JournalTransaction(t.id(), t.kind(), t.challengeId(), t.sourceEventId(), t.occurredAt(),
-                        t.postedAt(), t.description(), List.copyOf(t.postings())))
+                    return session.createSelectionQuery("from PostingEntity where journalTransactionId in :ids"
+                            + " order by journalTransactionId, credit, id", PostingEntity.class)
+                            .setParameter("ids", transactions.stream().map(t -> t.id).toList())
+                            .getResultList()
+                            .map(postings -> assemble(transactions, postings));
+                }));
+    }
+
+    private static List<JournalTransaction> assemble(List<JournalTransactionEntity> transactions,
+            List<PostingEntity> postings) {
+        Map<Long, List<Posting>> byTransaction = new LinkedHashMap<>();
+        postings.forEach(p -> byTransaction.computeIfAbsent(p.journalTransactionId, k -> new ArrayList<>())
+                .add(p.toDomain()));
+        return transactions.stream()
+                .map(t -> new JournalTransaction(t.id, JournalKind.fromDb(t.kind), t.challengeId, t.sourceEventId,
+                        t.occurredAt, t.postedAt, t.description, List.copyOf(byTransaction.getOrDefault(t.id,
+                                List.of()))))
                 .toList();
     }
 }

@@ -10,7 +10,12 @@ import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-/** Raw Ethereum JSON-RPC over HTTP (TEMPO_RPC_URL); use {@link TempoChainClient}, which adds fault tolerance. */
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Raw Ethereum JSON-RPC over HTTP (TEMPO_RPC_URL), non-blocking (Quarkus REST client); use {@link TempoChainClient},
+ * which adds fault tolerance.
+ */
 @RegisterRestClient(configKey = "tempo-rpc")
 @Path("/")
 public interface JsonRpcApi {
@@ -18,5 +23,5 @@ public interface JsonRpcApi {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    JsonNode call(JsonNode request);
+    Uni<JsonNode> call(JsonNode request);
 }

@@ -10,8 +10,6 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.ProcessingException;
-import jakarta.ws.rs.WebApplicationException;
 
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Retry;
@@ -25,9 +23,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.mppgateway.ledger.reconciliation.domain.ChainReceipt;
 import io.mppgateway.ledger.reconciliation.domain.TokenTransfer;
+import io.smallrye.mutiny.Uni;
 
 /**
- * The few chain reads reconciliation needs. Transient failures are retried, each call is bounded in time, and a
+ * The few chain reads reconciliation needs, non-blocking. Transient failures are retried, each call is bounded in time, and a
  * failing node opens the circuit so that a reconciliation fails fast (503) instead of piling up slow requests.
  * A JSON-RPC error is not retried: the node would answer the same.
  */
@@ -48,76 +47,79 @@ public class TempoChainClient {
     @Retry(maxRetries = 3, delay = 200, jitter = 100, abortOn = ChainRpcException.class)
     @Timeout(10_000)
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5_000, skipOn = ChainRpcException.class)
-    public long blockNumber() {
-        return quantity(call("eth_blockNumber", json.createArrayNode()));
+    public Uni<Long> blockNumber() {
+        return call("eth_blockNumber", json.createArrayNode()).map(TempoChainClient::quantity);
     }
 
     /** The timestamp of a block (seconds precision on chain). */
     @Retry(maxRetries = 3, delay = 200, jitter = 100, abortOn = ChainRpcException.class)
     @Timeout(10_000)
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5_000, skipOn = ChainRpcException.class)
-    public Instant blockTimestamp(long number) {
-        JsonNode block = call("eth_getBlockByNumber", json.createArrayNode().add(hex(number)).add(false));
-        if (block == null || block.isNull()) {
-            throw new ChainRpcException("no block " + number);
-        }
-        return Instant.ofEpochSecond(quantity(block.get("timestamp")));
+    public Uni<Instant> blockTimestamp(long number) {
+        return call("eth_getBlockByNumber", json.createArrayNode().add(hex(number)).add(false)).map(block -> {
+            if (block == null || block.isNull()) {
+                throw new ChainRpcException("no block " + number);
+            }
+            return Instant.ofEpochSecond(quantity(block.get("timestamp")));
+        });
     }
 
     @Retry(maxRetries = 3, delay = 200, jitter = 100, abortOn = ChainRpcException.class)
     @Timeout(10_000)
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5_000, skipOn = ChainRpcException.class)
-    public Optional<ChainReceipt> receipt(String txHash) {
-        JsonNode r = call("eth_getTransactionReceipt", json.createArrayNode().add(txHash));
-        if (r == null || r.isNull()) {
-            return Optional.empty();
-        }
-        List<TokenTransfer> transfers = new ArrayList<>();
-        for (JsonNode log : r.path("logs")) {
-            transfer(log).ifPresent(transfers::add);
-        }
-        return Optional.of(new ChainReceipt(txHash, quantity(r.get("status")) == 1, quantity(r.get("blockNumber")),
-                transfers));
+    public Uni<Optional<ChainReceipt>> receipt(String txHash) {
+        return call("eth_getTransactionReceipt", json.createArrayNode().add(txHash)).map(r -> {
+            if (r == null || r.isNull()) {
+                return Optional.empty();
+            }
+            List<TokenTransfer> transfers = new ArrayList<>();
+            for (JsonNode log : r.path("logs")) {
+                transfer(log).ifPresent(transfers::add);
+            }
+            return Optional.of(new ChainReceipt(txHash, quantity(r.get("status")) == 1,
+                    quantity(r.get("blockNumber")), transfers));
+        });
     }
 
     /** Transfer logs of {@code token} to {@code recipient} in blocks [fromBlock, toBlock]. */
     @Retry(maxRetries = 3, delay = 200, jitter = 100, abortOn = ChainRpcException.class)
     @Timeout(30_000)
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5_000, skipOn = ChainRpcException.class)
-    public List<TokenTransfer> transfersTo(String token, String recipient, long fromBlock, long toBlock) {
+    public Uni<List<TokenTransfer>> transfersTo(String token, String recipient, long fromBlock, long toBlock) {
         ObjectNode filter = json.createObjectNode();
         filter.put("fromBlock", hex(fromBlock));
         filter.put("toBlock", hex(toBlock));
         filter.put("address", token);
         ArrayNode topics = filter.putArray("topics");
         topics.add(TRANSFER_TOPIC).addNull().add(topicOf(recipient));
-        JsonNode logs = call("eth_getLogs", json.createArrayNode().add(filter));
-        List<TokenTransfer> transfers = new ArrayList<>();
-        for (JsonNode log : logs) {
-            transfer(log).ifPresent(transfers::add);
-        }
-        return transfers;
+        return call("eth_getLogs", json.createArrayNode().add(filter)).map(logs -> {
+            List<TokenTransfer> transfers = new ArrayList<>();
+            for (JsonNode log : logs) {
+                transfer(log).ifPresent(transfers::add);
+            }
+            return transfers;
+        });
     }
 
-    private JsonNode call(String method, ArrayNode params) {
+    private Uni<JsonNode> call(String method, ArrayNode params) {
         ObjectNode request = json.createObjectNode();
         request.put("jsonrpc", "2.0");
         request.put("id", ids.incrementAndGet());
         request.put("method", method);
         request.set("params", params);
-        JsonNode response;
-        try {
-            response = rpc.call(request);
-        } catch (ProcessingException | WebApplicationException e) {
-            throw new ChainUnavailableException(method + " failed: " + e.getMessage(), e);
-        }
-        if (response == null) {
-            throw new ChainUnavailableException(method + ": empty answer", null);
-        }
-        if (response.hasNonNull("error")) {
-            throw new ChainRpcException(method + ": " + response.get("error"));
-        }
-        return response.get("result");
+        return Uni.createFrom().deferred(() -> rpc.call(request))
+                // whatever failed on the way (connect, timeout, HTTP status, unreadable body) is the node being
+                // unavailable, worth retrying; an answer with a JSON-RPC error is handled below
+                .onFailure().transform(e -> new ChainUnavailableException(method + " failed: " + e, e))
+                .map(response -> {
+                    if (response == null) {
+                        throw new ChainUnavailableException(method + ": empty answer", null);
+                    }
+                    if (response.hasNonNull("error")) {
+                        throw new ChainRpcException(method + ": " + response.get("error"));
+                    }
+                    return response.get("result");
+                });
     }
 
     private static Optional<TokenTransfer> transfer(JsonNode log) {

@@ -25,6 +25,10 @@ public interface ChainConfig {
     @WithDefault("31")
     int maxDays();
 
+    /** Receipt requests in flight at once during a reconciliation. */
+    @WithDefault("8")
+    int concurrentReceipts();
+
     /** Most charges re-checked in one reconciliation (one receipt request each). */
     @WithDefault("5000")
     int maxCharges();

@@ -16,6 +16,7 @@ import org.jboss.resteasy.reactive.RestQuery;
 import io.mppgateway.ledger.common.security.FinanceRoles;
 import io.mppgateway.ledger.reconciliation.domain.ReconciliationReport;
 import io.mppgateway.ledger.reconciliation.service.ReconciliationService;
+import io.smallrye.mutiny.Uni;
 
 /** The ledger proved against the chain. */
 @Path("/ledger/reconciliation")
@@ -42,7 +43,7 @@ public class ReconciliationResource {
     @APIResponse(responseCode = "200", description = "The reconciliation report")
     @APIResponse(responseCode = "400", description = "Bad or too large range (application/problem+json)")
     @APIResponse(responseCode = "503", description = "The chain cannot be asked right now; retry later")
-    public ReconciliationReport reconcile(
+    public Uni<ReconciliationReport> reconcile(
             @Parameter(description = "ISO-8601 instant", required = true) @RestQuery String from,
             @Parameter(description = "ISO-8601 instant", required = true) @RestQuery String to,
             @Parameter(description = "only this recipient wallet (default: every recipient of the range's charges "

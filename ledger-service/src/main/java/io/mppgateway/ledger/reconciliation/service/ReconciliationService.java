@@ -35,6 +35,9 @@ import io.mppgateway.ledger.reconciliation.domain.ReconciliationReport.DayTotal;
 import io.mppgateway.ledger.reconciliation.domain.ReconciliationReport.SplitCheck;
 import io.mppgateway.ledger.reconciliation.domain.ReconciliationReport.Summary;
 import io.mppgateway.ledger.reconciliation.domain.TokenTransfer;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
 
 /** Re-checks the ledger against the chain; read-only on both sides. */
 @ApplicationScoped
@@ -52,7 +55,8 @@ public class ReconciliationService {
         this.config = config;
     }
 
-    public ReconciliationReport reconcile(String fromParam, String toParam, String recipientParam) {
+    /** Validates synchronously (a bad parameter is a 400 before any query or chain call), then reconciles. */
+    public Uni<ReconciliationReport> reconcile(String fromParam, String toParam, String recipientParam) {
         Instant from = ChargeQueryService.instant("from", fromParam);
         Instant to = ChargeQueryService.instant("to", toParam);
         if (from == null || to == null) {
@@ -68,22 +72,40 @@ public class ReconciliationService {
         if (recipient != null && !recipient.matches("0x[0-9a-f]{40}")) {
             throw new InvalidQueryException("recipient must be a 0x address");
         }
+        // each database read has its own short session: none is held while the chain is asked
+        return Panache.withSession(() -> charges.settledBetween(from, to, recipient, config.maxCharges() + 1))
+                .chain(inRange -> {
+                    if (inRange.size() > config.maxCharges()) {
+                        throw new InvalidQueryException("more than " + config.maxCharges()
+                                + " charges in the range; narrow it");
+                    }
+                    return Panache.withSession(() -> chargeSplits.findByChallengeIds(
+                            inRange.stream().map(Charge::challengeId).toList()))
+                            .chain(splits -> receipts(inRange)
+                                    .chain(receipts -> reconcile(from, to, recipient, inRange, splits, receipts)));
+                });
+    }
 
-        List<Charge> inRange = charges.settledBetween(from, to, recipient, config.maxCharges() + 1);
-        if (inRange.size() > config.maxCharges()) {
-            throw new InvalidQueryException("more than " + config.maxCharges() + " charges in the range; narrow it");
+    /** Every charge's receipt, a few requests at a time. */
+    private Uni<Map<String, Optional<ChainReceipt>>> receipts(List<Charge> inRange) {
+        if (inRange.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
         }
+        return Multi.createFrom().iterable(inRange)
+                .onItem().transformToUni(c -> chain.receipt(c.txHash()).map(r -> Map.entry(c.txHash(), r)))
+                .merge(config.concurrentReceipts())
+                .collect().asMap(Map.Entry::getKey, Map.Entry::getValue);
+    }
 
-        Map<String, List<ChargeSplit>> splits = chargeSplits.findByChallengeIds(
-                inRange.stream().map(Charge::challengeId).toList());
-
+    private Uni<ReconciliationReport> reconcile(Instant from, Instant to, String recipient, List<Charge> inRange,
+            Map<String, List<ChargeSplit>> splits, Map<String, Optional<ChainReceipt>> receipts) {
         // 1. every charge: its receipt, its transfer to the recipient and one transfer per split
         List<ChargeCheck> matched = new ArrayList<>();
         List<ChargeCheck> ledgerOnly = new ArrayList<>();
         List<ChargeCheck> mismatches = new ArrayList<>();
         for (Charge c : inRange) {
             List<ChargeSplit> cs = splits.getOrDefault(c.challengeId(), List.of());
-            Optional<ChainReceipt> receipt = chain.receipt(c.txHash());
+            Optional<ChainReceipt> receipt = receipts.get(c.txHash());
             if (receipt.isEmpty()) {
                 ledgerOnly.add(check(c, cs, BigInteger.ZERO, "no such transaction on chain", unpaid(cs)));
                 continue;
@@ -133,19 +155,29 @@ public class ReconciliationService {
         config.tokens().forEach(t -> tokens.add(lower(t)));
         inRange.forEach(c -> tokens.add(lower(c.currency())));
 
-        List<TokenTransfer> transfers = transfersIn(from, to, tokens, recipients);
-        Set<String> known = charges.findByTxHashes(transfers.stream().map(TokenTransfer::txHash)
-                        .collect(Collectors.toCollection(LinkedHashSet::new)))
-                .stream().map(c -> lower(c.txHash())).collect(Collectors.toSet());
-        List<ChainOnly> chainOnly = new ArrayList<>();
-        for (TokenTransfer t : transfers) {
-            if (!known.contains(t.txHash())) {
-                chainOnly.add(new ChainOnly(t.txHash(), t.token(), t.from(), t.to(), t.amount(), t.blockNumber(),
-                        t.timestamp()));
-            }
-        }
+        return transfersIn(from, to, tokens, recipients).chain(transfers -> Panache.withSession(
+                () -> charges.findByTxHashes(transfers.stream().map(TokenTransfer::txHash)
+                        .collect(Collectors.toCollection(LinkedHashSet::new))))
+                .map(knownCharges -> {
+                    Set<String> known = knownCharges.stream().map(c -> lower(c.txHash())).collect(Collectors.toSet());
+                    List<ChainOnly> chainOnly = new ArrayList<>();
+                    for (TokenTransfer t : transfers) {
+                        if (!known.contains(t.txHash())) {
+                            chainOnly.add(new ChainOnly(t.txHash(), t.token(), t.from(), t.to(), t.amount(),
+                                    t.blockNumber(), t.timestamp()));
+                        }
+                    }
+                    List<DayTotal> days = days(inRange, splits, recipients, transfers);
+                    Summary summary = new Summary(inRange.size(), matched.size(), ledgerOnly.size(), chainOnly.size(),
+                            mismatches.size(), (int) days.stream().filter(d -> !d.matched()).count());
+                    return new ReconciliationReport(from, to, List.copyOf(recipients), summary, matched, ledgerOnly,
+                            chainOnly, mismatches, days);
+                }));
+    }
 
-        // 3. daily totals per recipient
+    /** 3. daily totals per recipient: the ledger's (what each charge left the wallet) against the chain's. */
+    private static List<DayTotal> days(List<Charge> inRange, Map<String, List<ChargeSplit>> splits,
+            Set<String> recipients, List<TokenTransfer> transfers) {
         Map<String, BigInteger[]> totals = new TreeMap<>();
         for (Charge c : inRange) {
             String r = lower(c.recipient());
@@ -167,59 +199,75 @@ public class ReconciliationService {
             days.add(new DayTotal(LocalDate.parse(parts[0]), parts[1], v[0].longValueExact(), v[1], diff,
                     diff.signum() == 0));
         });
-
-        Summary summary = new Summary(inRange.size(), matched.size(), ledgerOnly.size(), chainOnly.size(),
-                mismatches.size(), (int) days.stream().filter(d -> !d.matched()).count());
-        return new ReconciliationReport(from, to, List.copyOf(recipients), summary, matched, ledgerOnly, chainOnly,
-                mismatches, days);
+        return days;
     }
 
     /** Transfers whose block time is in [from, to), found by the block range that covers that time. */
-    private List<TokenTransfer> transfersIn(Instant from, Instant to, Set<String> tokens, Set<String> recipients) {
+    private Uni<List<TokenTransfer>> transfersIn(Instant from, Instant to, Set<String> tokens,
+            Set<String> recipients) {
         if (recipients.isEmpty()) {
-            return List.of();
+            return Uni.createFrom().item(List.of());
         }
         Map<Long, Instant> blockTimes = new HashMap<>();
-        long latest = chain.blockNumber();
-        long first = firstBlockAtOrAfter(TempoChainClient.ceilSeconds(from), latest, blockTimes);
-        long last = firstBlockAtOrAfter(TempoChainClient.ceilSeconds(to), latest, blockTimes) - 1;
-        // one tx may hold several transfers to the same recipient: they are summed per tx and recipient
+        return chain.blockNumber().chain(latest -> firstBlockAtOrAfter(TempoChainClient.ceilSeconds(from), 0,
+                latest + 1, blockTimes)
+                .chain(first -> firstBlockAtOrAfter(TempoChainClient.ceilSeconds(to), first, latest + 1, blockTimes)
+                        .chain(end -> {
+                            List<long[]> spans = new ArrayList<>();
+                            for (long start = first; start <= end - 1; start += config.logBlockChunk()) {
+                                spans.add(new long[] { start, Math.min(end - 1, start + config.logBlockChunk() - 1) });
+                            }
+                            List<String[]> queries = new ArrayList<>();
+                            for (long[] span : spans) {
+                                for (String token : tokens) {
+                                    for (String r : recipients) {
+                                        queries.add(new String[] { token, r, Long.toString(span[0]),
+                                                Long.toString(span[1]) });
+                                    }
+                                }
+                            }
+                            return Multi.createFrom().iterable(queries)
+                                    .onItem().transformToUniAndConcatenate(q -> chain.transfersTo(q[0], q[1],
+                                            Long.parseLong(q[2]), Long.parseLong(q[3])))
+                                    .onItem().transformToIterable(list -> list)
+                                    .onItem().transformToUniAndConcatenate(t -> t.timestamp() != null
+                                            ? Uni.createFrom().item(t)
+                                            : blockTime(t.blockNumber(), blockTimes).map(ts -> new TokenTransfer(
+                                                    t.token(), t.from(), t.to(), t.amount(), t.txHash(),
+                                                    t.blockNumber(), ts)))
+                                    .collect().asList()
+                                    .map(ReconciliationService::sumPerTxAndRecipient);
+                        })));
+    }
+
+    /** One tx may hold several transfers to the same recipient: they are summed per tx, token and recipient. */
+    private static List<TokenTransfer> sumPerTxAndRecipient(List<TokenTransfer> transfers) {
         Map<String, TokenTransfer> byTx = new LinkedHashMap<>();
-        for (long start = first; start <= last; start += config.logBlockChunk()) {
-            long end = Math.min(last, start + config.logBlockChunk() - 1);
-            for (String token : tokens) {
-                for (String r : recipients) {
-                    for (TokenTransfer t : chain.transfersTo(token, r, start, end)) {
-                        Instant ts = t.timestamp() != null ? t.timestamp() : blockTime(t.blockNumber(), blockTimes);
-                        TokenTransfer timed = new TokenTransfer(t.token(), t.from(), t.to(), t.amount(), t.txHash(),
-                                t.blockNumber(), ts);
-                        byTx.merge(t.txHash() + "|" + t.token() + "|" + t.to(), timed,
-                                (a, b) -> new TokenTransfer(a.token(), a.from(), a.to(), a.amount().add(b.amount()),
-                                        a.txHash(), a.blockNumber(), a.timestamp()));
-                    }
-                }
-            }
+        for (TokenTransfer t : transfers) {
+            byTx.merge(t.txHash() + "|" + t.token() + "|" + t.to(), t,
+                    (a, b) -> new TokenTransfer(a.token(), a.from(), a.to(), a.amount().add(b.amount()), a.txHash(),
+                            a.blockNumber(), a.timestamp()));
         }
         return List.copyOf(byTx.values());
     }
 
-    /** Binary search over block timestamps (non-decreasing); latest + 1 when every block is earlier. */
-    private long firstBlockAtOrAfter(long epochSecond, long latest, Map<Long, Instant> blockTimes) {
-        long lo = 0;
-        long hi = latest + 1;
-        while (lo < hi) {
-            long mid = lo + (hi - lo) / 2;
-            if (blockTime(mid, blockTimes).getEpochSecond() >= epochSecond) {
-                hi = mid;
-            } else {
-                lo = mid + 1;
-            }
+    /** Binary search over block timestamps (non-decreasing) in [lo, hi); hi when every block is earlier. */
+    private Uni<Long> firstBlockAtOrAfter(long epochSecond, long lo, long hi, Map<Long, Instant> blockTimes) {
+        if (lo >= hi) {
+            return Uni.createFrom().item(lo);
         }
-        return lo;
+        long mid = lo + (hi - lo) / 2;
+        return blockTime(mid, blockTimes).chain(t -> t.getEpochSecond() >= epochSecond
+                ? firstBlockAtOrAfter(epochSecond, lo, mid, blockTimes)
+                : firstBlockAtOrAfter(epochSecond, mid + 1, hi, blockTimes));
     }
 
-    private Instant blockTime(long number, Map<Long, Instant> cache) {
-        return cache.computeIfAbsent(number, chain::blockTimestamp);
+    private Uni<Instant> blockTime(long number, Map<Long, Instant> cache) {
+        Instant known = cache.get(number);
+        if (known != null) {
+            return Uni.createFrom().item(known);
+        }
+        return chain.blockTimestamp(number).invoke(t -> cache.put(number, t));
     }
 
     private static ChargeCheck check(Charge c, List<ChargeSplit> splits, BigInteger chainAmount, String detail,

@@ -1,81 +1,78 @@
 package io.mppgateway.ledger.report.repository;
 
-import java.sql.Connection;
-import java.sql.Date;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-import javax.sql.DataSource;
-
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 
-import io.mppgateway.ledger.common.jdbc.Jdbc;
+import io.mppgateway.ledger.common.db.LedgerTx;
+import io.mppgateway.ledger.common.db.Sql;
 import io.mppgateway.ledger.report.domain.Dimension;
 import io.mppgateway.ledger.report.domain.ReportFigures;
 import io.mppgateway.ledger.report.domain.ReportRow;
 import io.mppgateway.ledger.report.domain.RollupKey;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
 
-/** The report rollups: report_daily (by model) and report_daily_payer (by payer). */
+/**
+ * The report rollups: report_daily (by model) and report_daily_payer (by payer). Native SQL on the reactive
+ * client: sums over the rollup rows for reports, set-based upserts in the ingest's transaction.
+ */
 @ApplicationScoped
 public class RollupRepository {
     private static final String FIGURES = "calls, fulfilled_calls, revenue, refunds, upstream_cost, split_cost, "
             + "prompt_tokens, completion_tokens, total_tokens, reasoning_tokens, cached_tokens";
+    private static final List<String> FIGURE_COLUMNS = List.of(FIGURES.split(", "));
 
-    private final DataSource dataSource;
+    private final Pool pool;
 
-    public RollupRepository(DataSource dataSource) {
-        this.dataSource = dataSource;
+    public RollupRepository(Pool pool) {
+        this.pool = pool;
     }
 
-    /** Adds the figures to their rows (in the map's order; see Bookings). Same transaction as the postings. */
-    @Transactional(Transactional.TxType.MANDATORY)
-    public void add(Map<RollupKey, ReportFigures> byModel, Map<RollupKey, ReportFigures> byPayer) {
-        upsert("report_daily", "model", byModel);
-        upsert("report_daily_payer", "payer", byPayer);
+    /** Adds the figures to their rows (in the maps' key order; see Bookings). Same transaction as the postings. */
+    public Uni<Void> add(LedgerTx tx, Map<RollupKey, ReportFigures> byModel, Map<RollupKey, ReportFigures> byPayer) {
+        return upsert(tx, "report_daily", "model", byModel).chain(() -> upsert(tx, "report_daily_payer", "payer", byPayer));
     }
 
-    private void upsert(String table, String valueColumn, Map<RollupKey, ReportFigures> rows) {
+    private static Uni<Void> upsert(LedgerTx tx, String table, String valueColumn, Map<RollupKey, ReportFigures> map) {
+        // a split cost booked and attributed to its model in one batch leaves a zero row: nothing to add
+        List<Map.Entry<RollupKey, ReportFigures>> rows = map.entrySet().stream()
+                .filter(e -> !e.getValue().equals(ReportFigures.ZERO)).toList();
         if (rows.isEmpty()) {
-            return;
+            return Uni.createFrom().voidItem();
         }
-        String sets = java.util.Arrays.stream(FIGURES.split(", "))
-                .map(c -> c + " = " + table + "." + c + " + EXCLUDED." + c).collect(Collectors.joining(", "));
+        String sets = FIGURE_COLUMNS.stream().map(c -> c + " = " + table + "." + c + " + EXCLUDED." + c)
+                .collect(Collectors.joining(", "));
+        StringBuilder arrays = new StringBuilder("$1::date[], $2::text[], $3::text[]");
+        for (int i = 0; i < FIGURE_COLUMNS.size(); i++) {
+            arrays.append(", $").append(i + 4).append("::bigint[]");
+        }
         String sql = "INSERT INTO " + table + " (day, provider, " + valueColumn + ", " + FIGURES + ") "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                + "SELECT day, provider, v, " + FIGURES + " FROM unnest(" + arrays + ") WITH ORDINALITY AS r(day, "
+                + "provider, v, " + FIGURES + ", n) ORDER BY n "
                 + "ON CONFLICT (day, provider, " + valueColumn + ") DO UPDATE SET " + sets;
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (Map.Entry<RollupKey, ReportFigures> e : rows.entrySet()) {
-                ReportFigures f = e.getValue();
-                if (f.equals(ReportFigures.ZERO)) {
-                    continue; // e.g. a split cost booked and attributed to its model in one transaction
-                }
-                ps.setDate(1, Date.valueOf(e.getKey().day()));
-                ps.setString(2, e.getKey().provider());
-                ps.setString(3, e.getKey().value());
-                ps.setLong(4, f.calls());
-                ps.setLong(5, f.fulfilledCalls());
-                ps.setLong(6, f.revenue());
-                ps.setLong(7, f.refunds());
-                ps.setLong(8, f.upstreamCost());
-                ps.setLong(9, f.splitCost());
-                ps.setLong(10, f.promptTokens());
-                ps.setLong(11, f.completionTokens());
-                ps.setLong(12, f.totalTokens());
-                ps.setLong(13, f.reasoningTokens());
-                ps.setLong(14, f.cachedTokens());
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        } catch (SQLException e) {
-            throw Jdbc.failure("updating " + table, e);
-        }
+        List<Object> params = new ArrayList<>(List.of(Sql.dates(rows, e -> e.getKey().day()),
+                Sql.texts(rows, e -> e.getKey().provider()), Sql.texts(rows, e -> e.getKey().value())));
+        params.add(Sql.longs(rows, e -> e.getValue().calls()));
+        params.add(Sql.longs(rows, e -> e.getValue().fulfilledCalls()));
+        params.add(Sql.longs(rows, e -> e.getValue().revenue()));
+        params.add(Sql.longs(rows, e -> e.getValue().refunds()));
+        params.add(Sql.longs(rows, e -> e.getValue().upstreamCost()));
+        params.add(Sql.longs(rows, e -> e.getValue().splitCost()));
+        params.add(Sql.longs(rows, e -> e.getValue().promptTokens()));
+        params.add(Sql.longs(rows, e -> e.getValue().completionTokens()));
+        params.add(Sql.longs(rows, e -> e.getValue().totalTokens()));
+        params.add(Sql.longs(rows, e -> e.getValue().reasoningTokens()));
+        params.add(Sql.longs(rows, e -> e.getValue().cachedTokens()));
+        return tx.execute(sql, Tuple.from(params))
+                .onFailure().transform(Sql.failure("updating " + table))
+                .replaceWithVoid();
     }
 
     /** One page of a report by payer: the rows of the page's payers, whether more follow, and its last payer. */
@@ -86,7 +83,7 @@ public class RollupRepository {
      * Sums the rollup rows of [from, to) grouped by the given dimensions. Grouping by payer reads report_daily_payer
      * (the caller makes sure model is not asked for at the same time); use {@link #queryPayers} for that.
      */
-    public List<ReportRow> query(LocalDate from, LocalDate to, List<Dimension> groupBy, String provider) {
+    public Uni<List<ReportRow>> query(LocalDate from, LocalDate to, List<Dimension> groupBy, String provider) {
         return query(from, to, groupBy, provider, null);
     }
 
@@ -94,100 +91,88 @@ public class RollupRepository {
      * The rows of the next {@code limit} payers after {@code after} (in payer order) that have rows in [from, to):
      * the payers are found by walking the (payer, day) index, so a page costs its own payers' rows, not the range's.
      */
-    public PayerPage queryPayers(LocalDate from, LocalDate to, List<Dimension> groupBy, String provider, String after,
-            int limit) {
+    public Uni<PayerPage> queryPayers(LocalDate from, LocalDate to, List<Dimension> groupBy, String provider,
+            String after, int limit) {
         StringBuilder sql = new StringBuilder("SELECT DISTINCT payer FROM report_daily_payer").append(range(provider));
+        List<Object> params = rangeParams(from, to, provider);
         if (after != null) {
-            sql.append(" AND payer > ?");
+            params.add(after);
+            sql.append(" AND payer > $").append(params.size());
         }
-        sql.append(" ORDER BY payer LIMIT ?");
-        List<String> payers = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            int i = bindRange(ps, from, to, provider);
-            if (after != null) {
-                ps.setString(i++, after);
-            }
-            ps.setInt(i, limit + 1); // one more tells whether another page follows
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    payers.add(rs.getString(1));
-                }
-            }
-        } catch (SQLException e) {
-            throw Jdbc.failure("reading the payers of a report", e);
-        }
-        if (payers.isEmpty()) {
-            return new PayerPage(List.of(), false, null);
-        }
-        boolean more = payers.size() > limit;
-        List<String> page = more ? payers.subList(0, limit) : payers;
-        return new PayerPage(query(from, to, groupBy, provider, page), more, page.getLast());
+        params.add(limit + 1); // one more tells whether another page follows
+        sql.append(" ORDER BY payer LIMIT $").append(params.size());
+        return pool.preparedQuery(sql.toString()).execute(Tuple.from(params))
+                .map(rows -> Sql.rows(rows, r -> r.getString(0)))
+                .onFailure().transform(Sql.failure("reading the payers of a report"))
+                .chain(payers -> {
+                    if (payers.isEmpty()) {
+                        return Uni.createFrom().item(new PayerPage(List.of(), false, null));
+                    }
+                    boolean more = payers.size() > limit;
+                    List<String> page = more ? payers.subList(0, limit) : payers;
+                    return query(from, to, groupBy, provider, page)
+                            .map(rows -> new PayerPage(rows, more, page.getLast()));
+                });
     }
 
     /** The rollup rows of [from, to), of one provider or all: the filter every report query starts with. */
     private static String range(String provider) {
-        return " WHERE day >= ? AND day < ?" + (provider != null ? " AND provider = ?" : "");
+        return " WHERE day >= $1 AND day < $2" + (provider != null ? " AND provider = $3" : "");
     }
 
-    /** @return the index of the next parameter */
-    private static int bindRange(PreparedStatement ps, LocalDate from, LocalDate to, String provider)
-            throws SQLException {
-        ps.setDate(1, Date.valueOf(from));
-        ps.setDate(2, Date.valueOf(to));
-        if (provider == null) {
-            return 3;
+    private static List<Object> rangeParams(LocalDate from, LocalDate to, String provider) {
+        List<Object> params = new ArrayList<>(List.of(from, to));
+        if (provider != null) {
+            params.add(provider);
         }
-        ps.setString(3, provider);
-        return 4;
+        return params;
     }
 
-    private List<ReportRow> query(LocalDate from, LocalDate to, List<Dimension> groupBy, String provider,
+    private Uni<List<ReportRow>> query(LocalDate from, LocalDate to, List<Dimension> groupBy, String provider,
             List<String> onlyPayers) {
         boolean byPayer = groupBy.contains(Dimension.PAYER);
         String table = byPayer ? "report_daily_payer" : "report_daily";
         String groups = groupBy.stream().map(Dimension::column).collect(Collectors.joining(", "));
-        String sums = java.util.Arrays.stream(FIGURES.split(", "))
-                .map(col -> "SUM(" + col + ")::bigint AS " + col).collect(Collectors.joining(", "));
+        String sums = FIGURE_COLUMNS.stream().map(col -> "SUM(" + col + ")::bigint AS " + col)
+                .collect(Collectors.joining(", "));
         StringBuilder sql = new StringBuilder("SELECT ");
         if (!groups.isEmpty()) {
             sql.append(groups).append(", ");
         }
         sql.append(sums).append(" FROM ").append(table).append(range(provider));
+        List<Object> params = rangeParams(from, to, provider);
         if (onlyPayers != null) {
-            sql.append(" AND payer = ANY (?)");
+            params.add(onlyPayers.toArray(String[]::new));
+            sql.append(" AND payer = ANY ($").append(params.size()).append("::text[])");
         }
         if (!groups.isEmpty()) {
             sql.append(" GROUP BY ").append(groups).append(" ORDER BY ").append(groups);
         }
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            int i = bindRange(ps, from, to, provider);
-            if (onlyPayers != null) {
-                ps.setArray(i, c.createArrayOf("text", onlyPayers.toArray()));
-            }
-            List<ReportRow> rows = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    ReportFigures f = new ReportFigures(rs.getLong("calls"), rs.getLong("fulfilled_calls"),
-                            rs.getLong("revenue"), rs.getLong("refunds"), rs.getLong("upstream_cost"),
-                            rs.getLong("split_cost"), rs.getLong("prompt_tokens"), rs.getLong("completion_tokens"),
-                            rs.getLong("total_tokens"), rs.getLong("reasoning_tokens"), rs.getLong("cached_tokens"));
-                    if (groups.isEmpty() && rs.wasNull()) {
-                        continue; // no rows at all: SUM over nothing
+        return pool.preparedQuery(sql.toString()).execute(Tuple.from(params))
+                .onFailure().transform(Sql.failure("reading report"))
+                .map(rows -> {
+                    List<ReportRow> out = new ArrayList<>();
+                    for (Row rs : rows) {
+                        if (groups.isEmpty() && rs.getValue("calls") == null) {
+                            continue; // no rows at all: SUM over nothing
+                        }
+                        ReportFigures f = figures(rs);
+                        if (!groups.isEmpty() && f.equals(ReportFigures.ZERO)) {
+                            continue; // a row whose figures moved elsewhere (a split cost attributed to its model)
+                        }
+                        out.add(new ReportRow(
+                                groupBy.contains(Dimension.DAY) ? rs.getLocalDate("day") : null,
+                                groupBy.contains(Dimension.PROVIDER) ? rs.getString("provider") : null,
+                                groupBy.contains(Dimension.MODEL) ? rs.getString("model") : null,
+                                byPayer ? rs.getString("payer") : null,
+                                f));
                     }
-                    if (!groups.isEmpty() && f.equals(ReportFigures.ZERO)) {
-                        continue; // a row whose figures moved elsewhere (a split cost attributed to its model)
-                    }
-                    rows.add(new ReportRow(
-                            groupBy.contains(Dimension.DAY) ? rs.getDate("day").toLocalDate() : null,
-                            groupBy.contains(Dimension.PROVIDER) ? rs.getString("provider") : null,
-                            groupBy.contains(Dimension.MODEL) ? rs.getString("model") : null,
-                            byPayer ? rs.getString("payer") : null,
-                            f));
-                }
-            }
-            return rows;
-        } catch (SQLException e) {
-            throw Jdbc.failure("reading report", e);
-        }
+                    return out;
+                });
+    }
+
+    private static ReportFigures figures(Row rs) {
+        long[] v = FIGURE_COLUMNS.stream().mapToLong(c -> rs.getLong(c)).toArray();
+        return new ReportFigures(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10]);
     }
 }

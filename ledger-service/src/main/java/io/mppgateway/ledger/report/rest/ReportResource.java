@@ -14,6 +14,7 @@ import org.jboss.resteasy.reactive.RestQuery;
 
 import io.mppgateway.ledger.common.security.FinanceRoles;
 import io.mppgateway.ledger.report.service.ReportService;
+import io.smallrye.mutiny.Uni;
 
 /** Revenue and usage reports served from the daily rollups. */
 @Path("/ledger/reports")
@@ -37,7 +38,7 @@ public class ReportResource {
                     + "amount; margin = revenue - upstreamCost - splitCost. payer cannot be combined with model; "
                     + "grouped by payer, rows come a page of payers at a time (limit, after = the previous page's "
                     + "nextAfter) while total always covers every payer of the range.")
-    public ReportView report(
+    public Uni<ReportView> report(
             @Parameter(description = "first UTC day, e.g. 2026-11-01", required = true) @RestQuery String from,
             @Parameter(description = "day after the last, e.g. 2026-12-01", required = true) @RestQuery String to,
             @Parameter(description = "comma-separated: day, provider, model, payer (default day)")
@@ -46,6 +47,6 @@ public class ReportResource {
             @Parameter(description = "with groupBy payer: payers per page (default 1000, at most 10000)")
             @RestQuery Integer limit,
             @Parameter(description = "with groupBy payer: the nextAfter of the previous page") @RestQuery String after) {
-        return ReportView.of(reports.report(from, to, groupBy, provider, limit, after));
+        return reports.report(from, to, groupBy, provider, limit, after).map(ReportView::of);
     }
 }

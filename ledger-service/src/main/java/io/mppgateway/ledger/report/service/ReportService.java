@@ -15,6 +15,7 @@ import io.mppgateway.ledger.report.domain.Dimension;
 import io.mppgateway.ledger.report.domain.ReportFigures;
 import io.mppgateway.ledger.report.domain.ReportRow;
 import io.mppgateway.ledger.report.repository.RollupRepository;
+import io.smallrye.mutiny.Uni;
 
 /** Revenue, upstream cost, margin, calls and tokens from the rollups, grouped as asked. */
 @ApplicationScoped
@@ -38,7 +39,8 @@ public class ReportService {
         this.config = config;
     }
 
-    public Report report(String from, String to, String groupBy, String provider, Integer limit, String after) {
+    /** Validates synchronously (a bad parameter is a 400 before any query), then reads the rollups. */
+    public Uni<Report> report(String from, String to, String groupBy, String provider, Integer limit, String after) {
         LocalDate start = date("from", from);
         LocalDate end = date("to", to);
         if (!start.isBefore(end)) {
@@ -53,18 +55,18 @@ public class ReportService {
             if (limit != null || after != null) {
                 throw new InvalidQueryException("limit and after page through payers: use them with groupBy payer");
             }
-            List<ReportRow> rows = rollups.query(start, end, dims, p);
-            return new Report(start, end, dims, p, rows, sum(rows), null);
+            return rollups.query(start, end, dims, p)
+                    .map(rows -> new Report(start, end, dims, p, rows, sum(rows), null));
         }
         int payers = limit == null ? config.defaultPayers() : limit;
         if (payers < 1 || payers > config.maxPayers()) {
             throw new InvalidQueryException("limit must be between 1 and " + config.maxPayers());
         }
-        RollupRepository.PayerPage page = rollups.queryPayers(start, end, dims, p,
-                after == null || after.isBlank() ? null : after.trim(), payers);
-        // the same facts are in the model rollup, so the whole range's total costs one small aggregate
-        ReportFigures total = sum(rollups.query(start, end, List.of(), p));
-        return new Report(start, end, dims, p, page.rows(), total, page.more() ? page.lastPayer() : null);
+        return rollups.queryPayers(start, end, dims, p, after == null || after.isBlank() ? null : after.trim(), payers)
+                // the same facts are in the model rollup, so the whole range's total costs one small aggregate
+                .chain(page -> rollups.query(start, end, List.of(), p)
+                        .map(all -> new Report(start, end, dims, p, page.rows(), sum(all),
+                                page.more() ? page.lastPayer() : null)));
     }
 
     private static ReportFigures sum(List<ReportRow> rows) {

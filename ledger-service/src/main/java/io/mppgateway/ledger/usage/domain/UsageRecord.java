@@ -1,6 +1,7 @@
 package io.mppgateway.ledger.usage.domain;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 import io.mppgateway.contracts.events.UsageOutcome;
 import io.mppgateway.contracts.events.UsageRecorded;
@@ -26,11 +27,18 @@ public record UsageRecord(
         Instant recordedAt,
         boolean applied) {
 
+    /** As received; recordedAt at the database's precision (microseconds). */
     public static UsageRecord pending(UsageRecorded e) {
         return new UsageRecord(e.eventId(), e.challengeId(), e.chargeId(), e.provider(), e.route(), e.model(),
                 e.outcome(), e.promptTokens(), e.completionTokens(), e.totalTokens(), e.reasoningTokens(),
-                e.cachedTokens(), e.pages(), e.upstreamStatus(), e.latencyMs(), e.upstreamCost(), e.recordedAt(),
-                false);
+                e.cachedTokens(), e.pages(), e.upstreamStatus(), e.latencyMs(), e.upstreamCost(),
+                e.recordedAt().truncatedTo(ChronoUnit.MICROS), false);
+    }
+
+    public UsageRecord withApplied(boolean value) {
+        return new UsageRecord(eventId, challengeId, chargeId, provider, route, model, outcome, promptTokens,
+                completionTokens, totalTokens, reasoningTokens, cachedTokens, units, upstreamStatus, latencyMs,
+                upstreamCostEstimate, recordedAt, value);
     }
 
     /** Whether the buyer got the service (and the charge therefore becomes revenue). */

@@ -1,113 +1,93 @@
 package io.mppgateway.ledger.usage.repository;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
-
-import javax.sql.DataSource;
+import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.mppgateway.contracts.events.UsageOutcome;
-import io.mppgateway.ledger.common.jdbc.Jdbc;
+import io.mppgateway.ledger.common.db.LedgerTx;
+import io.mppgateway.ledger.common.db.Sql;
 import io.mppgateway.ledger.usage.domain.UsageRecord;
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /** The {@code usage_records} table. */
 @ApplicationScoped
-public class UsageRepository {
+public class UsageRepository implements PanacheRepositoryBase<UsageRecordEntity, String> {
     private static final String COLUMNS = """
             event_id, challenge_id, charge_id, provider, route, model, outcome, prompt_tokens, completion_tokens,
             total_tokens, reasoning_tokens, cached_tokens, units, upstream_status, latency_ms, upstream_cost_estimate,
             recorded_at, applied""";
 
-    private final DataSource dataSource;
+    // ---- finance reads (Panache) ----
 
-    public UsageRepository(DataSource dataSource) {
-        this.dataSource = dataSource;
+    public Uni<List<UsageRecord>> findByChallengeId(String challengeId) {
+        return list("challengeId = ?1 order by recordedAt, eventId", challengeId)
+                .map(rows -> rows.stream().map(UsageRecordEntity::toDomain).toList());
     }
 
-    public void insert(UsageRecord u) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("INSERT INTO usage_records (" + COLUMNS + ") "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, u.eventId());
-            ps.setString(2, u.challengeId());
-            ps.setString(3, u.chargeId());
-            ps.setString(4, u.provider());
-            ps.setString(5, u.route());
-            ps.setString(6, u.model());
-            ps.setString(7, u.outcome().name());
-            ps.setLong(8, u.promptTokens());
-            ps.setLong(9, u.completionTokens());
-            ps.setLong(10, u.totalTokens());
-            ps.setLong(11, u.reasoningTokens());
-            ps.setLong(12, u.cachedTokens());
-            ps.setLong(13, u.units());
-            ps.setInt(14, u.upstreamStatus());
-            ps.setLong(15, u.latencyMs());
-            ps.setLong(16, u.upstreamCostEstimate());
-            ps.setObject(17, Jdbc.timestamp(u.recordedAt()));
-            ps.setBoolean(18, u.applied());
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw Jdbc.failure("inserting usage " + u.eventId(), e);
+    // ---- ingest (native SQL in the batch's transaction) ----
+
+    public Uni<Void> insert(LedgerTx tx, List<UsageRecord> usage) {
+        if (usage.isEmpty()) {
+            return Uni.createFrom().voidItem();
         }
+        return tx.execute("INSERT INTO usage_records (" + COLUMNS + ") SELECT * FROM unnest($1::text[], $2::text[], "
+                + "$3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::bigint[], "
+                + "$10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[], $14::int[], $15::bigint[], "
+                + "$16::bigint[], $17::timestamptz[], $18::boolean[])",
+                Tuple.from(List.of(Sql.texts(usage, UsageRecord::eventId), Sql.texts(usage, UsageRecord::challengeId),
+                        Sql.texts(usage, UsageRecord::chargeId), Sql.texts(usage, UsageRecord::provider),
+                        Sql.texts(usage, UsageRecord::route), Sql.texts(usage, UsageRecord::model),
+                        Sql.texts(usage, u -> u.outcome().name()), Sql.longs(usage, UsageRecord::promptTokens),
+                        Sql.longs(usage, UsageRecord::completionTokens), Sql.longs(usage, UsageRecord::totalTokens),
+                        Sql.longs(usage, UsageRecord::reasoningTokens), Sql.longs(usage, UsageRecord::cachedTokens),
+                        Sql.longs(usage, UsageRecord::units), Sql.ints(usage, UsageRecord::upstreamStatus),
+                        Sql.longs(usage, UsageRecord::latencyMs), Sql.longs(usage, UsageRecord::upstreamCostEstimate),
+                        Sql.timestamps(usage, UsageRecord::recordedAt), Sql.bools(usage, UsageRecord::applied))))
+                .onFailure().transform(Sql.failure("inserting " + usage.size() + " usage records"))
+                .replaceWithVoid();
     }
 
-    public void markApplied(String eventId) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("UPDATE usage_records SET applied = true WHERE event_id = ?")) {
-            ps.setString(1, eventId);
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw Jdbc.failure("marking usage " + eventId + " applied", e);
+    public Uni<Void> markApplied(LedgerTx tx, List<String> eventIds) {
+        if (eventIds.isEmpty()) {
+            return Uni.createFrom().voidItem();
         }
+        return tx.execute("UPDATE usage_records SET applied = true WHERE event_id = ANY ($1::text[])",
+                Tuple.of(Sql.texts(eventIds)))
+                .onFailure().transform(Sql.failure("marking usage applied"))
+                .replaceWithVoid();
     }
 
-    /** Usage that arrived before its settlement, in the order it happened. */
-    public List<UsageRecord> findPending(String challengeId) {
-        return find("SELECT " + COLUMNS + " FROM usage_records WHERE challenge_id = ? AND NOT applied"
-                + " ORDER BY recorded_at, event_id", challengeId);
-    }
-
-    public List<UsageRecord> findByChallengeId(String challengeId) {
-        return find("SELECT " + COLUMNS + " FROM usage_records WHERE challenge_id = ? ORDER BY recorded_at, event_id",
-                challengeId);
-    }
-
-    private List<UsageRecord> find(String sql, String challengeId) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, challengeId);
-            List<UsageRecord> rows = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(new UsageRecord(
-                            rs.getString("event_id"),
-                            rs.getString("challenge_id"),
-                            rs.getString("charge_id"),
-                            rs.getString("provider"),
-                            rs.getString("route"),
-                            rs.getString("model"),
-                            UsageOutcome.valueOf(rs.getString("outcome")),
-                            rs.getLong("prompt_tokens"),
-                            rs.getLong("completion_tokens"),
-                            rs.getLong("total_tokens"),
-                            rs.getLong("reasoning_tokens"),
-                            rs.getLong("cached_tokens"),
-                            rs.getLong("units"),
-                            rs.getInt("upstream_status"),
-                            rs.getLong("latency_ms"),
-                            rs.getLong("upstream_cost_estimate"),
-                            Jdbc.instant(rs, "recorded_at"),
-                            rs.getBoolean("applied")));
-                }
-            }
-            return rows;
-        } catch (SQLException e) {
-            throw Jdbc.failure("reading usage of " + challengeId, e);
+    /** Usage that arrived before its settlement, by challenge id. */
+    public Uni<Map<String, List<UsageRecord>>> findPending(LedgerTx tx, Collection<String> challengeIds) {
+        if (challengeIds.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
         }
+        return tx.execute("SELECT " + COLUMNS + " FROM usage_records WHERE challenge_id = ANY ($1::text[])"
+                + " AND NOT applied", Tuple.of(Sql.texts(challengeIds)))
+                .map(rows -> {
+                    Map<String, List<UsageRecord>> out = new HashMap<>();
+                    for (Row r : rows) {
+                        out.computeIfAbsent(r.getString("challenge_id"), k -> new ArrayList<>()).add(map(r));
+                    }
+                    return out;
+                });
+    }
+
+    private static UsageRecord map(Row r) {
+        return new UsageRecord(r.getString("event_id"), r.getString("challenge_id"), r.getString("charge_id"),
+                r.getString("provider"), r.getString("route"), r.getString("model"),
+                UsageOutcome.valueOf(r.getString("outcome")), r.getLong("prompt_tokens"),
+                r.getLong("completion_tokens"), r.getLong("total_tokens"), r.getLong("reasoning_tokens"),
+                r.getLong("cached_tokens"), r.getLong("units"), r.getInteger("upstream_status"),
+                r.getLong("latency_ms"), r.getLong("upstream_cost_estimate"), Sql.instant(r, "recorded_at"),
+                r.getBoolean("applied"));
     }
 }

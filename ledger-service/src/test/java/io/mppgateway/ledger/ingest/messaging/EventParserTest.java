@@ -54,6 +54,15 @@ class EventParserTest {
         assertThrows(InvalidEventException.class, () -> parser.settled("", "k"));
     }
 
+    /** PostgreSQL text cannot hold NUL: such an event would fail its whole batch, so it is refused up front. */
+    @Test
+    void aNulCharacterAnywhereIsRefused() {
+        InvalidEventException e = assertThrows(InvalidEventException.class,
+                () -> parser.settled(SETTLED.replace("\"mode\":\"push\"", "\"mode\":\"pu\\u0000sh\""), "k"));
+        assertTrue(e.getMessage().contains("NUL"), e.getMessage());
+        assertThrows(InvalidEventException.class, () -> parser.settled(SETTLED.replace("push", "pu\u0000sh"), "k"));
+    }
+
     /** SETTLED with these splits (JSON array text) before settledAt. */
     private static String withSplits(String splitsJson) {
         return SETTLED.replace("\"settledAt\"", "\"splits\":" + splitsJson + ",\"settledAt\"");

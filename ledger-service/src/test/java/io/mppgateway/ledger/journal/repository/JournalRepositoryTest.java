@@ -1,6 +1,7 @@
 package io.mppgateway.ledger.journal.repository;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -19,6 +21,8 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import io.mppgateway.ledger.common.db.LedgerTx;
+import io.mppgateway.ledger.common.db.Transactions;
 import io.mppgateway.ledger.journal.domain.JournalEntry;
 import io.mppgateway.ledger.journal.domain.JournalKind;
 import io.mppgateway.ledger.journal.domain.JournalTransaction;
@@ -26,7 +30,8 @@ import io.mppgateway.ledger.journal.domain.Posting;
 import io.mppgateway.ledger.journal.domain.UnbalancedJournalException;
 import io.mppgateway.ledger.support.LedgerDb;
 import io.mppgateway.ledger.support.TestEvents;
-import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.vertx.VertxContextSupport;
 import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
@@ -38,9 +43,26 @@ class JournalRepositoryTest {
     @Inject
     DataSource dataSource;
 
+    @Inject
+    Transactions transactions;
+
     private static JournalEntry entry(String challengeId, String eventId, Posting... postings) {
         return new JournalEntry(JournalKind.DELIVERY, challengeId, eventId, Instant.now(), "repository test",
                 List.of(postings));
+    }
+
+    private long post(JournalEntry entry) {
+        return transactions.run(tx -> journal.post(tx, List.of(entry))).await().atMost(Duration.ofSeconds(30)).get(0);
+    }
+
+    /** Finance reads go through Hibernate Reactive: a session on a Vert.x context. */
+    private List<JournalTransaction> read(String challengeId) {
+        try {
+            return VertxContextSupport.subscribeAndAwait(
+                    () -> Panache.withSession(() -> journal.findByChallengeId(challengeId)));
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
@@ -50,12 +72,11 @@ class JournalRepositoryTest {
         JournalEntry unbalanced = entry(challengeId, eventId, Posting.debit("liabilities:unearned:mistral", 10_000),
                 Posting.credit("revenue:mistral:test", 9_000));
 
-        assertThrows(UnbalancedJournalException.class,
-                () -> QuarkusTransaction.requiringNew().run(() -> journal.post(unbalanced)));
+        assertThrows(UnbalancedJournalException.class, () -> post(unbalanced));
 
         assertEquals(0, LedgerDb.count(dataSource,
                 "SELECT count(*) FROM journal_transactions WHERE source_event_id = ?", eventId));
-        assertEquals(0, journal.findByChallengeId(challengeId).size());
+        assertEquals(0, read(challengeId).size());
     }
 
     @Test
@@ -65,9 +86,9 @@ class JournalRepositoryTest {
                 Posting.debit("liabilities:unearned:grok", 7_000), Posting.credit("revenue:grok:grok-4", 6_000),
                 Posting.credit("revenue:grok:grok-4-mini", 1_000));
 
-        long id = QuarkusTransaction.requiringNew().call(() -> journal.post(balanced));
+        long id = post(balanced);
 
-        List<JournalTransaction> stored = journal.findByChallengeId(challengeId);
+        List<JournalTransaction> stored = read(challengeId);
         assertEquals(1, stored.size());
         assertEquals(id, stored.get(0).id());
         assertEquals(JournalKind.DELIVERY, stored.get(0).kind());
@@ -76,11 +97,20 @@ class JournalRepositoryTest {
         assertEquals(7_000, stored.get(0).postings().stream().mapToLong(Posting::credit).sum());
     }
 
+    /**
+     * Postings are only written inside a transaction: post() takes a LedgerTx, and only Transactions.run makes one
+     * (what JTA's MANDATORY checked at run time is now checked by the compiler; this keeps it so).
+     */
     @Test
-    void postingOutsideATransactionIsRefused() {
-        JournalEntry balanced = entry(TestEvents.challengeId(), UUID.randomUUID().toString(),
-                Posting.debit("a", 1), Posting.credit("b", 1));
-        assertThrows(jakarta.transaction.TransactionalException.class, () -> journal.post(balanced));
+    void onlyATransactionCanHandOutTheConnectionPostingsAreWrittenWith() {
+        for (var constructor : LedgerTx.class.getDeclaredConstructors()) {
+            assertFalse(java.lang.reflect.Modifier.isPublic(constructor.getModifiers())
+                    || java.lang.reflect.Modifier.isProtected(constructor.getModifiers()), constructor.toString());
+        }
+        assertTrue(java.lang.reflect.Modifier.isFinal(LedgerTx.class.getModifiers()));
+        long unbalancedTxWritten = LedgerDb.count(dataSource, "SELECT count(*) FROM journal_transactions t "
+                + "WHERE NOT EXISTS (SELECT 1 FROM postings p WHERE p.journal_transaction_id = t.id)");
+        assertEquals(0, unbalancedTxWritten, "journal transactions without postings");
     }
 
     /** Behind the Java check, the database itself refuses an unbalanced transaction at commit. */
@@ -114,8 +144,7 @@ class JournalRepositoryTest {
     @Test
     void postingsCannotBeEdited() throws SQLException {
         String challengeId = TestEvents.challengeId();
-        QuarkusTransaction.requiringNew().run(() -> journal.post(entry(challengeId, UUID.randomUUID().toString(),
-                Posting.debit("a", 5), Posting.credit("b", 5))));
+        post(entry(challengeId, UUID.randomUUID().toString(), Posting.debit("a", 5), Posting.credit("b", 5)));
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
             SQLException e = assertThrows(SQLException.class, () -> st.executeUpdate(
                     "UPDATE postings SET debit = 6 WHERE journal_transaction_id IN "

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mppgateway.ledger.reconciliation.domain.ChainReceipt;
+import io.smallrye.mutiny.Uni;
 
 /** The JSON-RPC mapping without a node: errors are classified, receipts and logs decoded exactly. */
 class TempoChainClientTest {
@@ -21,15 +22,18 @@ class TempoChainClientTest {
 
     @Test
     void anUnreachableNodeIsUnavailableAndAnRpcErrorIsNot() {
-        TempoChainClient down = new TempoChainClient(request -> {
+        TempoChainClient down = new TempoChainClient(
+                request -> Uni.createFrom().failure(new ProcessingException("Connection refused")), JSON);
+        assertThrows(ChainUnavailableException.class, () -> down.blockNumber().await().indefinitely());
+        TempoChainClient throwing = new TempoChainClient(request -> {
             throw new ProcessingException("Connection refused");
         }, JSON);
-        assertThrows(ChainUnavailableException.class, down::blockNumber);
+        assertThrows(ChainUnavailableException.class, () -> throwing.blockNumber().await().indefinitely());
 
         TempoChainClient refusing = new TempoChainClient(
                 request -> read("{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32602,\"message\":\"bad params\"}}"),
                 JSON);
-        assertThrows(ChainRpcException.class, refusing::blockNumber);
+        assertThrows(ChainRpcException.class, () -> refusing.blockNumber().await().indefinitely());
     }
 
     @Test
@@ -48,7 +52,7 @@ class TempoChainClientTest {
                             "0xef1ed712018fd3d455c243a89fc342000000000000000000002c707533b89787"],
                   "data":"0x0000000000000000000000000000000000000000000000000000000000004e20"}]}}""";
         TempoChainClient client = new TempoChainClient(request -> read(receipt), JSON);
-        ChainReceipt r = client.receipt("0xab").orElseThrow();
+        ChainReceipt r = client.receipt("0xab").await().indefinitely().orElseThrow();
         assertTrue(r.success());
         assertEquals(42, r.blockNumber());
         assertEquals(1, r.transfers().size());
@@ -62,12 +66,12 @@ class TempoChainClientTest {
     void anUnknownTransactionHasNoReceipt() {
         TempoChainClient client = new TempoChainClient(request -> read("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":null}"),
                 JSON);
-        assertFalse(client.receipt("0x01").isPresent());
+        assertFalse(client.receipt("0x01").await().indefinitely().isPresent());
     }
 
-    private static com.fasterxml.jackson.databind.JsonNode read(String json) {
+    private static Uni<com.fasterxml.jackson.databind.JsonNode> read(String json) {
         try {
-            return JSON.readTree(json);
+            return Uni.createFrom().item(JSON.readTree(json));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
