@@ -3,6 +3,7 @@
 #   deploy/local/services.sh up [SERVICE...]       start (default: all), wait for /q/health/ready
 #   deploy/local/services.sh down [SERVICE...]     stop ours by pid
 #   deploy/local/services.sh status [SERVICE...]
+#   deploy/local/services.sh kill SERVICE...       kill -9 ours (fault tests: a crash, no shutdown hooks)
 # Build first: ./mvnw -DskipTests package. Environment: deploy/local/services.env.
 # Logs: .local/logs/<service>.log, pids: .local/pids/<service>.pid.
 set -euo pipefail
@@ -83,6 +84,22 @@ cmd_down() {
   for ((i = ${#SELECTED[@]} - 1; i >= 0; i--)); do stop_by_pid "${SELECTED[$i]}"; done
 }
 
+cmd_kill() {
+  local s pid
+  [ "$#" -gt 0 ] || die "kill needs the service(s) to kill"
+  select_services "$@"
+  for s in "${SELECTED[@]}"; do
+    if pid="$(pid_of "$s")"; then
+      kill -KILL "$pid" 2>/dev/null || true
+      for _ in $(seq 1 40); do _alive "$pid" || break; sleep 0.25; done
+      rm -f "$PID_DIR/$s.pid" "$PID_DIR/$s.start"
+      log "killed $s (pid $pid, SIGKILL)"
+    else
+      log "$s not running (nothing of ours to kill)"
+    fi
+  done
+}
+
 cmd_status() {
   local s pid port state
   select_services "$@"
@@ -103,5 +120,6 @@ case "$cmd" in
   up) cmd_up "$@" ;;
   down) cmd_down "$@" ;;
   status) cmd_status "$@" ;;
-  *) echo "usage: $0 up|down|status [${ALL[*]}]" >&2; exit 2 ;;
+  kill) cmd_kill "$@" ;;
+  *) echo "usage: $0 up|down|status|kill [${ALL[*]}]" >&2; exit 2 ;;
 esac
