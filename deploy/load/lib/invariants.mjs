@@ -183,8 +183,10 @@ export async function checkInvariants(o) {
   const ledgerRefunds = await query(ledgerDb, `SELECT challenge_id, amount, lower(refund_tx_hash) AS tx_hash FROM refunds
     WHERE challenge_id IN (${inList}) OR refunded_at >= ${sqlStr(since)}::timestamptz`)
   const rejected = await query(ledgerDb, `SELECT topic, reason FROM rejected_events WHERE rejected_at >= ${sqlStr(since)}::timestamptz`)
-  const unbalanced = await query(ledgerDb, `SELECT journal_transaction_id AS id, sum(debit)::text AS debit, sum(credit)::text AS credit
-    FROM postings GROUP BY journal_transaction_id HAVING sum(debit) <> sum(credit)`)
+  const unbalanced = await query(ledgerDb, `SELECT p.journal_transaction_id AS id, sum(p.debit)::text AS debit, sum(p.credit)::text AS credit
+    FROM postings p JOIN journal_transactions j ON j.id = p.journal_transaction_id
+    WHERE j.posted_at >= ${sqlStr(since)}::timestamptz OR j.challenge_id IN (${inList})
+    GROUP BY p.journal_transaction_id HAVING sum(p.debit) <> sum(p.credit)`)
   const ledgerHasBalances = (await columns(query, ledgerDb, 'account_balances')).size > 0
   const balanceDrift = ledgerHasBalances ? await query(ledgerDb, `SELECT coalesce(b.account, p.account) AS account FROM account_balances b
     FULL JOIN (SELECT account, sum(debit) AS debit, sum(credit) AS credit FROM postings GROUP BY account) p ON p.account = b.account
