@@ -5,6 +5,8 @@
 #   1. ./mvnw verify: unit tests, the MPP conformance vectors from ../shared, integration tests against the real
 #      PostgreSQL, Kafka, chain and stand-in; it also builds the service jars;
 #   2. the four services from those jars, and the end-to-end tests where the real mppx client pays (node --test);
+#      then deploy/load's CI subset (8 agents at once in pull and push, a Kafka broker bounce, the invariant checker
+#      and its seeded faults, the issue 9 reproductions) and the fuzzers' short run (jqwik, deploy/load/fuzz);
 #   3. the offline validation of the Kubernetes manifests.
 # SHARED_DIR (default ../shared beside the checkout) holds the conformance vectors the tests read.
 set -euo pipefail
@@ -48,6 +50,12 @@ log "stage 2/3: the four services and the end-to-end tests with the real mppx cl
 started_services=1
 "$LOCAL_DIR/services.sh" up
 env $(node_test_env) node --test "$REPO_ROOT/deploy/agent/test/"
+log "stage 2/3: load subset, invariant checker, reproductions (deploy/load/test; one file at a time)"
+env $(node_test_env) node --test --test-concurrency=1 "$REPO_ROOT/deploy/load/test/"
+# fuzz.tolerate: known bugs the fuzzers report but do not fail on until their fix lands (CredentialFuzz.TOLERATED)
+log "stage 2/3: fuzzers, short run (deploy/load/fuzz)"
+(cd "$REPO_ROOT" && env $(node_test_env) ./mvnw -B -ntp -f deploy/load/fuzz/pom.xml test \
+  -Dfuzz.exclusive=true -Dfuzz.tolerate=out-of-range-503)
 
 log "stage 3/3: Kubernetes manifests"
 "$REPO_ROOT/deploy/k8s-validate.sh"

@@ -42,9 +42,38 @@ function complete(answer) {
  * @param o.body request body (object)
  * @param o.rpcUrl the chain
  * @param o.representUntil ms since epoch after which the agent stops re-presenting (default: 60 s from start)
- * @param o.onEvent optional callback(name, detail) for the fault orchestration (e.g. 'paid' when the credential goes out)
+ * @param o.onEvent optional callback(name, detail) for the fault orchestration ('presenting' when a credential goes out)
+ * @param o.fundedAmount the key's pathUSD balance before paying: lets the agent start over when a refusal took nothing
+ * @returns the first answer (status, problem, latencyMs), the final one (finalStatus, finalProblem), deliveries
+ *   (whole answers received), every paid answer in order (paidStatuses), the challenge id and the credential
  */
-export async function runAgent({ key, mode, url, body, rpcUrl, representUntil, onEvent = () => {}, abortAfterFirstChunk = false }) {
+export async function runAgent(o) {
+  const deadline = o.representUntil ?? Date.now() + 60_000
+  let result = await payOnce({ ...o, representUntil: deadline })
+  const first = { status: result.status, problem: result.problem, latencyMs: result.latencyMs }
+  const trail = [...result.paidStatuses]
+  // A real agent starts over when the answer took nothing from it: the first (unpaid) request failed (5xx), or its
+  // payment was refused before it reached the chain (402 with a fresh challenge, its balance untouched). On anvil the
+  // same key can pay again only then (one mppx payment per key).
+  for (let round = 1; round < 4 && result.deliveries === 0 && Date.now() < deadline; round++) {
+    const unpaid5xx = !result.credential && (result.finalStatus === 'error' || result.finalStatus >= 500)
+    const refusedUnpaid = result.finalStatus === 402 && (await balanceOf(o.rpcUrl, o.key.address)) === o.fundedAmount
+    if (!(unpaid5xx || refusedUnpaid) || o.fundedAmount === undefined) break
+    await new Promise((r) => setTimeout(r, 1000))
+    result = await payOnce({ ...o, representUntil: deadline })
+    trail.push('| start over', ...result.paidStatuses)
+  }
+  return { ...result, ...first, paidStatuses: trail }
+}
+
+const BALANCE_OF = '0x70a08231'
+async function balanceOf(rpcUrl, address) {
+  const res = await fetch(rpcUrl, { method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_call', params: [{ to: '0x20c0000000000000000000000000000000000000', data: BALANCE_OF + address.slice(2).toLowerCase().padStart(64, '0') }, 'latest'] }) })
+  return BigInt((await res.json()).result)
+}
+
+async function payOnce({ key, mode, url, body, rpcUrl, representUntil, onEvent = () => {} }) {
   const started = Date.now()
   const result = {
     address: key.address, mode, url, status: undefined, problem: undefined, finalStatus: undefined,
@@ -82,7 +111,12 @@ export async function runAgent({ key, mode, url, body, rpcUrl, representUntil, o
     const problem = res.status === 200 ? undefined : problemCode(answer.json?.type) ?? (answer.error ? 'read-error' : 'no-problem-type')
     if (res.status === 200) {
       if (complete(answer)) result.deliveries++
-      else result.incomplete++
+      else {
+        // the answer broke off (e.g. the provider died mid-stream): a real agent asks again with its credential
+        result.incomplete++
+        result.paidStatuses.push('200 incomplete')
+        return { status: 'incomplete', problem: 'incomplete-answer', retryAfter: '1' }
+      }
     }
     result.paidStatuses.push(problem ? `${res.status} ${problem}` : `${res.status}`)
     return { status: res.status, problem, retryAfter: res.headers.get('retry-after') }
@@ -116,7 +150,7 @@ export async function runAgent({ key, mode, url, body, rpcUrl, representUntil, o
 
   // honest re-presentation of the same credential
   const deadline = representUntil ?? started + 60_000
-  while (last.status !== 200 && (last.status === 'error' || REPRESENTABLE.has(last.problem)) && Date.now() < deadline) {
+  while (last.status !== 200 && (last.status === 'error' || last.status === 'incomplete' || REPRESENTABLE.has(last.problem)) && Date.now() < deadline) {
     const waitS = Math.min(Number.parseInt(last.retryAfter ?? '1', 10) || 1, 5)
     await new Promise((r) => setTimeout(r, waitS * 1000))
     try {

@@ -276,7 +276,7 @@ export async function checkInvariants(o) {
     figures.upstreamCalls = calls.length
     figures.deliveryAttempts = attempts
     if (calls.length > bound) {
-      v('upstream', `UPSTREAM WITHOUT CHARGE: the upstream was called ${calls.length} times on paid routes but only ${attempts} delivery attempts were recorded (allowed ${bound})`)
+      v('upstream', `UPSTREAM WITHOUT CHARGE: the upstream was called ${calls.length} times on paid routes but only ${attempts} delivery attempts were recorded (allowed ${bound}): calls nobody paid for, or calls whose outcome was never recorded`)
     }
     const payersWithCharge = new Set(charges.filter((c) => !NOT_A_CHARGE.has(c.status)).map((c) => c.payer))
     for (const call of calls) {
