@@ -79,8 +79,9 @@ async function proxy(mode) {
   const res = await fetch(`${RPC_PROXY_URL}/__proxy/${mode}`, { method: 'POST' })
   if (!res.ok) throw new Error(`rpc-proxy: HTTP ${res.status}`)
 }
+/** Switches the stand-in's load-fault scenario; 'Started' (no fault) is set by a PUT without a body (a reset). */
 async function standinState(state) {
-  const res = await fetch(`${STANDIN_URL}/__admin/scenarios/load-fault/state`, {
+  const res = await fetch(`${STANDIN_URL}/__admin/scenarios/load-fault/state`, state === 'Started' ? { method: 'PUT' } : {
     method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ state }),
   })
   if (!res.ok) throw new Error(`stand-in scenario state: HTTP ${res.status} ${await res.text()}`)

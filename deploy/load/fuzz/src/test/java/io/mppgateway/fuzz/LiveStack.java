@@ -66,8 +66,16 @@ final class LiveStack {
         for (String[] h : headers) {
             b.header(h[0], h[1]);
         }
+        HttpRequest request = b.build();
         try {
-            HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            HttpResponse<String> r;
+            try {
+                r = HTTP.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            } catch (IOException closed) {
+                // a pooled keep-alive connection the server closed after its previous answer (e.g. a 431 for a 20 kB
+                // header): what any client does, ask once more on a new connection
+                r = HTTP.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            }
             return new Answer(r.statusCode(), r.headers().firstValue("content-type").orElse(""),
                     r.headers().firstValue("www-authenticate").orElse(null), r.body());
         } catch (IOException e) {
