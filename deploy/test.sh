@@ -7,7 +7,9 @@
 #   2. the four services from those jars, and the end-to-end tests where the real mppx client pays (node --test);
 #      then deploy/load's CI subset (8 agents at once in pull and push, a Kafka broker bounce, the invariant checker
 #      and its seeded faults, the issue 9 reproductions) and the fuzzers' short run (jqwik, deploy/load/fuzz);
-#   3. the offline validation of the Kubernetes manifests.
+#   3. an OCI image per service from those jars (deploy/images/build.sh), checked, pushed to a throw-away local
+#      registry and started with podman against the running stack (deploy/images/check.sh);
+#   4. the offline validation of the Kubernetes manifests.
 # SHARED_DIR (default ../shared beside the checkout) holds the conformance vectors the tests read.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/local/lib.sh"
@@ -37,7 +39,7 @@ trap cleanup EXIT
 "$LOCAL_DIR/services.sh" down >/dev/null 2>&1 || true
 "$LOCAL_DIR/stack.sh" up
 
-log "stage 1/3: ./mvnw verify (unit, conformance and integration tests; builds the jars)"
+log "stage 1/4: ./mvnw verify (unit, conformance and integration tests; builds the jars)"
 (cd "$REPO_ROOT" && ./mvnw -B -ntp verify -Dshared.dir="$SHARED_DIR")
 
 if [ -z "${WAS_UP[kafka]:-}" ]; then
@@ -46,16 +48,20 @@ if [ -z "${WAS_UP[kafka]:-}" ]; then
   "$LOCAL_DIR/kafka.sh" up
 fi
 
-log "stage 2/3: the four services and the end-to-end tests with the real mppx client"
+log "stage 2/4: the four services and the end-to-end tests with the real mppx client"
 started_services=1
 "$LOCAL_DIR/services.sh" up
 env $(node_test_env) node --test "$REPO_ROOT/deploy/agent/test/"
-log "stage 2/3: load subset, invariant checker, reproductions (deploy/load/test; one file at a time)"
+log "stage 2/4: load subset, invariant checker, reproductions (deploy/load/test; one file at a time)"
 env $(node_test_env) node --test --test-concurrency=1 "$REPO_ROOT/deploy/load/test/"
 # fuzz.tolerate: known bugs the fuzzers report but do not fail on until their fix lands (CredentialFuzz.TOLERATED)
-log "stage 2/3: fuzzers, short run (deploy/load/fuzz)"
+log "stage 2/4: fuzzers, short run (deploy/load/fuzz)"
 (cd "$REPO_ROOT" && env $(node_test_env) ./mvnw -B -ntp -f deploy/load/fuzz/pom.xml test \
   -Dfuzz.exclusive=true -Dfuzz.tolerate=out-of-range-503)
 
-log "stage 3/3: Kubernetes manifests"
+log "stage 3/4: container images"
+"$REPO_ROOT/deploy/images/build.sh"
+"$REPO_ROOT/deploy/images/check.sh" --self-test --run
+
+log "stage 4/4: Kubernetes manifests"
 "$REPO_ROOT/deploy/k8s-validate.sh"

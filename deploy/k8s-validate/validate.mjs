@@ -21,7 +21,7 @@
 //      declared ConfigMap/Secret or a Secret documented in --secrets-doc (with its keys), probe ports,
 //      volumeMounts, PodDisruptionBudget selectors, Ingress TLS Secrets and hosts;
 //   4. checks the project's deployment rules (probes on the Quarkus health endpoints, runAsNonRoot,
-//      readOnlyRootFilesystem with an emptyDir at /tmp, requests/limits, -Xmx in JAVA_OPTS below the
+//      readOnlyRootFilesystem with an emptyDir at /tmp, requests/limits, -Xmx in JDK_JAVA_OPTIONS below the
 //      memory limit, QUARKUS_HTTP_PORT == containerPort, no committed Secret values).
 //
 // Prints one line per object (OK / WARN / FAIL, details indented below) and ends with
@@ -674,9 +674,9 @@ function checkTarget(objects, ctx) {
         const tmp = (c.volumeMounts ?? []).find((vm) => vm.mountPath === '/tmp');
         if (!tmp || !volumes.get(tmp.name)?.emptyDir) err(d, `${cw}: needs an emptyDir volume mounted at /tmp (root filesystem is read-only)`);
         // JVM heap vs. memory limit
-        const javaOpts = envValue.get('JAVA_OPTS');
+        const javaOpts = envValue.get('JDK_JAVA_OPTIONS');
         const xmx = String(javaOpts ?? '').match(/-Xmx(\S+)/);
-        if (!xmx) err(d, `${cw}: JAVA_OPTS (env or ConfigMap) must set -Xmx`);
+        if (!xmx) err(d, `${cw}: JDK_JAVA_OPTIONS (env or ConfigMap) must set -Xmx`);
         else if (r.limits?.memory !== undefined) {
           const heap = javaSize(xmx[1]); const limit = quantity(r.limits.memory);
           if (Number.isNaN(heap)) err(d, `${cw}: cannot parse -Xmx${xmx[1]}`);
