@@ -55,7 +55,8 @@ wait_for_port 127.0.0.1 "$RPC_PROXY_PORT" 10 || die "rpc-proxy did not start (se
 
 # services started by someone else would not talk to the chain through the proxy: (re)start ours
 "$LOCAL_DIR/services.sh" down >/dev/null 2>&1 || true
-PAYMENT_TEMPO_RPC_URL="$RPC_PROXY_URL" "$LOCAL_DIR/services.sh" up
+# a loaded 2-core machine can take minutes to start four JVMs
+PAYMENT_TEMPO_RPC_URL="$RPC_PROXY_URL" READY_TIMEOUT="${READY_TIMEOUT:-300}" "$LOCAL_DIR/services.sh" up
 
 env $(node_test_env) RPC_PROXY_URL="$RPC_PROXY_URL" \
   node "$REPO_ROOT/deploy/load/load.mjs" --json "$RESULTS" "$@"

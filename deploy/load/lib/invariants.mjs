@@ -22,6 +22,7 @@
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { keccak256, stringToBytes } from './deps.mjs'
+import { rpcCall as rpc } from './funding.mjs'
 
 const run = promisify(execFile)
 
@@ -56,15 +57,6 @@ export function pgClient({ host = '127.0.0.1', port, user = 'gateway', password 
   }
 }
 
-async function rpc(rpcUrl, method, params = []) {
-  const res = await fetch(rpcUrl, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
-  })
-  const body = await res.json()
-  if (body.error) throw new Error(`${method}: ${JSON.stringify(body.error)}`)
-  return body.result
-}
 
 const pad = (addr) => '0x' + addr.toLowerCase().replace(/^0x/, '').padStart(64, '0')
 const addrOf = (topic) => '0x' + topic.slice(26).toLowerCase()
@@ -120,7 +112,8 @@ export async function checkInvariants(o) {
   const p = await batch(query, paymentsDb, {
     charges: `${chargeSelect} WHERE settled_at >= ${sqlStr(since)}::timestamptz`,
     refunds: pCols.refunds.size ? `SELECT r.charge_id::text AS charge_id, c.challenge_id, lower(r.tx_hash) AS tx_hash, r.amount, r.status, lower(r.payer) AS payer
-      FROM refunds r JOIN charges c ON c.charge_id = r.charge_id WHERE c.settled_at >= ${sqlStr(since)}::timestamptz` : 'SELECT 1 WHERE false',
+      FROM refunds r JOIN charges c ON c.charge_id = r.charge_id
+      WHERE c.settled_at >= ${sqlStr(since)}::timestamptz OR r.created_at >= ${sqlStr(since)}::timestamptz` : 'SELECT 1 WHERE false',
     outbox: `SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL AND created_at >= ${sqlStr(since)}::timestamptz`,
   })
   const charges = p.charges

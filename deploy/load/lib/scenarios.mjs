@@ -68,11 +68,11 @@ export const FAULTS = [
 ].map((f) => ({ kind: 'fault', bodies: 'distinct', ...f }))
 
 export async function local(script, ...args) {
-  await exec(`${LOCAL}${script}`, args, { env: process.env, maxBuffer: 16 * 1024 * 1024 })
+  await exec(`${LOCAL}${script}`, args, { env: { READY_TIMEOUT: '300', ...process.env }, maxBuffer: 16 * 1024 * 1024 })
 }
 async function startPaymentService() {
   await exec(`${LOCAL}services.sh`, ['up', 'payment-service'], {
-    env: { ...process.env, ...(RPC_PROXY_URL ? { PAYMENT_TEMPO_RPC_URL: RPC_PROXY_URL } : {}) }, maxBuffer: 16 * 1024 * 1024,
+    env: { ...process.env, READY_TIMEOUT: process.env.READY_TIMEOUT ?? '300', ...(RPC_PROXY_URL ? { PAYMENT_TEMPO_RPC_URL: RPC_PROXY_URL } : {}) }, maxBuffer: 16 * 1024 * 1024,
   })
 }
 async function proxy(mode) {
