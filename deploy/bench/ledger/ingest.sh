@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# Ledger ingestion benchmark (issue 10): how many events per second ledger-service books from Kafka, sustained.
+#   deploy/bench/ledger/ingest.sh [--charges N] [--batch B] [--keep] [--explain]
+# Produces N payments.settled and N usage.recorded events (default 500,000 each: 90 % delivered with tokens and an
+# upstream cost, 10 % failed upstream) to topics of their own, then starts the built ledger-service jar against an
+# empty database of its own (ledger_ingest_bench, dropped afterwards unless --keep) with a fresh consumer group, and
+# measures from the first booked event to the last: events/s overall and per 10-second window, the consumer's lag
+# draining. It then checks the result is exact (every event booked once, the journal balanced, revenue and upstream
+# cost as generated). Target: >= 10,000 events/s sustained. Not part of deploy/test.sh. --explain logs the plans of
+# statements slower than 20 ms to the PostgreSQL server log (auto_explain), for profiling.
+# Needs: the lane's local stack (LANE=N deploy/local/stack.sh up), the built jar
+# (./mvnw -pl ledger-service -am -DskipTests package), Node.js >= 20, root or a postgres superuser.
+set -euo pipefail
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+source "$BENCH_DIR/../../local/lib.sh"
+find_java
+
+CHARGES=500000
+BATCH=500
+KEEP=0
+EXPLAIN=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --charges) CHARGES="$2"; shift 2 ;;
+    --batch) BATCH="$2"; shift 2 ;;
+    --keep) KEEP=1; shift ;;
+    --explain) EXPLAIN=1; shift ;;
+    *) die "unknown argument: $1" ;;
+  esac
+done
+DB=ledger_ingest_bench
+PORT="${BENCH_PORT:-$((18084 + LANE * 100))}"
+RUN="bench$(date +%s)"
+JAR="$REPO_ROOT/ledger-service/target/quarkus-app/quarkus-run.jar"
+KAFKA_LIBS="$STATE_DIR/kafka/libs"
+[ -f "$JAR" ] || die "build first: ./mvnw -pl ledger-service -am -DskipTests package"
+[ -d "$KAFKA_LIBS" ] || die "no Kafka jars in $KAFKA_LIBS: start the stack first (deploy/local/stack.sh up)"
+port_open 127.0.0.1 "$KAFKA_PORT" || die "Kafka is not up on $LOCAL_KAFKA"
+export PGPASSWORD=gateway
+psql_gw() { psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U gateway "$@"; }
+psql_super() {
+  if [ "$(id -u)" = 0 ]; then su postgres -s /bin/sh -c "psql -X -qtA -v ON_ERROR_STOP=1 -p $PG_PORT -d postgres" <<<"$1"
+  else psql -X -qtA -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -c "$1"; fi
+}
+kafka_tool() { "$JAVA_HOME/bin/java" -Xmx512m -Dlog4j2.configurationFile="$STATE_DIR/kafka/log4j2.yaml" -cp "$KAFKA_LIBS/*" "$@"; }
+topic() { echo "$RUN.$1"; }
+calc() { awk "BEGIN { printf \"%d\", $1 }"; }
+
+pid=""
+cleanup() {
+  [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
+  [ "$KEEP" = 1 ] || psql_super "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null || true
+  for t in payments.settled usage.recorded payments.refunded; do
+    kafka_tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$LOCAL_KAFKA" --delete --topic "$(topic $t)" \
+      >/dev/null 2>&1 || true
+  done
+}
+trap cleanup EXIT
+
+log "recreating database $DB"
+psql_super "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null
+psql_super "CREATE DATABASE $DB OWNER gateway" >/dev/null
+if [ "$EXPLAIN" = 1 ]; then
+  # profiling: the plans of statements slower than 20 ms go to the PostgreSQL server log
+  psql_super "ALTER DATABASE $DB SET session_preload_libraries = 'auto_explain';
+    ALTER DATABASE $DB SET auto_explain.log_min_duration = '20ms'; ALTER DATABASE $DB SET auto_explain.log_analyze = on;
+    ALTER DATABASE $DB SET log_min_duration_statement = '20ms'" >/dev/null
+fi
+
+for t in payments.settled usage.recorded payments.refunded; do
+  kafka_tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$LOCAL_KAFKA" --create --topic "$(topic $t)" \
+    --partitions 3 --replication-factor 1 >/dev/null
+done
+log "producing $CHARGES settlements and $CHARGES usage events to $(topic '*')"
+t0=$SECONDS
+for kind in settled:payments.settled usage:usage.recorded; do
+  node "$BENCH_DIR/events.mjs" "${kind%%:*}" "$CHARGES" "$RUN" | kafka_tool org.apache.kafka.tools.ConsoleProducer \
+    --bootstrap-server "$LOCAL_KAFKA" --topic "$(topic "${kind#*:}")" --property parse.key=true \
+    --property key.separator='|' --producer-property linger.ms=50 --producer-property batch.size=262144 \
+    --producer-property compression.type=lz4 >/dev/null
+done
+log "produced in $((SECONDS - t0)) s"
+
+BENCH_LOG="$LOG_DIR/ledger-ingest-bench.log"
+props=()
+for channel in payments-settled usage-recorded payments-refunded; do
+  p="-Dmp.messaging.incoming.$channel."
+  props+=("${p}topic=$(topic "${channel/-/.}")" "${p}group.id=$RUN" "${p}max.poll.records=$BATCH")
+done
+log "starting ledger-service on :$PORT against $DB (consumer group $RUN, batches of up to $BATCH)"
+env LEDGER_DB_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/$DB" DB_USER=gateway DB_PASSWORD=gateway \
+  KAFKA_BOOTSTRAP_SERVERS="$LOCAL_KAFKA" QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT="$PORT" \
+  LEDGER_JWT_PUBLIC_KEY_LOCATION="$REPO_ROOT/deploy/local/dev-keys/finance-dev-public.pem" \
+  "$JAVA_HOME/bin/java" -Xmx512m "${props[@]}" -jar "$JAR" >"$BENCH_LOG" 2>&1 &
+pid=$!
+
+TOTAL=$((2 * CHARGES))
+count() { psql_gw -d "$DB" -At -c "SELECT count(*) FROM processed_events" 2>/dev/null || echo 0; }
+deadline=$((SECONDS + 60 + TOTAL / 1000))
+first_t="" first_n=0 last_window_t="" last_window_n=0
+windows=()
+while :; do
+  kill -0 "$pid" 2>/dev/null || { tail -40 "$BENCH_LOG"; die "ledger-service exited"; }
+  n="$(count)"; now="$(date +%s.%N)"
+  if [ -z "$first_t" ] && [ "$n" -gt 0 ]; then first_t="$now"; first_n="$n"; last_window_t="$now"; last_window_n="$n"; fi
+  if [ -n "$first_t" ] && [ "$(calc "$now - $last_window_t >= 10")" = 1 ]; then
+    windows+=("$(calc "($n - $last_window_n) / ($now - $last_window_t)")")
+    log "  $n of $TOTAL booked; last 10 s: ${windows[-1]} events/s"
+    last_window_t="$now"; last_window_n="$n"
+  fi
+  [ "$n" -ge "$TOTAL" ] && break
+  [ "$SECONDS" -lt "$deadline" ] || die "timed out at $n of $TOTAL events"
+  sleep 0.5
+done
+elapsed="$(awk "BEGIN { printf \"%.1f\", $now - $first_t }")"
+rate="$(calc "($TOTAL - $first_n) / ($now - $first_t)")"
+log "booked $TOTAL events in $elapsed s after the first: $rate events/s sustained"
+[ ${#windows[@]} -gt 0 ] && log "10-second windows (events/s): ${windows[*]}"
+
+log "checking the result"
+psql_gw -d "$DB" -At -F ' ' <<SQL | {
+SELECT (SELECT count(*) FROM charges),
+       (SELECT count(*) FROM charges WHERE status = 'fulfilled'),
+       (SELECT count(*) FROM usage_records WHERE NOT applied),
+       (SELECT count(*) FROM (SELECT journal_transaction_id FROM postings GROUP BY 1 HAVING SUM(debit) <> SUM(credit)) x),
+       (SELECT COALESCE(SUM(revenue), 0) FROM report_daily),
+       (SELECT COALESCE(SUM(upstream_cost), 0) FROM report_daily),
+       (SELECT -(debit - credit) FROM account_balances WHERE account = 'liabilities:unearned:mistral') +
+       (SELECT -(debit - credit) FROM account_balances WHERE account = 'liabilities:unearned:grok');
+SQL
+  read -r charges fulfilled pending unbalanced revenue cost unearned
+  expected="$(node -e "
+    let rev = 0n, cost = 0n, fulfilled = 0, unearned = 0n
+    for (let i = 0; i < $CHARGES; i++) {
+      const amount = BigInt(5000 + (i * 7919) % 95000)
+      if (i % 10 !== 7) { fulfilled++; rev += amount; cost += amount * 4n / 10n } else { unearned += amount }
+    }
+    console.log(fulfilled, rev.toString(), cost.toString(), unearned.toString())")"
+  read -r e_fulfilled e_revenue e_cost e_unearned <<<"$expected"
+  log "charges $charges (expected $CHARGES), fulfilled $fulfilled ($e_fulfilled), pending usage $pending (0), unbalanced journal transactions $unbalanced (0)"
+  log "revenue $revenue ($e_revenue), upstream cost $cost ($e_cost), unearned $unearned ($e_unearned) base units"
+  [ "$charges" = "$CHARGES" ] && [ "$fulfilled" = "$e_fulfilled" ] && [ "$pending" = 0 ] && [ "$unbalanced" = 0 ] \
+    && [ "$revenue" = "$e_revenue" ] && [ "$cost" = "$e_cost" ] && [ "$unearned" = "$e_unearned" ] \
+    || die "the ledger is not exactly what was produced"
+}
+log "exact; target 10,000 events/s: $([ "$rate" -ge 10000 ] && echo met || echo NOT met)"
+[ "$rate" -ge 10000 ]
