@@ -63,7 +63,8 @@ class CsvExportAndReportTest {
         refunded = charge(t0.plus(2, ChronoUnit.HOURS), 8_000L);
         book(fulfilled);
         book(TestEvents.usage(fulfilled, "FULFILLED").with("model", model).tokens(100, 50, 150, 0, 0)
-                .with("upstreamCost", 700L).with("recordedAt", t0.plus(1, ChronoUnit.HOURS).plusSeconds(2)));
+                .with("upstreamCost", 700L).with("quotedUpstreamCost", 900L)
+                .with("recordedAt", t0.plus(1, ChronoUnit.HOURS).plusSeconds(2)));
         book(refunded);
         book(TestEvents.usage(refunded, "UPSTREAM_FAILED").with("model", "m-small").tokens(40, 0, 40, 0, 0)
                 .with("upstreamStatus", 502).with("recordedAt", t0.plus(2, ChronoUnit.HOURS).plusSeconds(1)));
@@ -124,9 +125,13 @@ class CsvExportAndReportTest {
                 .extract().asString();
         String expected = String.join("\r\n",
                 "settled_at,charge_id,challenge_id,provider,route,model,payer,recipient,amount,currency,chain_id,"
-                        + "tx_hash,mode,status,prompt_tokens,completion_tokens,total_tokens,upstream_cost",
-                line(fulfilled, t0.plus(1, ChronoUnit.HOURS), model, 12_345, "fulfilled", 100, 50, 150, 700),
-                line(refunded, t0.plus(2, ChronoUnit.HOURS), "m-small", 8_000, "refunded", 40, 0, 40, 0)) + "\r\n";
+                        + "tx_hash,mode,status,prompt_tokens,completion_tokens,total_tokens,upstream_cost,"
+                        + "reasoning_tokens,cached_tokens,images,characters,pages,tool_calls,quoted_upstream_cost,"
+                        + "cost_in_usd_ticks",
+                line(fulfilled, t0.plus(1, ChronoUnit.HOURS), model, 12_345, "fulfilled", 100, 50, 150, 700)
+                        + ",0,0,0,0,0,0,900,",
+                line(refunded, t0.plus(2, ChronoUnit.HOURS), "m-small", 8_000, "refunded", 40, 0, 40, 0)
+                        + ",0,0,0,0,0,0,0,") + "\r\n";
         assertEquals(expected, onlyProvider(csv));
     }
 
@@ -168,6 +173,8 @@ class CsvExportAndReportTest {
         assertEquals(100L, r.getLong("rows[0].promptTokens"));
         assertEquals(50L, r.getLong("rows[0].completionTokens"));
         assertEquals(150L, r.getLong("rows[0].totalTokens"));
+        assertEquals(900L, r.getLong("rows[0].quotedUpstreamCost"));
+        assertEquals(200L, r.getLong("rows[0].quoteSlack"));
         assertEquals("m-small", r.getString("rows[1].model"));
         assertEquals(0L, r.getLong("rows[1].revenue"));
         assertEquals(8_000L, r.getLong("rows[1].refunds"));

@@ -37,6 +37,15 @@ public final class EventStream {
     public long promptTokens;
     public long completionTokens;
     public long totalTokens;
+    public long reasoningTokens;
+    public long cachedTokens;
+    public long images;
+    public long characters;
+    public long pages;
+    public long toolCalls;
+    public long quotedUpstreamCost;
+    /** challengeId -> what its attempts cost upstream. */
+    public final Map<String, Long> chargeUpstreamCost = new HashMap<>();
     public final Map<String, Long> revenueByModel = new HashMap<>();
 
     /**
@@ -77,18 +86,22 @@ public final class EventStream {
             int kind = random.nextInt(10);
             boolean delivered = false;
             boolean anyUsage = true;
-            // 0-4 fulfilled; 5 failed then redeemed; 6-7 failed (then refunded half the time); 8 client gone; 9 none
+            // 0-4 fulfilled; 5 failed then redeemed; 6-7 failed (then refunded half the time); 8 the client left, half
+            // of the time after part of a stream reached it (delivered: v2); 9 none, or abandoned (replica died)
             if (kind <= 4) {
-                usage(s, "FULFILLED", model, at.plusSeconds(2), random);
+                usage(s, "FULFILLED", null, model, at.plusSeconds(2), random);
                 delivered = true;
             } else if (kind == 5) {
-                usage(s, "UPSTREAM_FAILED", model, at.plusSeconds(2), random);
-                usage(s, "REDEEMED", model, at.plusSeconds(60), random);
+                usage(s, "UPSTREAM_FAILED", null, model, at.plusSeconds(2), random);
+                usage(s, "REDEEMED", null, model, at.plusSeconds(60), random);
                 delivered = true;
             } else if (kind <= 7) {
-                usage(s, "UPSTREAM_FAILED", model, at.plusSeconds(2), random);
+                usage(s, "UPSTREAM_FAILED", false, model, at.plusSeconds(2), random);
             } else if (kind == 8) {
-                usage(s, "CLIENT_GONE", model, at.plusSeconds(2), random);
+                delivered = random.nextBoolean();
+                usage(s, "CLIENT_GONE", delivered, model, at.plusSeconds(2), random);
+            } else if (random.nextBoolean()) {
+                usage(s, "ABANDONED", false, model, at.plusSeconds(300), random);
             } else {
                 anyUsage = false;
             }
@@ -126,20 +139,43 @@ public final class EventStream {
                         .anyMatch(r -> account.equals("expenses:splits:" + r.toLowerCase()));
     }
 
-    private void usage(Settled s, String outcome, String model, Instant at, Random random) {
+    /** One attempt; {@code delivered} null: a v1-style event without the field (derived from the outcome). */
+    private void usage(Settled s, String outcome, Boolean delivered, String model, Instant at, Random random) {
         long prompt = random.nextInt(2_000);
         long completion = random.nextInt(1_000);
+        long reasoning = random.nextInt(3) == 0 ? random.nextInt(500) : 0;
+        long cached = random.nextInt(300);
+        long img = random.nextInt(5) == 0 ? 1 + random.nextInt(4) : 0;
+        long chars = random.nextInt(5) == 0 ? random.nextInt(5_000) : 0;
+        long pg = random.nextInt(5) == 0 ? 1 + random.nextInt(20) : 0;
+        long tools = random.nextInt(4) == 0 ? random.nextInt(6) : 0;
         long cost = random.nextInt(3) == 0 ? 0 : random.nextInt(4_000);
-        events.add(TestEvents.usage(s, outcome).with("model", model).tokens(prompt, completion, prompt + completion, 0, 0)
-                .with("upstreamCost", cost).with("recordedAt", at));
+        long quoted = cost + random.nextInt(6_000);
+        TestEvents.Usage u = TestEvents.usage(s, outcome).with("model", model)
+                .tokens(prompt, completion, prompt + completion + reasoning, reasoning, cached)
+                .units(img, chars, pg, tools).with("upstreamCost", cost).with("quotedUpstreamCost", quoted)
+                .with("recordedAt", at);
+        if (delivered != null) {
+            u.with("delivered", delivered);
+        }
+        events.add(u);
         calls++;
-        if (outcome.equals("FULFILLED") || outcome.equals("REDEEMED")) {
+        boolean wasDelivered = delivered != null ? delivered : outcome.equals("FULFILLED") || outcome.equals("REDEEMED");
+        if (wasDelivered) {
             fulfilledCalls++;
         }
         upstreamCost += cost;
+        chargeUpstreamCost.merge(s.challengeId(), cost, Long::sum);
         promptTokens += prompt;
         completionTokens += completion;
-        totalTokens += prompt + completion;
+        totalTokens += prompt + completion + reasoning;
+        reasoningTokens += reasoning;
+        cachedTokens += cached;
+        images += img;
+        characters += chars;
+        pages += pg;
+        toolCalls += tools;
+        quotedUpstreamCost += quoted;
     }
 
     /** Every event at least once, about a quarter of them twice or three times, in random order. */

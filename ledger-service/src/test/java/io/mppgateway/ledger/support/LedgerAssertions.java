@@ -42,6 +42,17 @@ public final class LedgerAssertions {
         String journal = splits.split(" ")[0];
         assertEquals(String.join(" ", journal, journal, journal, journal), splits,
                 "split expenses in the journal, report_daily, report_daily_payer and charge_splits");
+        // upstream cost: the journal's expenses, both rollups, the booked usage and the charges' totals agree
+        String costs = LedgerDb.string(ds, """
+                SELECT concat_ws(' ',
+                    (SELECT COALESCE(SUM(debit) - SUM(credit), 0) FROM postings WHERE account LIKE 'expenses:upstream:%'),
+                    (SELECT COALESCE(SUM(upstream_cost), 0) FROM report_daily),
+                    (SELECT COALESCE(SUM(upstream_cost), 0) FROM report_daily_payer),
+                    (SELECT COALESCE(SUM(upstream_cost), 0) FROM usage_records WHERE applied),
+                    (SELECT COALESCE(SUM(upstream_cost), 0) FROM charges))""");
+        String expenses = costs.split(" ")[0];
+        assertEquals(String.join(" ", expenses, expenses, expenses, expenses, expenses), costs,
+                "upstream cost in the journal, report_daily, report_daily_payer, usage and charges");
     }
 
     /** The ledger's figures for one generated stream, exactly as the stream says. */
@@ -70,6 +81,14 @@ public final class LedgerAssertions {
         assertEquals(stream.promptTokens, report.getLong("rows[0].promptTokens"), "prompt tokens");
         assertEquals(stream.completionTokens, report.getLong("rows[0].completionTokens"), "completion tokens");
         assertEquals(stream.totalTokens, report.getLong("rows[0].totalTokens"), "total tokens");
+        assertEquals(stream.reasoningTokens, report.getLong("rows[0].reasoningTokens"), "reasoning tokens");
+        assertEquals(stream.cachedTokens, report.getLong("rows[0].cachedTokens"), "cached tokens");
+        assertEquals(stream.images, report.getLong("rows[0].images"), "images");
+        assertEquals(stream.characters, report.getLong("rows[0].characters"), "characters");
+        assertEquals(stream.pages, report.getLong("rows[0].pages"), "pages");
+        assertEquals(stream.toolCalls, report.getLong("rows[0].toolCalls"), "tool calls");
+        assertEquals(stream.quotedUpstreamCost, report.getLong("rows[0].quotedUpstreamCost"), "quoted upstream cost");
+        assertEquals(stream.quotedUpstreamCost - stream.upstreamCost, report.getLong("rows[0].quoteSlack"), "quote slack");
 
         // the report's revenue per model is the journal's revenue per model
         JsonPath byModel = given().queryParam("from", day.toString()).queryParam("to", day.plusDays(1).toString())
@@ -84,6 +103,9 @@ public final class LedgerAssertions {
         for (Map.Entry<String, String> e : stream.expectedStatus.entrySet()) {
             assertEquals(e.getValue(), LedgerDb.string(ds, "SELECT status FROM charges WHERE challenge_id = ?",
                     e.getKey()), "status of " + e.getKey());
+            assertEquals(stream.chargeUpstreamCost.getOrDefault(e.getKey(), 0L), LedgerDb.count(ds,
+                    "SELECT upstream_cost FROM charges WHERE challenge_id = ?", e.getKey()),
+                    "upstream cost of " + e.getKey());
         }
     }
 

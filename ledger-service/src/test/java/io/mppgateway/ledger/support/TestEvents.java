@@ -99,6 +99,17 @@ public final class TestEvents {
             return (SELF) this;
         }
 
+        /** Drops a field (an older producer that did not send it). */
+        @SuppressWarnings("unchecked")
+        public SELF without(String field) {
+            fields.remove(field);
+            return (SELF) this;
+        }
+
+        public Object field(String name) {
+            return fields.get(name);
+        }
+
         /** Same fact, new event id: what a re-publishing producer would send. */
         public SELF withNewEventId() {
             return with("eventId", UUID.randomUUID().toString());
@@ -209,6 +220,12 @@ public final class TestEvents {
             fields.put("latencyMs", 100L);
             fields.put("upstreamCost", 0L);
             fields.put("recordedAt", Instant.now());
+        }
+
+        /** Images generated, characters synthesised, document pages read, server-side tool calls. */
+        public Usage units(long images, long characters, long pages, long toolCalls) {
+            return with("images", images).with("characters", characters).with("pages", pages)
+                    .with("toolCalls", toolCalls);
         }
 
         public Usage tokens(long prompt, long completion, long total, long reasoning, long cached) {

@@ -2,7 +2,11 @@ package io.mppgateway.ledger.charge.domain;
 
 import java.time.Instant;
 
-/** A settled charge as the ledger stores it (table {@code charges}). Amount in base units. */
+/**
+ * A settled charge as the ledger stores it (table {@code charges}). Amounts in base units: {@code amount} is the price
+ * the buyer paid; {@code upstreamCost} what its delivery attempts cost upstream so far; {@code quotedUpstreamCost}
+ * the worst case its price was computed from (0 until a usage event says).
+ */
 public record Charge(
         String challengeId,
         String chargeId,
@@ -20,15 +24,27 @@ public record Charge(
         String digest,
         ChargeStatus status,
         Instant settledAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        long upstreamCost,
+        long quotedUpstreamCost) {
 
     public Charge withStatus(ChargeStatus newStatus) {
         return new Charge(challengeId, chargeId, provider, route, realm, model, amount, currency, chainId, txHash, payer,
-                recipient, mode, digest, newStatus, settledAt, updatedAt);
+                recipient, mode, digest, newStatus, settledAt, updatedAt, upstreamCost, quotedUpstreamCost);
     }
 
     public Charge withModel(String newModel) {
         return new Charge(challengeId, chargeId, provider, route, realm, newModel, amount, currency, chainId, txHash,
-                payer, recipient, mode, digest, status, settledAt, updatedAt);
+                payer, recipient, mode, digest, status, settledAt, updatedAt, upstreamCost, quotedUpstreamCost);
+    }
+
+    public Charge withCosts(long newUpstreamCost, long newQuotedUpstreamCost) {
+        return new Charge(challengeId, chargeId, provider, route, realm, model, amount, currency, chainId, txHash,
+                payer, recipient, mode, digest, status, settledAt, updatedAt, newUpstreamCost, newQuotedUpstreamCost);
+    }
+
+    /** Sold below cost: the upstream cost of its attempts exceeds what the buyer paid. */
+    public boolean costExceedsPrice() {
+        return upstreamCost > amount;
     }
 }

@@ -38,9 +38,14 @@ public class ChargeEntity {
     public Instant settledAt;
     @Column(name = "updated_at")
     public Instant updatedAt;
+    @Column(name = "upstream_cost")
+    public long upstreamCost;
+    @Column(name = "quoted_upstream_cost")
+    public long quotedUpstreamCost;
 
     public Charge toDomain() {
         return new Charge(challengeId, chargeId, provider, route, realm, model, amount, currency, chainId, txHash,
-                payer, recipient, mode, digest, ChargeStatus.fromDb(status), settledAt, updatedAt);
+                payer, recipient, mode, digest, ChargeStatus.fromDb(status), settledAt, updatedAt, upstreamCost,
+                quotedUpstreamCost);
     }
 }

@@ -14,6 +14,7 @@ import io.mppgateway.ledger.charge.domain.ChargeFilter;
 import io.mppgateway.ledger.charge.domain.ChargeStatus;
 import io.mppgateway.ledger.common.db.LedgerTx;
 import io.mppgateway.ledger.common.db.Sql;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
@@ -29,7 +30,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class ChargeRepository implements PanacheRepositoryBase<ChargeEntity, String> {
     private static final String COLUMNS = """
             challenge_id, charge_id, provider, route, realm, model, amount, currency, chain_id, tx_hash, payer,
-            recipient, mode, digest, status, settled_at, updated_at""";
+            recipient, mode, digest, status, settled_at, updated_at, upstream_cost, quoted_upstream_cost""";
 
     // ---- finance reads (Panache) ----
 
@@ -48,6 +49,10 @@ public class ChargeRepository implements PanacheRepositoryBase<ChargeEntity, Str
         equal(query, params, "model", filter.model());
         equal(query, params, "payer", filter.payer());
         equal(query, params, "status", filter.status() == null ? null : filter.status().dbValue());
+        if (filter.costOverPrice()) {
+            // the predicate of the partial index charges_cost_over_price_idx, so the page is a scan of that index
+            query.append(" and upstreamCost > amount");
+        }
         if (filter.from() != null) {
             query.append(" and settledAt >= :from");
             params.and("from", Sql.micros(filter.from()));
@@ -71,6 +76,27 @@ public class ChargeRepository implements PanacheRepositoryBase<ChargeEntity, Str
             query.append(" and ").append(field).append(" = :").append(field);
             params.and(field, value);
         }
+    }
+
+    /** Per provider and model: how many charges settled in [from, to) were sold below their upstream cost. */
+    public Uni<List<CostOverPrice>> countCostOverPrice(Instant from, Instant to, String provider) {
+        String where = "c.upstreamCost > c.amount and c.settledAt >= :from and c.settledAt < :to"
+                + (provider != null ? " and c.provider = :provider" : "");
+        return Panache.getSession().chain(session -> {
+            var query = session.createSelectionQuery("select c.provider, coalesce(c.model, ''), count(c) "
+                    + "from ChargeEntity c where " + where + " group by c.provider, coalesce(c.model, '')",
+                    Object[].class)
+                    .setParameter("from", Sql.micros(from)).setParameter("to", Sql.micros(to));
+            if (provider != null) {
+                query.setParameter("provider", provider);
+            }
+            return query.getResultList();
+        }).map(rows -> rows.stream()
+                .map(r -> new CostOverPrice((String) r[0], (String) r[1], ((Number) r[2]).longValue())).toList());
+    }
+
+    /** How many charges of one provider and model were sold below their upstream cost. */
+    public record CostOverPrice(String provider, String model, long calls) {
     }
 
     /** Charges settled in [from, to), oldest first, at most {@code limit}; optionally of one recipient. */
@@ -124,9 +150,12 @@ public class ChargeRepository implements PanacheRepositoryBase<ChargeEntity, Str
         if (charges.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return tx.execute("INSERT INTO charges (" + COLUMNS + ") SELECT c.*, now() FROM unnest($1::text[], "
+        return tx.execute("INSERT INTO charges (" + COLUMNS + ") SELECT c.c1, c.c2, c.c3, c.c4, c.c5, c.c6, c.c7, c.c8, "
+                + "c.c9, c.c10, c.c11, c.c12, c.c13, c.c14, c.c15, c.c16, now(), c.c17, c.c18 FROM unnest($1::text[], "
                 + "$2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::bigint[], "
-                + "$10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::timestamptz[]) c",
+                + "$10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::timestamptz[], "
+                + "$17::bigint[], $18::bigint[]) AS c(c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, "
+                + "c16, c17, c18)",
                 Tuple.from(List.of(
                         Sql.texts(charges, Charge::challengeId), Sql.texts(charges, Charge::chargeId),
                         Sql.texts(charges, Charge::provider), Sql.texts(charges, Charge::route),
@@ -135,22 +164,26 @@ public class ChargeRepository implements PanacheRepositoryBase<ChargeEntity, Str
                         Sql.longs(charges, Charge::chainId), Sql.texts(charges, Charge::txHash),
                         Sql.texts(charges, Charge::payer), Sql.texts(charges, Charge::recipient),
                         Sql.texts(charges, Charge::mode), Sql.texts(charges, Charge::digest),
-                        Sql.texts(charges, c -> c.status().dbValue()), Sql.timestamps(charges, Charge::settledAt))))
+                        Sql.texts(charges, c -> c.status().dbValue()), Sql.timestamps(charges, Charge::settledAt),
+                        Sql.longs(charges, Charge::upstreamCost), Sql.longs(charges, Charge::quotedUpstreamCost))))
                 .onFailure().transform(Sql.failure("inserting " + charges.size() + " charges"))
                 .replaceWithVoid();
     }
 
-    /** Saves the status and model of charges that already exist. */
+    /** Saves the status, model and costs of charges that already exist. */
     public Uni<Void> update(LedgerTx tx, List<Charge> charges) {
         if (charges.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         return tx.execute("""
-                UPDATE charges c SET status = u.status, model = u.model, updated_at = now()
-                FROM unnest($1::text[], $2::text[], $3::text[]) AS u(challenge_id, status, model)
+                UPDATE charges c SET status = u.status, model = u.model, upstream_cost = u.cost, quoted_upstream_cost = u.quoted,
+                                     updated_at = now()
+                FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[])
+                    AS u(challenge_id, status, model, cost, quoted)
                 WHERE c.challenge_id = u.challenge_id""",
-                Tuple.of(Sql.texts(charges, Charge::challengeId), Sql.texts(charges, c -> c.status().dbValue()),
-                        Sql.texts(charges, Charge::model)))
+                Tuple.from(List.of(Sql.texts(charges, Charge::challengeId),
+                        Sql.texts(charges, c -> c.status().dbValue()), Sql.texts(charges, Charge::model),
+                        Sql.longs(charges, Charge::upstreamCost), Sql.longs(charges, Charge::quotedUpstreamCost))))
                 .onFailure().transform(Sql.failure("updating " + charges.size() + " charges"))
                 .replaceWithVoid();
     }
@@ -161,6 +194,6 @@ public class ChargeRepository implements PanacheRepositoryBase<ChargeEntity, Str
                 r.getString("currency"), r.getLong("chain_id"), r.getString("tx_hash"), r.getString("payer"),
                 r.getString("recipient"), r.getString("mode"), r.getString("digest"),
                 ChargeStatus.fromDb(r.getString("status")), Sql.instant(r, "settled_at"),
-                Sql.instant(r, "updated_at"));
+                Sql.instant(r, "updated_at"), r.getLong("upstream_cost"), r.getLong("quoted_upstream_cost"));
     }
 }

@@ -50,8 +50,11 @@ public class ChargeResource {
             @Parameter(description = "settledAt >= from (ISO-8601 instant)") @RestQuery String from,
             @Parameter(description = "settledAt < to (ISO-8601 instant)") @RestQuery String to,
             @Parameter(description = "page size, 1..500 (default 50)") @RestQuery String limit,
-            @Parameter(description = "nextCursor of the previous page") @RestQuery String after) {
-        return charges.list(new ChargeQuery(provider, route, model, payer, status, from, to, limit, after))
+            @Parameter(description = "nextCursor of the previous page") @RestQuery String after,
+            @Parameter(description = "true: only charges whose upstream cost exceeded their price")
+            @RestQuery String costOverPrice) {
+        return charges.list(new ChargeQuery(provider, route, model, payer, status, from, to, limit, after,
+                costOverPrice))
                 .map(page -> new ChargePageView(
                         page.items().stream().map(c -> ChargeView.of(c, page.walletAmount(c))).toList(),
                         page.nextCursor()));

@@ -17,6 +17,7 @@ import io.mppgateway.ledger.charge.domain.PageCursor;
 import io.mppgateway.ledger.charge.repository.ChargeRepository;
 import io.mppgateway.ledger.charge.repository.ChargeSplitRepository;
 import io.mppgateway.ledger.journal.repository.JournalRepository;
+import io.mppgateway.ledger.refund.repository.RefundRepository;
 import io.mppgateway.ledger.usage.repository.UsageRepository;
 import io.smallrye.mutiny.Uni;
 
@@ -26,14 +27,16 @@ public class ChargeQueryService {
     private final ChargeRepository charges;
     private final ChargeSplitRepository splits;
     private final UsageRepository usage;
+    private final RefundRepository refunds;
     private final JournalRepository journal;
     private final ChargeApiConfig config;
 
     public ChargeQueryService(ChargeRepository charges, ChargeSplitRepository splits, UsageRepository usage,
-            JournalRepository journal, ChargeApiConfig config) {
+            RefundRepository refunds, JournalRepository journal, ChargeApiConfig config) {
         this.charges = charges;
         this.splits = splits;
         this.usage = usage;
+        this.refunds = refunds;
         this.journal = journal;
         this.config = config;
     }
@@ -42,7 +45,7 @@ public class ChargeQueryService {
     public Uni<ChargePage> list(ChargeQuery q) {
         ChargeFilter filter = new ChargeFilter(blankToNull(q.provider()), blankToNull(q.route()),
                 blankToNull(q.model()), blankToNull(q.payer()), status(q.status()), instant("from", q.from()),
-                instant("to", q.to()), limit(q.limit()), cursor(q.after()));
+                instant("to", q.to()), limit(q.limit()), cursor(q.after()), flag("costOverPrice", q.costOverPrice()));
         if (filter.from() != null && filter.to() != null && !filter.from().isBefore(filter.to())) {
             throw new InvalidQueryException("from must be before to");
         }
@@ -65,8 +68,9 @@ public class ChargeQueryService {
                 .map(found -> found.orElseThrow(() -> new ChargeNotFoundException(id)))
                 .chain(charge -> splits.findByChallengeId(charge.challengeId())
                         .chain(s -> usage.findByChallengeId(charge.challengeId())
-                                .chain(u -> journal.findByChallengeId(charge.challengeId())
-                                        .map(j -> new ChargeDetail(charge, s, u, j)))));
+                                .chain(u -> refunds.findByChallengeId(charge.challengeId())
+                                        .chain(r -> journal.findByChallengeId(charge.challengeId())
+                                                .map(j -> new ChargeDetail(charge, s, u, r, j))))));
     }
 
     /** One query for the whole page rather than a join in the keyset listing. */
@@ -124,6 +128,17 @@ public class ChargeQueryService {
         } catch (IllegalArgumentException e) {
             throw new InvalidQueryException("after is not a cursor returned by this API");
         }
+    }
+
+    private static boolean flag(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return false;
+        }
+        return switch (value.trim()) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new InvalidQueryException(name + " must be true or false");
+        };
     }
 
     private static String blankToNull(String value) {

@@ -18,11 +18,15 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class ExportRepository {
 
-    /** A charge row of the CSV, with its usage totals. */
+    /**
+     * A charge row of the CSV, with the totals of its applied usage (all attempts); costInUsdTicks is null when no
+     * attempt carried xAI's figure.
+     */
     public record ChargeLine(Instant settledAt, String challengeId, String chargeId, String provider, String route,
             String model, String payer, String recipient, long amount, String currency, long chainId, String txHash,
             String mode, String status, long promptTokens, long completionTokens, long totalTokens,
-            long upstreamCost) {
+            long upstreamCost, long reasoningTokens, long cachedTokens, long images, long characters, long pages,
+            long toolCalls, long quotedUpstreamCost, Long costInUsdTicks) {
     }
 
     /** A posting row of the CSV. */
@@ -41,13 +45,20 @@ public class ExportRepository {
             int limit) {
         String sql = """
                 SELECT c.settled_at, c.challenge_id, c.charge_id, c.provider, c.route, c.model, c.payer, c.recipient,
-                       c.amount, c.currency, c.chain_id, c.tx_hash, c.mode, c.status,
+                       c.amount, c.currency, c.chain_id, c.tx_hash, c.mode, c.status, c.upstream_cost,
+                       c.quoted_upstream_cost,
                        COALESCE(u.prompt_tokens, 0) AS prompt_tokens, COALESCE(u.completion_tokens, 0) AS completion_tokens,
-                       COALESCE(u.total_tokens, 0) AS total_tokens, COALESCE(u.upstream_cost, 0) AS upstream_cost
+                       COALESCE(u.total_tokens, 0) AS total_tokens, COALESCE(u.reasoning_tokens, 0) AS reasoning_tokens,
+                       COALESCE(u.cached_tokens, 0) AS cached_tokens, COALESCE(u.images, 0) AS images,
+                       COALESCE(u.characters, 0) AS characters, COALESCE(u.pages, 0) AS pages,
+                       COALESCE(u.tool_calls, 0) AS tool_calls, u.cost_in_usd_ticks
                 FROM charges c
                 LEFT JOIN LATERAL (
                     SELECT SUM(prompt_tokens)::bigint AS prompt_tokens, SUM(completion_tokens)::bigint AS completion_tokens,
-                           SUM(total_tokens)::bigint AS total_tokens, SUM(upstream_cost_estimate)::bigint AS upstream_cost
+                           SUM(total_tokens)::bigint AS total_tokens, SUM(reasoning_tokens)::bigint AS reasoning_tokens,
+                           SUM(cached_tokens)::bigint AS cached_tokens, SUM(images)::bigint AS images,
+                           SUM(characters)::bigint AS characters, SUM(pages)::bigint AS pages,
+                           SUM(tool_calls)::bigint AS tool_calls, SUM(cost_in_usd_ticks)::bigint AS cost_in_usd_ticks
                     FROM usage_records WHERE challenge_id = c.challenge_id AND applied) u ON true
                 WHERE c.settled_at >= $1 AND c.settled_at < $2 AND (c.settled_at, c.challenge_id) > ($3, $4)
                 ORDER BY c.settled_at, c.challenge_id
@@ -60,7 +71,10 @@ public class ExportRepository {
                         rs.getString("route"), rs.getString("model"), rs.getString("payer"), rs.getString("recipient"),
                         rs.getLong("amount"), rs.getString("currency"), rs.getLong("chain_id"), rs.getString("tx_hash"),
                         rs.getString("mode"), rs.getString("status"), rs.getLong("prompt_tokens"),
-                        rs.getLong("completion_tokens"), rs.getLong("total_tokens"), rs.getLong("upstream_cost"))));
+                        rs.getLong("completion_tokens"), rs.getLong("total_tokens"), rs.getLong("upstream_cost"),
+                        rs.getLong("reasoning_tokens"), rs.getLong("cached_tokens"), rs.getLong("images"),
+                        rs.getLong("characters"), rs.getLong("pages"), rs.getLong("tool_calls"),
+                        rs.getLong("quoted_upstream_cost"), rs.getLong("cost_in_usd_ticks"))));
     }
 
     /**

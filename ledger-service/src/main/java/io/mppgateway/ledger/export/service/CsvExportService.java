@@ -22,7 +22,9 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class CsvExportService {
     public static final String CHARGES_HEADER = "settled_at,charge_id,challenge_id,provider,route,model,payer,recipient,"
-            + "amount,currency,chain_id,tx_hash,mode,status,prompt_tokens,completion_tokens,total_tokens,upstream_cost";
+            + "amount,currency,chain_id,tx_hash,mode,status,prompt_tokens,completion_tokens,total_tokens,upstream_cost,"
+            // usage.recorded v2, appended so that imports reading the columns above by position keep working
+            + "reasoning_tokens,cached_tokens,images,characters,pages,tool_calls,quoted_upstream_cost,cost_in_usd_ticks";
     public static final String POSTINGS_HEADER =
             "occurred_at,transaction_id,kind,challenge_id,charge_id,posting_id,account,debit,credit";
 
@@ -64,7 +66,8 @@ public class CsvExportService {
                 }), chunk -> chunk.size() == size, c -> row(c.settledAt(), c.chargeId(), c.challengeId(),
                         c.provider(), c.route(), c.model(), c.payer(), c.recipient(), c.amount(), c.currency(),
                         c.chainId(), c.txHash(), c.mode(), c.status(), c.promptTokens(), c.completionTokens(),
-                        c.totalTokens(), c.upstreamCost()));
+                        c.totalTokens(), c.upstreamCost(), c.reasoningTokens(), c.cachedTokens(), c.images(),
+                        c.characters(), c.pages(), c.toolCalls(), c.quotedUpstreamCost(), c.costInUsdTicks()));
     }
 
     public Multi<String> postings(Range range) {

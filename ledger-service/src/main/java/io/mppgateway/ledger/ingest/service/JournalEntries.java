@@ -41,10 +41,12 @@ public final class JournalEntries {
                         Posting.credit(Accounts.revenue(charge.provider(), usage.model()), charge.amount())));
     }
 
+    /** What the attempt cost upstream, owed to the provider's upstream (Mistral, xAI). */
     public static JournalEntry upstreamCost(Charge charge, UsageRecord usage) {
-        long cost = usage.upstreamCostEstimate();
+        long cost = usage.upstreamCost();
         return new JournalEntry(JournalKind.UPSTREAM_COST, charge.challengeId(), usage.eventId(), usage.recordedAt(),
-                "estimated upstream cost of charge " + charge.chargeId() + " (" + usage.model() + ")",
+                "upstream cost of charge " + charge.chargeId() + " (" + usage.model() + ", "
+                        + usage.outcome().name().toLowerCase(java.util.Locale.ROOT) + ")",
                 List.of(Posting.debit(Accounts.upstreamExpense(charge.provider()), cost),
                         Posting.credit(Accounts.upstreamPayable(charge.provider()), cost)));
     }

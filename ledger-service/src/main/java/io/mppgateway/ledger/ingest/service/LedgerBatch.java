@@ -96,7 +96,7 @@ public final class LedgerBatch {
         Charge charge = new Charge(event.challengeId(), event.chargeId(), event.provider(), event.route(),
                 event.realm(), null, event.amount(), event.currency(), event.chainId(), event.txHash(), event.payer(),
                 event.recipient(), event.mode(), event.digest(), ChargeStatus.SETTLED, Sql.micros(event.settledAt()),
-                null);
+                null, 0, 0);
         List<ChargeSplit> chargeSplits = IntStream.range(0, event.splits().size())
                 .mapToObj(i -> new ChargeSplit(i, event.splits().get(i).recipient(), event.splits().get(i).amount(),
                         event.splits().get(i).memo()))
@@ -168,7 +168,10 @@ public final class LedgerBatch {
         return IngestResult.APPLIED;
     }
 
-    /** Books one usage record against its charge and returns the charge as it now stands. */
+    /**
+     * Books one usage record (one delivery attempt) against its charge and returns the charge as it now stands:
+     * revenue on the first attempt that delivered anything, the attempt's upstream cost whatever its outcome.
+     */
     private Charge apply(Charge charge, UsageRecord record) {
         Charge result = charge;
         long revenue = 0;
@@ -197,16 +200,15 @@ public final class LedgerBatch {
                 bookings.attributeSplitCost(charge.settledAt(), charge.provider(), record.model(), splitCost);
             }
         }
-        // the upstream was (probably) billed whatever became of the answer, so the cost is booked for any outcome
-        if (record.upstreamCostEstimate() > 0) {
+        // every attempt that cost something upstream is an expense, whatever became of the answer
+        if (record.upstreamCost() > 0) {
             post(JournalEntries.upstreamCost(charge, record));
         }
         bookings.figures(record.recordedAt(), charge.provider(), record.model(), charge.payer(),
-                new ReportFigures(1, record.delivered() ? 1 : 0, revenue, 0, record.upstreamCostEstimate(), 0,
-                        record.promptTokens(), record.completionTokens(), record.totalTokens(),
-                        record.reasoningTokens(), record.cachedTokens()));
+                ReportFigures.attempt(record, revenue));
         appliedUsage.add(record.eventId());
-        return result;
+        return result.withCosts(Math.addExact(result.upstreamCost(), record.upstreamCost()),
+                Math.max(result.quotedUpstreamCost(), record.quotedUpstreamCost()));
     }
 
     private Charge apply(Charge charge, Refund refund) {
@@ -216,7 +218,7 @@ public final class LedgerBatch {
         }
         post(JournalEntries.refund(charge, refund, reverseRevenue));
         bookings.figures(refund.refundedAt(), charge.provider(), charge.model(), charge.payer(),
-                new ReportFigures(0, 0, reverseRevenue ? -refund.amount() : 0, refund.amount(), 0, 0, 0, 0, 0, 0, 0));
+                ReportFigures.refund(refund.amount(), reverseRevenue ? refund.amount() : 0));
         appliedRefunds.add(refund.eventId());
         return charge.withStatus(ChargeStatus.REFUNDED);
     }

@@ -25,9 +25,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
  */
 @ApplicationScoped
 public class RollupRepository {
-    private static final String FIGURES = "calls, fulfilled_calls, revenue, refunds, upstream_cost, split_cost, "
-            + "prompt_tokens, completion_tokens, total_tokens, reasoning_tokens, cached_tokens";
-    private static final List<String> FIGURE_COLUMNS = List.of(FIGURES.split(", "));
+    private static final List<String> FIGURE_COLUMNS = ReportFigures.COLUMNS.stream().map(ReportFigures.Column::name)
+            .toList();
+    private static final String FIGURES = String.join(", ", FIGURE_COLUMNS);
 
     private final Pool pool;
 
@@ -59,17 +59,9 @@ public class RollupRepository {
                 + "ON CONFLICT (day, provider, " + valueColumn + ") DO UPDATE SET " + sets;
         List<Object> params = new ArrayList<>(List.of(Sql.dates(rows, e -> e.getKey().day()),
                 Sql.texts(rows, e -> e.getKey().provider()), Sql.texts(rows, e -> e.getKey().value())));
-        params.add(Sql.longs(rows, e -> e.getValue().calls()));
-        params.add(Sql.longs(rows, e -> e.getValue().fulfilledCalls()));
-        params.add(Sql.longs(rows, e -> e.getValue().revenue()));
-        params.add(Sql.longs(rows, e -> e.getValue().refunds()));
-        params.add(Sql.longs(rows, e -> e.getValue().upstreamCost()));
-        params.add(Sql.longs(rows, e -> e.getValue().splitCost()));
-        params.add(Sql.longs(rows, e -> e.getValue().promptTokens()));
-        params.add(Sql.longs(rows, e -> e.getValue().completionTokens()));
-        params.add(Sql.longs(rows, e -> e.getValue().totalTokens()));
-        params.add(Sql.longs(rows, e -> e.getValue().reasoningTokens()));
-        params.add(Sql.longs(rows, e -> e.getValue().cachedTokens()));
+        for (ReportFigures.Column column : ReportFigures.COLUMNS) {
+            params.add(Sql.longs(rows, e -> column.value().applyAsLong(e.getValue())));
+        }
         return tx.execute(sql, Tuple.from(params))
                 .onFailure().transform(Sql.failure("updating " + table))
                 .replaceWithVoid();
@@ -172,7 +164,6 @@ public class RollupRepository {
     }
 
     private static ReportFigures figures(Row rs) {
-        long[] v = FIGURE_COLUMNS.stream().mapToLong(c -> rs.getLong(c)).toArray();
-        return new ReportFigures(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10]);
+        return ReportFigures.of(FIGURE_COLUMNS.stream().mapToLong(rs::getLong).toArray());
     }
 }

@@ -1,14 +1,18 @@
 package io.mppgateway.ledger.report.service;
 
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.mppgateway.ledger.charge.repository.ChargeRepository;
 import io.mppgateway.ledger.charge.service.InvalidQueryException;
 import io.mppgateway.ledger.report.config.ReportConfig;
 import io.mppgateway.ledger.report.domain.Dimension;
@@ -32,10 +36,12 @@ public class ReportService {
     }
 
     private final RollupRepository rollups;
+    private final ChargeRepository charges;
     private final ReportConfig config;
 
-    public ReportService(RollupRepository rollups, ReportConfig config) {
+    public ReportService(RollupRepository rollups, ChargeRepository charges, ReportConfig config) {
         this.rollups = rollups;
+        this.charges = charges;
         this.config = config;
     }
 
@@ -43,12 +49,7 @@ public class ReportService {
     public Uni<Report> report(String from, String to, String groupBy, String provider, Integer limit, String after) {
         LocalDate start = date("from", from);
         LocalDate end = date("to", to);
-        if (!start.isBefore(end)) {
-            throw new InvalidQueryException("from must be before to");
-        }
-        if (ChronoUnit.DAYS.between(start, end) > config.maxDays()) {
-            throw new InvalidQueryException("the range may span at most " + config.maxDays() + " days");
-        }
+        checkRange(start, end);
         List<Dimension> dims = dimensions(groupBy);
         String p = provider == null || provider.isBlank() ? null : provider.trim();
         if (!dims.contains(Dimension.PAYER)) {
@@ -67,6 +68,50 @@ public class ReportService {
                 .chain(page -> rollups.query(start, end, List.of(), p)
                         .map(all -> new Report(start, end, dims, p, page.rows(), sum(all),
                                 page.more() ? page.lastPayer() : null)));
+    }
+
+    /**
+     * Pricing per provider and model over UTC days [from, to): what was charged (revenue) against the actual
+     * upstream cost and the worst case the prices were computed from, and how many calls were sold below cost.
+     */
+    public record Pricing(LocalDate from, LocalDate to, String provider, List<PricingRow> rows, PricingRow total) {
+    }
+
+    /** One model's pricing figures; {@code costOverPriceCalls} counts its charges settled in the range sold below cost. */
+    public record PricingRow(String provider, String model, ReportFigures figures, long costOverPriceCalls) {
+    }
+
+    /** Needs a Hibernate Reactive session (the count of calls sold below cost reads the charges). */
+    public Uni<Pricing> pricing(String from, String to, String provider) {
+        LocalDate start = date("from", from);
+        LocalDate end = date("to", to);
+        checkRange(start, end);
+        String p = provider == null || provider.isBlank() ? null : provider.trim();
+        return rollups.query(start, end, List.of(Dimension.PROVIDER, Dimension.MODEL), p)
+                .chain(rows -> charges.countCostOverPrice(start.atStartOfDay(ZoneOffset.UTC).toInstant(),
+                        end.atStartOfDay(ZoneOffset.UTC).toInstant(), p).map(losses -> {
+                            Map<String, Long> lossByModel = new HashMap<>();
+                            losses.forEach(l -> lossByModel.put(l.provider() + "\u0000" + l.model(), l.calls()));
+                            List<PricingRow> out = new ArrayList<>();
+                            for (ReportRow r : rows) {
+                                long lossCalls = lossByModel.getOrDefault(r.provider() + "\u0000" + r.model(), 0L);
+                                if (r.figures().calls() > 0 || lossCalls > 0) {
+                                    out.add(new PricingRow(r.provider(), r.model(), r.figures(), lossCalls));
+                                }
+                            }
+                            PricingRow total = new PricingRow(null, null, sum(rows),
+                                    losses.stream().mapToLong(ChargeRepository.CostOverPrice::calls).sum());
+                            return new Pricing(start, end, p, out, total);
+                        }));
+    }
+
+    private void checkRange(LocalDate start, LocalDate end) {
+        if (!start.isBefore(end)) {
+            throw new InvalidQueryException("from must be before to");
+        }
+        if (ChronoUnit.DAYS.between(start, end) > config.maxDays()) {
+            throw new InvalidQueryException("the range may span at most " + config.maxDays() + " days");
+        }
     }
 
     private static ReportFigures sum(List<ReportRow> rows) {

@@ -25,6 +25,7 @@ public class UsageRecordEntity {
     public String route;
     public String model;
     public String outcome;
+    public boolean delivered;
     @Column(name = "prompt_tokens")
     public long promptTokens;
     @Column(name = "completion_tokens")
@@ -35,20 +36,29 @@ public class UsageRecordEntity {
     public long reasoningTokens;
     @Column(name = "cached_tokens")
     public long cachedTokens;
-    public long units;
+    public long images;
+    public long characters;
+    public long pages;
+    @Column(name = "tool_calls")
+    public long toolCalls;
     @Column(name = "upstream_status")
     public int upstreamStatus;
     @Column(name = "latency_ms")
     public long latencyMs;
-    @Column(name = "upstream_cost_estimate")
-    public long upstreamCostEstimate;
+    @Column(name = "upstream_cost")
+    public long upstreamCost;
+    @Column(name = "quoted_upstream_cost")
+    public long quotedUpstreamCost;
+    @Column(name = "cost_in_usd_ticks")
+    public Long costInUsdTicks;
     @Column(name = "recorded_at")
     public Instant recordedAt;
     public boolean applied;
 
     public UsageRecord toDomain() {
         return new UsageRecord(eventId, challengeId, chargeId, provider, route, model, UsageOutcome.valueOf(outcome),
-                promptTokens, completionTokens, totalTokens, reasoningTokens, cachedTokens, units, upstreamStatus,
-                latencyMs, upstreamCostEstimate, recordedAt, applied);
+                delivered, promptTokens, completionTokens, totalTokens, reasoningTokens, cachedTokens, images,
+                characters, pages, toolCalls, upstreamStatus, latencyMs, upstreamCost, quotedUpstreamCost,
+                costInUsdTicks, recordedAt, applied);
     }
 }

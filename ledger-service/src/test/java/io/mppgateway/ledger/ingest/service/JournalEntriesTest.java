@@ -19,7 +19,7 @@ class JournalEntriesTest {
     private static Charge charge(long amount) {
         return new Charge("challenge", "charge", "mistral", "/mistral/ocr", "mistral.gateway.local", null, amount,
                 "0x20c0000000000000000000000000000000000000", 1337, "0xtx", "0xpayer", WALLET, "push", null,
-                ChargeStatus.SETTLED, Instant.parse("2026-11-21T10:00:00Z"), null);
+                ChargeStatus.SETTLED, Instant.parse("2026-11-21T10:00:00Z"), null, 0, 0);
     }
 
     @Test
