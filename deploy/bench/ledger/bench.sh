@@ -20,14 +20,14 @@ while [ $# -gt 0 ]; do
   esac
 done
 DB=ledger_bench
-PORT="${BENCH_PORT:-18084}"
+PORT="${BENCH_PORT:-$((18084 + LANE * 100))}"
 JAR="$REPO_ROOT/ledger-service/target/quarkus-app/quarkus-run.jar"
 [ -f "$JAR" ] || die "build first: ./mvnw -pl ledger-service -DskipTests package"
 export PGPASSWORD=gateway
-psql_gw() { psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -U gateway "$@"; }
+psql_gw() { psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U gateway "$@"; }
 psql_super() {
-  if [ "$(id -u)" = 0 ]; then su postgres -s /bin/sh -c "psql -X -qtA -v ON_ERROR_STOP=1 -d postgres" <<<"$1"
-  else psql -X -qtA -v ON_ERROR_STOP=1 -h 127.0.0.1 -U postgres -d postgres -c "$1"; fi
+  if [ "$(id -u)" = 0 ]; then su postgres -s /bin/sh -c "psql -X -qtA -v ON_ERROR_STOP=1 -p $PG_PORT -d postgres" <<<"$1"
+  else psql -X -qtA -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -c "$1"; fi
 }
 
 log "recreating database $DB"
@@ -45,7 +45,7 @@ trap cleanup EXIT
 
 start_ledger() {
   # the jar migrates the schema (Flyway); its consumers stay off so nothing but the bench data is in the database
-  env LEDGER_DB_URL="jdbc:postgresql://127.0.0.1:5432/$DB" DB_USER=gateway DB_PASSWORD=gateway \
+  env LEDGER_DB_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/$DB" DB_USER=gateway DB_PASSWORD=gateway \
     QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT="$PORT" \
     LEDGER_JWT_PUBLIC_KEY_LOCATION="$REPO_ROOT/deploy/local/dev-keys/finance-dev-public.pem" \
     "$JAVA_HOME/bin/java" -Xmx512m \

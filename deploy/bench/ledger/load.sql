@@ -49,17 +49,18 @@ FROM generate_series(1::bigint, :n) AS i
 CROSS JOIN LATERAL (SELECT CASE WHEN i % 3 = 0 THEN 'grok' ELSE 'mistral' END AS provider) p;
 
 INSERT INTO charges (challenge_id, charge_id, provider, route, realm, model, amount, currency, chain_id, tx_hash, payer,
-                     recipient, mode, digest, status, settled_at, updated_at)
+                     recipient, mode, digest, status, settled_at, updated_at, upstream_cost, quoted_upstream_cost)
 SELECT challenge_id, charge_id, provider, route, realm, model, amount, '0x20c0000000000000000000000000000000000000',
        1337, tx_hash, payer, '0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc', 'push', NULL,
        CASE WHEN refunded THEN 'refunded' WHEN outcome = 'FULFILLED' THEN 'fulfilled' ELSE 'unfulfilled' END,
-       settled_at, settled_at + interval '3 seconds'
+       settled_at, settled_at + interval '3 seconds',
+       CASE WHEN outcome = 'FULFILLED' THEN amount * 4 / 10 ELSE 0 END, amount * 8 / 10
 FROM gen;
 
-INSERT INTO usage_records (event_id, challenge_id, charge_id, provider, route, model, outcome, prompt_tokens,
-                           completion_tokens, total_tokens, reasoning_tokens, cached_tokens, units, upstream_status,
-                           latency_ms, upstream_cost_estimate, recorded_at, applied)
-SELECT md5('e' || i)::uuid::text, challenge_id, charge_id, provider, route, model, outcome,
+INSERT INTO usage_records (event_id, challenge_id, charge_id, provider, route, model, outcome, delivered,
+                           prompt_tokens, completion_tokens, total_tokens, reasoning_tokens, cached_tokens, pages,
+                           upstream_status, latency_ms, upstream_cost, recorded_at, applied)
+SELECT md5('e' || i)::uuid::text, challenge_id, charge_id, provider, route, model, outcome, outcome = 'FULFILLED',
        CASE WHEN outcome = 'FULFILLED' THEN prompt_tokens ELSE 0 END,
        CASE WHEN outcome = 'FULFILLED' THEN completion_tokens ELSE 0 END,
        CASE WHEN outcome = 'FULFILLED' THEN prompt_tokens + completion_tokens ELSE 0 END,

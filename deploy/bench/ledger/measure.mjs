@@ -34,6 +34,8 @@ const cases = [
   ['report, 30 days by payer, first page', () => `/ledger/reports?from=${samples.from30}&to=${samples.to}&groupBy=payer`],
   ['report, 30 days by payer, a later page', (i) => `/ledger/reports?from=${samples.from30}&to=${samples.to}&groupBy=payer&after=${pick(samples.payers, i)}`],
   ['report, 30 days by day and payer, 100 payers', () => `/ledger/reports?from=${samples.from30}&to=${samples.to}&groupBy=day,payer&limit=100`],
+  ['report, 30 days pricing by model (quote vs actual)', () => `/ledger/reports/pricing?from=${samples.from30}&to=${samples.to}`],
+  ['report, cost over price, first page', () => '/ledger/reports/cost-over-price?limit=50'],
   ['balances', () => '/ledger/balances'],
 ]
 
