@@ -6,7 +6,7 @@
 //
 // Scenarios that fail until a fix of issue 9 lands are marked `todo` with the reason (they run and report, and do
 // not fail the run); LOAD_STRICT=1 makes them count.
-import { test } from 'node:test'
+import { test, before } from 'node:test'
 import assert from 'node:assert/strict'
 import { runScenario, local } from '../lib/scenarios.mjs'
 import { formatVerdict } from '../lib/invariants.mjs'
@@ -20,6 +20,14 @@ function report(out) {
   const r = out.row
   return `${r.scenario}: agents ${r.agents}, deliveries ${r.deliveries}, first-try failures ${r.firstTryFailures} ${JSON.stringify(r.firstTryByStatus)}, unserved ${r.failures} ${JSON.stringify(r.failuresByStatus)}, duplicated ${r.duplicated}, p50 ${r.p50} ms, p99 ${r.p99} ms\n${out.verdict ? formatVerdict(out.verdict) : r.error}\n${(r.agentTrace ?? []).join('\n')}`
 }
+
+// freshly started JVMs answer the first paid calls slowly (503 verification-unavailable on a loaded machine): warm both
+// modes up with one agent each, not counted
+before(async () => {
+  for (const mode of ['pull', 'push']) {
+    await runScenario({ name: `ci warm-up ${mode}`, kind: 'load', provider: 'mistral', mode, bodies: 'distinct', c: 1, waves: 1 })
+  }
+}, { timeout: 120_000 })
 
 const load = (provider, mode, bodies, waves) => ({ name: `ci ${provider} ${mode} ${bodies} c=8`, kind: 'load', provider, mode, bodies, c: 8, waves })
 
