@@ -14,6 +14,11 @@ WIREMOCK_DIR="$STATE_DIR/wiremock"
 WIREMOCK_JAR="$WIREMOCK_DIR/wiremock-standalone-$WIREMOCK_VERSION.jar"
 STANDIN_ROOT="$REPO_ROOT/deploy/standin"
 # STANDIN_PORT: 8090 in lane 0 (lib.sh)
+# WireMock sends a dribbled (chunkedDribbleDelay) stream from one container thread, sleeping between chunks; its
+# default pool of 25 threads serialises concurrent streams (measured: 64 concurrent 4 s streams took 17.4 s, 5.5 s
+# with this bound). The pool only grows on demand, so a large bound costs nothing idle; deploy/bench/compare.sh
+# holds 1,000 streams open.
+STANDIN_THREADS="${STANDIN_THREADS:-1200}"
 # maven-dependency-plugin version used for the download (exists on Maven Central).
 DEP_PLUGIN=org.apache.maven.plugins:maven-dependency-plugin:3.8.1
 
@@ -41,7 +46,7 @@ cmd_up() {
   [ -f "$wm_log" ] && mv -f "$wm_log" "$wm_log.1"
   start_bg wiremock "$wm_log" "$JAVA_HOME/bin/java" -Xmx256m -jar "$WIREMOCK_JAR" \
     --bind-address 127.0.0.1 --port "$STANDIN_PORT" --root-dir "$STANDIN_ROOT" \
-    --disable-banner --local-response-templating
+    --disable-banner --local-response-templating --container-threads "$STANDIN_THREADS"
   pid="$(cat "$PID_DIR/wiremock.pid")"
   if ! wait_for_http "http://127.0.0.1:$STANDIN_PORT/__admin/health" 60 "$pid"; then
     tail -n 30 "$wm_log" >&2 || true
