@@ -58,6 +58,10 @@ env $(node_test_env) node --test --test-concurrency=1 "$REPO_ROOT/deploy/load/te
 log "stage 2/4: fuzzers, short run (deploy/load/fuzz)"
 (cd "$REPO_ROOT" && env $(node_test_env) ./mvnw -B -ntp -f deploy/load/fuzz/pom.xml test \
   -Dfuzz.exclusive=true -Dfuzz.tolerate=out-of-range-503)
+# the side-by-side benchmark's arithmetic and report, and its script's syntax (the benchmark itself is
+# deploy/bench/compare.sh, not part of this command; ~1 s)
+bash -n "$REPO_ROOT/deploy/bench/compare.sh"
+node --test "$REPO_ROOT/deploy/bench/compare/test/"
 
 log "stage 3/4: container images"
 "$REPO_ROOT/deploy/images/build.sh"

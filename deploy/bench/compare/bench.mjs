@@ -54,6 +54,7 @@ const LONG_STREAM_BODY = JSON.stringify({ ...CHAT, stream: true, messages: [{ ro
 const log = (...a) => console.log(`[${new Date().toISOString().slice(11, 19)}]`, ...a)
 const started = Date.now()
 const failures = []
+const harnessErrors = []
 const loadavg = () => os.loadavg().map((l) => l.toFixed(1)).join(' / ')
 const loadStart = loadavg()
 
@@ -126,7 +127,14 @@ const targets = () => [['ours', OURS_URL], ['ref', REF_URL]]
 const targetName = (who) => (who === 'ours' ? 'this suite' : 'mppx reference')
 
 function recordFailures(where, results) {
-  for (const r of results) if (!r.ok) failures.push({ where, error: r.error ?? `HTTP ${r.status}` })
+  const counts = {}
+  for (const r of results) {
+    if (r.ok) continue
+    const error = r.error ?? `HTTP ${r.status}`
+    failures.push({ where, error })
+    counts[error] = (counts[error] ?? 0) + 1
+  }
+  for (const [error, n] of Object.entries(counts)) log(`  ${where}: ${n} × ${error}`)
 }
 
 /** p50/p99 of a field over the ok results, as {<prefix>P50, <prefix>P99}. */
@@ -358,10 +366,21 @@ async function main() {
   log(`price of ${ROUTE} for the benchmark body: ${price} base units; starting the mppx reference server on ${REF_URL}`)
   await startReference(price)
   await warmUp()
-  if (PHASES.has('unpaid')) results.unpaid = await unpaidPhase()
-  if (PHASES.has('paid')) results.paid = await paidPhase()
-  if (PHASES.has('stream')) results.stream = await streamPhase()
-  if (PHASES.has('streams')) results.streams = await streamsPhase(results.paid)
+  // a phase that breaks (e.g. the chain stops answering) is reported, and the others still run
+  const run = async (name, fn) => {
+    if (!PHASES.has(name)) return undefined
+    try {
+      return await fn()
+    } catch (e) {
+      log(`phase ${name} broke off: ${e.message?.slice(0, 300)}`)
+      harnessErrors.push(`phase "${name}" broke off: ${e.message?.slice(0, 300)}`)
+      return undefined
+    }
+  }
+  results.unpaid = await run('unpaid', unpaidPhase)
+  results.paid = await run('paid', paidPhase)
+  results.stream = await run('stream', streamPhase)
+  results.streams = await run('streams', () => streamsPhase(results.paid))
   results.rss = rss
   results.serverTiming = serverTiming
   results.failures = failures
@@ -373,6 +392,7 @@ async function main() {
     wallSeconds: (Date.now() - started) / 1000 + Number(env.SETUP_SECONDS ?? 0),
     command: env.COMMAND ?? 'deploy/bench/compare.sh',
     notes: [
+      ...harnessErrors.map((e) => `**Harness error**: ${e}`),
       `Price of the benchmark body (\`POST ${ROUTE}\`, ${CHAT.model}, max_tokens ${CHAT.max_tokens}): ${price} base units of pathUSD, charged by both.`,
       'Paid calls: the real mppx client (0.11.0, pull mode, its default for a local key), one freshly funded key per call. ' +
         '"added beyond chain + upstream" = each call\'s paid phase (credential sent -> whole answer in) minus the median floor of the same round and concurrency; ' +
@@ -410,5 +430,6 @@ if (results) {
     log(`${failures.length} paid call(s) failed`)
     exitCode = 1
   }
+  if (harnessErrors.length) exitCode = 2
 }
 process.exit(exitCode)

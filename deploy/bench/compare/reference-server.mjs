@@ -9,9 +9,10 @@
 // the body the benchmark sends. Routes: POST /mistral/chat -> {STANDIN_URL}/mistral/v1/chat/completions,
 // POST /grok/chat -> {STANDIN_URL}/xai/v1/chat/completions; `"stream": true` bodies are relayed as they arrive.
 // Like a plain mppx server it does not bind the body's digest, and it keeps its replay store in memory.
-import http from 'node:http'
+import { createServer } from 'node:http'
 import { Mppx, tempo } from 'mppx/server'
-import { PATH_USD, RECIPIENT, viemClient } from './lib/chain.mjs'
+import { createClient, http } from 'viem'
+import { localChain, PATH_USD, RECIPIENT, RPC_URL } from './lib/chain.mjs'
 import { decimalAmount } from './lib/amount.mjs'
 
 const PORT = Number(process.env.PORT ?? 8088)
@@ -25,7 +26,8 @@ const ROUTES = {
   '/grok/chat': { upstream: '/xai/v1/chat/completions', description: 'Grok chat completion' },
 }
 
-const client = viemClient()
+// a plain viem client, as an mppx user would give it (viem's default 10 s request timeout)
+const client = createClient({ chain: localChain, transport: http(RPC_URL) })
 const mppx = Mppx.create({
   realm: 'reference.bench.local',
   secretKey: SECRET_KEY,
@@ -59,7 +61,7 @@ async function send(res, response, signal) {
   res.end()
 }
 
-const server = http.createServer(async (req, res) => {
+const server = createServer(async (req, res) => {
   const abort = new AbortController()
   res.once('close', () => abort.abort())
   try {

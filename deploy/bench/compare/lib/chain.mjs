@@ -5,8 +5,9 @@
 // of the benchmark gets a key of its own: a few thousand per run. deploy/agent/fund.mjs sends four awaited
 // transfers per key; here one Tempo transaction (type 0x76) carries the transfers for KEYS_PER_TX keys as a batch
 // of calls, signed locally by a public anvil dev account on a random 2D nonce lane (nonceKey random, nonce 0), so
-// it never races anyone's eth_sendTransaction from the same account (those use the protocol lane). 100 keys × 4
-// tokens = 400 transfers ≈ 14 M gas, under anvil's block gas limit; batches stay far below ~1,000 keys.
+// it never races anyone's eth_sendTransaction from the same account (those use the protocol lane). 50 keys × 4
+// tokens = 200 transfers ≈ 7 M gas, one transaction at a time (anvil executes them one after the other anyway;
+// on a busy machine a 400-transfer transaction took over 10 s); batches stay far below ~1,000 keys.
 import { createClient, defineChain, encodeFunctionData, http, parseAbi, publicActions, walletActions } from 'viem'
 import { generatePrivateKey, mnemonicToAccount, privateKeyToAccount } from 'viem/accounts'
 import { tempoLocalnet } from 'viem/chains'
@@ -21,14 +22,14 @@ export const RECIPIENT = '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC'
 /** anvil's public test mnemonic; account #8 funds the benchmark's keys (a local play-money chain only). */
 const DEV_MNEMONIC = 'test test test test test test test test test test test junk'
 const FUNDER_INDEX = 8
-const KEYS_PER_TX = 100
-const PARALLEL_TXS = 3
+const KEYS_PER_TX = 50
 /** 1 token of each (6 decimals): many charges' worth and the fees of one payment. */
 const AMOUNT = 1_000_000n
 const GAS_PER_TRANSFER = 60_000n
 
 export const localChain = defineChain({ ...tempoLocalnet, id: CHAIN_ID, rpcUrls: { default: { http: [RPC_URL] } } })
-export const viemClient = () => createClient({ chain: localChain, transport: http(RPC_URL) })
+/** A viem client of the local chain; the transport waits up to 60 s (viem's 10 s default is short on a busy machine). */
+export const viemClient = () => createClient({ chain: localChain, transport: http(RPC_URL, { timeout: 60_000 }) })
 
 let rpcId = 0
 export async function rpc(method, params = []) {
@@ -48,7 +49,7 @@ const tip20 = parseAbi([
 ])
 
 const funder = mnemonicToAccount(DEV_MNEMONIC, { addressIndex: FUNDER_INDEX })
-const funderClient = createClient({ chain: localChain, transport: http(RPC_URL), account: funder }).extend(walletActions).extend(publicActions)
+const funderClient = createClient({ chain: localChain, transport: http(RPC_URL, { timeout: 120_000 }), account: funder }).extend(walletActions).extend(publicActions)
 
 async function fundBatch(addresses) {
   const calls = addresses.flatMap((to) => TOKENS.map((token) => ({
@@ -56,9 +57,18 @@ async function fundBatch(addresses) {
   })))
   // viem's estimate covers only the first call of a batch: give the gas explicitly
   const gas = GAS_PER_TRANSFER * BigInt(calls.length) + 50_000n
-  const nonceKey = BigInt(1 + Math.floor(Math.random() * 2 ** 48))
-  const receipt = await funderClient.sendTransactionSync({ calls, nonceKey, nonce: 0, gas })
-  if (receipt.status !== 'success') throw new Error(`funding transaction ${receipt.transactionHash} ${receipt.status}`)
+  for (let attempt = 1; ; attempt++) {
+    const nonceKey = BigInt(1 + Math.floor(Math.random() * 2 ** 48))
+    try {
+      const receipt = await funderClient.sendTransactionSync({ calls, nonceKey, nonce: 0, gas })
+      if (receipt.status !== 'success') throw new Error(`funding transaction ${receipt.transactionHash} ${receipt.status}`)
+      return
+    } catch (e) {
+      // viem's errors quote the whole request (a 200-call transaction): keep the message short. A retry on a fresh
+      // lane may fund a key twice, which is harmless.
+      if (attempt >= 3) throw new Error(`funding ${addresses.length} keys failed ${attempt} times: ${e.shortMessage ?? e.message.slice(0, 200)}`)
+    }
+  }
 }
 
 /** n fresh keys ({privateKey, address}), each holding 1 pathUSD and 1 of each fee token. */
@@ -69,10 +79,7 @@ export async function fundKeys(n) {
   })
   const batches = []
   for (let i = 0; i < n; i += KEYS_PER_TX) batches.push(keys.slice(i, i + KEYS_PER_TX).map((k) => k.address))
-  let next = 0
-  await Promise.all(Array.from({ length: Math.min(PARALLEL_TXS, batches.length) }, async () => {
-    while (next < batches.length) await fundBatch(batches[next++])
-  }))
+  for (const batch of batches) await fundBatch(batch)
   if (keys.length) {
     const last = keys.at(-1).address
     const held = await funderClient.readContract({ address: PATH_USD, abi: tip20, functionName: 'balanceOf', args: [last] })
