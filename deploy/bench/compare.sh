@@ -10,7 +10,8 @@
 #   deploy/bench/compare.sh --quick              a few samples of everything: checks the harness (docs untouched)
 #   options: --build (rebuild the jars first; they are built anyway when missing), --rounds N,
 #            --phases unpaid,paid,stream,streams, --streams N (concurrent paid streams, default 1000),
-#            --streams-ref (that phase for the reference too), --keep (leave everything running), --no-docs
+#            --streams-ref (that phase for the reference too), --keep (leave everything running), --no-docs,
+#            --reuse-chain (keep the lane's chain; by default ours is restarted: a fresh chain per run)
 #
 # Exit code: 0 when every paid call succeeded, 1 when any failed (listed in the report), 2 on a harness error.
 # Needs what deploy/test.sh needs, plus wrk (Debian package; installed with apt-get when missing and root).
@@ -20,7 +21,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/../local/lib.sh"
 
 BENCH_DIR="$REPO_ROOT/deploy/bench/compare"
 REF_PORT="${REF_PORT:-$((8088 + LANE * 100))}"
-LABEL=latest QUICK=0 BUILD=0 KEEP=0 DOCS=1 ROUNDS="" PHASES="" STREAMS="" STREAMS_REF=0
+LABEL=latest QUICK=0 BUILD=0 KEEP=0 DOCS=1 FRESH_CHAIN=1 ROUNDS="" PHASES="" STREAMS="" STREAMS_REF=0
 COMMAND="deploy/bench/compare.sh $*"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -29,11 +30,12 @@ while [ $# -gt 0 ]; do
     --build) BUILD=1; shift ;;
     --keep) KEEP=1; shift ;;
     --no-docs) DOCS=0; shift ;;
+    --reuse-chain) FRESH_CHAIN=0; shift ;;
     --rounds) ROUNDS="$2"; shift 2 ;;
     --phases) PHASES="$2"; shift 2 ;;
     --streams) STREAMS="$2"; shift 2 ;;
     --streams-ref) STREAMS_REF=1; shift ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) die "unknown option $1 (see $0 --help)" ;;
   esac
 done
@@ -75,6 +77,14 @@ trap cleanup EXIT
 # The stand-in holds a thread per stream it dribbles: restart ours so that it runs with standin.sh's thread pool
 # and the checkout's mappings (a stand-in we did not start is used as it is).
 if pid_of wiremock >/dev/null; then "$LOCAL_DIR/standin.sh" down; fi
+# A fresh chain for every run: anvil's time per block grows with its state (an empty block took 0.1-0.3 s on a fresh
+# chain and 0.7-1.0 s after ~10,000 funded keys on this machine kind), and a run funds a few thousand keys. This
+# forgets the lane's chain state: run the benchmark in a lane of its own (e.g. LANE=9).
+if [ "$FRESH_CHAIN" = 1 ]; then
+  if pid_of anvil >/dev/null; then "$LOCAL_DIR/chain.sh" down
+  elif port_open 127.0.0.1 "$CHAIN_PORT"; then warn "the chain on :$CHAIN_PORT is not ours: using it as it is (its block time grows with its state)"
+  fi
+fi
 "$LOCAL_DIR/stack.sh" up
 
 JARS=(payment-service mistral-service grok-service ledger-service)
@@ -89,6 +99,8 @@ fi
 "$LOCAL_DIR/services.sh" up
 
 COMMIT="$(git -C "$REPO_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+# the last commit that changed what runs (the services' modules and the build)
+SERVICES_COMMIT="$(git -C "$REPO_ROOT" log -1 --format=%h -- pom.xml '*/pom.xml' '*/src/main/*' 2>/dev/null || echo "$COMMIT")"
 DIRTY=0
 [ -z "$(git -C "$REPO_ROOT" status --porcelain --untracked-files=no -- . ':!docs' 2>/dev/null)" ] || DIRTY=1
 [ "$DOCS" = 1 ] && DOCS_FILE="$REPO_ROOT/docs/benchmarks.md" || DOCS_FILE=""
@@ -96,7 +108,7 @@ DIRTY=0
 log "running the benchmark (lane $LANE; this suite on :$MISTRAL_PORT, the mppx reference on :$REF_PORT)"
 set +e
 env $(node_test_env) REF_PORT="$REF_PORT" PID_DIR="$PID_DIR" LOG_DIR="$LOG_DIR" RESULTS_DIR="$STATE_DIR/bench" \
-  DOCS_FILE="$DOCS_FILE" COMMIT="$COMMIT" COMMIT_DIRTY="$DIRTY" LABEL="$LABEL" QUICK="$QUICK" ROUNDS="$ROUNDS" \
+  DOCS_FILE="$DOCS_FILE" COMMIT="$COMMIT" SERVICES_COMMIT="$SERVICES_COMMIT" COMMIT_DIRTY="$DIRTY" LABEL="$LABEL" QUICK="$QUICK" ROUNDS="$ROUNDS" \
   PHASES="$PHASES" STREAMS="$STREAMS" STREAMS_REF="$STREAMS_REF" COMMAND="$COMMAND" SETUP_SECONDS="$SECONDS" \
   JAVA_VERSION="$("$JAVA_HOME/bin/java" -version 2>&1 | head -1 | sed 's/.*version "\([^"]*\)".*/\1/')" \
   WRK_VERSION="$(wrk -v 2>&1 | head -1 | awk '{print $2}')" \

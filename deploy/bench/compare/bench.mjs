@@ -41,7 +41,7 @@ const SERVICES = ['payment-service', 'mistral-service', 'grok-service', 'ledger-
 
 const CFG = QUICK
   ? { wrkSeconds: 3, warmWrkSeconds: 2, paid: { 1: 4, 8: 16, 32: 32 }, stream: 3, streams: Number(env.STREAMS || 40) }
-  : { wrkSeconds: 10, warmWrkSeconds: 5, paid: { 1: 30, 8: 80, 32: 160 }, stream: 15, streams: Number(env.STREAMS || 1000) }
+  : { wrkSeconds: 10, warmWrkSeconds: 5, paid: { 1: 30, 8: 48, 32: 96 }, stream: 15, streams: Number(env.STREAMS || 1000) }
 const WRK_CONNECTIONS = 16
 
 // The same body for both targets: the chat the e2e tests send (deploy/agent/lib/gateway.mjs), and its stream.
@@ -55,6 +55,9 @@ const log = (...a) => console.log(`[${new Date().toISOString().slice(11, 19)}]`,
 const started = Date.now()
 const failures = []
 const harnessErrors = []
+/** everything measured so far: a phase puts its figures here as it goes, so an interrupted run can still report */
+const results = {}
+let price
 const loadavg = () => os.loadavg().map((l) => l.toFixed(1)).join(' / ')
 const loadStart = loadavg()
 
@@ -162,7 +165,7 @@ async function warmUp() {
 }
 
 async function unpaidPhase() {
-  const out = { connections: WRK_CONNECTIONS, seconds: CFG.wrkSeconds, ours: [], ref: [] }
+  const out = (results.unpaid = { connections: WRK_CONNECTIONS, seconds: CFG.wrkSeconds, ours: [], ref: [] })
   await phase('unpaid 402', async () => {
     for (let r = 0; r < ROUNDS; r++) {
       for (const [who, url] of targets()) {
@@ -178,7 +181,7 @@ async function unpaidPhase() {
 
 const serverTiming = {}
 async function paidPhase() {
-  const out = {}
+  const out = (results.paid = {})
   for (const c of [1, 8, 32]) {
     const n = CFG.paid[c]
     const p = (out[c] = { callsPerRound: n, floor: [], ours: [], ref: [] })
@@ -201,7 +204,12 @@ async function paidPhase() {
           const ok = run.results.filter((x) => x.ok)
           recordFailures(`${targetName(who)}, c=${c}`, run.results)
           const added = addedBeyond(ok.map((x) => x.paid), floorTotals)
+          // per call, where the server says how long it waited on the chain (Server-Timing `chain`): the paid phase
+          // minus that wait and minus the stand-in's median time from the floor; takes the chain's jitter out
+          const upstreamFloor = median(floorOk.map((f) => f.upstream))
+          const own = ok.every((x) => Number.isFinite(x.serverTiming?.chain)) ? ok.map((x) => x.paid - x.serverTiming.chain - upstreamFloor) : []
           const fig = {
+            ownAddedP50: percentile(own, 50), ownAddedP99: percentile(own, 99), chainWaitP50: percentile(ok.map((x) => x.serverTiming?.chain).filter(Number.isFinite), 50),
             callsPerSecond: ok.length / run.seconds, failed: run.results.length - ok.length,
             ...pcts(run.results, 'toChallenge'), ...pcts(run.results, 'credential'), ...pcts(run.results, 'paid'), ...pcts(run.results, 'total'),
             addedP50: percentile(added, 50), addedP99: percentile(added, 99),
@@ -224,7 +232,7 @@ async function paidPhase() {
 
 async function streamPhase() {
   const n = CFG.stream
-  const out = { direct: [], ours: [], ref: [] }
+  const out = (results.stream = { direct: [], ours: [], ref: [] })
   await phase('stream time to first event', async () => {
     for (let r = 0; r < ROUNDS; r++) {
       const keys = await fundKeys(3 * n)
@@ -322,17 +330,17 @@ async function manyStreams(who, url, total, holdS) {
 /**
  * How long the stand-in holds each stream: long enough for all of them to be open at once while the 402 path is
  * measured. From the paid calls/s this suite reached at 32 agents (opening a stream is a paid call): 1.5 × the
- * time to open them all + 60 s, within 60..1200 s; 300 s when that phase did not run; STREAMS_HOLD_S overrides.
+ * time to open them all + 60 s, within 60..600 s; 300 s when that phase did not run; STREAMS_HOLD_S overrides.
  */
 function holdSeconds(paid) {
   if (env.STREAMS_HOLD_S) return Number(env.STREAMS_HOLD_S)
   const rate = median((paid?.['32']?.ours ?? []).map((r) => r.callsPerSecond).filter((v) => v > 0))
   if (!Number.isFinite(rate)) return 300
-  return Math.round(Math.min(1200, Math.max(60, (1.5 * CFG.streams) / rate + 60)))
+  return Math.round(Math.min(600, Math.max(60, (1.5 * CFG.streams) / rate + 60)))
 }
 
 async function streamsPhase(paid) {
-  const out = {}
+  const out = (results.streams = {})
   const holdS = holdSeconds(paid)
   log(`each of the ${CFG.streams} streams lasts ${holdS} s at the stand-in`)
   const removeMapping = await longStreamMapping(holdS)
@@ -356,11 +364,10 @@ function machine() {
 }
 
 async function main() {
-  const results = {}
   // the price: what this suite asks for the benchmark's body; the reference charges exactly that
   const first = await unpaid({ url: OURS_URL + ROUTE, body: BODY })
   if (first.status !== 402) throw new Error(`${OURS_URL}${ROUTE} answered ${first.status}, not 402: are the services up?`)
-  const price = priceOf(first.challenge)
+  price = priceOf(first.challenge)
   const streamPrice = priceOf((await unpaid({ url: OURS_URL + ROUTE, body: STREAM_BODY })).challenge)
   if (streamPrice !== price) log(`note: this suite prices the stream body at ${streamPrice}, the chat body at ${price}; the reference charges ${price} for both`)
   log(`price of ${ROUTE} for the benchmark body: ${price} base units; starting the mppx reference server on ${REF_URL}`)
@@ -377,17 +384,22 @@ async function main() {
       return undefined
     }
   }
-  results.unpaid = await run('unpaid', unpaidPhase)
-  results.paid = await run('paid', paidPhase)
-  results.stream = await run('stream', streamPhase)
-  results.streams = await run('streams', () => streamsPhase(results.paid))
+  await run('unpaid', unpaidPhase)
+  await run('paid', paidPhase)
+  await run('stream', streamPhase)
+  await run('streams', () => streamsPhase(results.paid))
+  return finish()
+}
+
+/** The run's meta data on top of the figures measured so far. */
+function finish() {
   results.rss = rss
   results.serverTiming = serverTiming
   results.failures = failures
   const label = env.LABEL ?? 'latest'
   results.meta = {
     title: env.TITLE ?? (label === 'baseline' ? 'Baseline (before the reactive rewrite)' : `Side-by-side run (${label})`),
-    label, commit: env.COMMIT ?? 'unknown', dirty: env.COMMIT_DIRTY === '1', date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+    label, commit: env.COMMIT ?? 'unknown', servicesCommit: env.SERVICES_COMMIT, dirty: env.COMMIT_DIRTY === '1', date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
     machine: machine(), loadStart, loadEnd: loadavg(), rounds: ROUNDS, quick: QUICK, price,
     wallSeconds: (Date.now() - started) / 1000 + Number(env.SETUP_SECONDS ?? 0),
     command: env.COMMAND ?? 'deploy/bench/compare.sh',
@@ -404,15 +416,29 @@ async function main() {
 }
 
 let exitCode = 0
-let results
+let report
+// interrupted (Ctrl-C, compare.sh killed): report what was measured so far, marked as such
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    harnessErrors.push(`interrupted by ${signal}: the figures are those measured until then`)
+    stopReference()
+    writeReport(finish())
+    process.exit(2)
+  })
+}
 try {
-  results = await main()
+  report = await main()
 } catch (e) {
   console.error(`bench: ${e.stack ?? e}`)
   exitCode = 2
 }
 stopReference()
-if (results) {
+if (report) exitCode = Math.max(exitCode, writeReport(report))
+process.exit(exitCode)
+
+/** Writes the JSON and the docs section; the exit code the figures call for. */
+function writeReport(results) {
+  let code = 0
   const resultsDir = env.RESULTS_DIR ?? path.join(LOG_DIR, 'bench')
   mkdirSync(resultsDir, { recursive: true })
   const file = path.join(resultsDir, `compare-${results.meta.label}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`)
@@ -428,8 +454,8 @@ if (results) {
   for (const t of judgeTargets(results)) log(`target: ${t.met === true ? 'MET    ' : t.met === false ? 'NOT MET' : 'n/a    '} ${t.name}: ${t.detail}`)
   if (failures.length) {
     log(`${failures.length} paid call(s) failed`)
-    exitCode = 1
+    code = 1
   }
-  if (harnessErrors.length) exitCode = 2
+  if (harnessErrors.length) code = 2
+  return code
 }
-process.exit(exitCode)

@@ -9,6 +9,9 @@
 // the body the benchmark sends. Routes: POST /mistral/chat -> {STANDIN_URL}/mistral/v1/chat/completions,
 // POST /grok/chat -> {STANDIN_URL}/xai/v1/chat/completions; `"stream": true` bodies are relayed as they arrive.
 // Like a plain mppx server it does not bind the body's digest, and it keeps its replay store in memory.
+// Measurement only: the paid answer carries `Server-Timing: chain;dur=<ms>`, the time this request spent waiting
+// on the chain's JSON-RPC (summed per request through AsyncLocalStorage around viem's fetch); nothing else changes.
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { createServer } from 'node:http'
 import { Mppx, tempo } from 'mppx/server'
 import { createClient, http } from 'viem'
@@ -26,8 +29,19 @@ const ROUTES = {
   '/grok/chat': { upstream: '/xai/v1/chat/completions', description: 'Grok chat completion' },
 }
 
-// a plain viem client, as an mppx user would give it (viem's default 10 s request timeout)
-const client = createClient({ chain: localChain, transport: http(RPC_URL) })
+// a plain viem client, as an mppx user would give it (viem's default 10 s request timeout); its fetch adds the
+// time of every JSON-RPC call to the request it serves
+const perRequest = new AsyncLocalStorage()
+const timedFetch = async (url, init) => {
+  const t0 = performance.now()
+  try {
+    return await fetch(url, init)
+  } finally {
+    const store = perRequest.getStore()
+    if (store) store.chainMs += performance.now() - t0
+  }
+}
+const client = createClient({ chain: localChain, transport: http(RPC_URL, { fetchFn: timedFetch }) })
 const mppx = Mppx.create({
   realm: 'reference.bench.local',
   secretKey: SECRET_KEY,
@@ -61,7 +75,9 @@ async function send(res, response, signal) {
   res.end()
 }
 
-const server = createServer(async (req, res) => {
+const server = createServer((req, res) => perRequest.run({ chainMs: 0 }, () => handle(req, res)))
+
+async function handle(req, res) {
   const abort = new AbortController()
   res.once('close', () => abort.abort())
   try {
@@ -86,7 +102,10 @@ const server = createServer(async (req, res) => {
     })
     const answer = new Response(upstream.body, {
       status: upstream.status,
-      headers: { 'content-type': upstream.headers.get('content-type') ?? 'application/json', 'cache-control': 'private' },
+      headers: {
+        'content-type': upstream.headers.get('content-type') ?? 'application/json', 'cache-control': 'private',
+        'server-timing': `chain;dur=${perRequest.getStore().chainMs.toFixed(1)}`,
+      },
     })
     await send(res, result.withReceipt(answer), abort.signal)
   } catch (e) {
@@ -95,7 +114,7 @@ const server = createServer(async (req, res) => {
     if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' })
     res.end(String(e.message ?? e))
   }
-})
+}
 server.keepAliveTimeout = 65_000
 server.listen(PORT, '127.0.0.1', () => console.log(`mppx reference server on http://127.0.0.1:${PORT}, prices ${JSON.stringify(PRICES)}`))
 const stop = () => server.close(() => process.exit(0))

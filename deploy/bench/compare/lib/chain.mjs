@@ -5,9 +5,14 @@
 // of the benchmark gets a key of its own: a few thousand per run. deploy/agent/fund.mjs sends four awaited
 // transfers per key; here one Tempo transaction (type 0x76) carries the transfers for KEYS_PER_TX keys as a batch
 // of calls, signed locally by a public anvil dev account on a random 2D nonce lane (nonceKey random, nonce 0), so
-// it never races anyone's eth_sendTransaction from the same account (those use the protocol lane). 50 keys × 4
-// tokens = 200 transfers ≈ 7 M gas, one transaction at a time (anvil executes them one after the other anyway;
-// on a busy machine a 400-transfer transaction took over 10 s); batches stay far below ~1,000 keys.
+// it never races anyone's eth_sendTransaction from the same account (those use the protocol lane). One transaction
+// at a time (anvil executes them one after the other anyway; on a busy machine a 400-transfer transaction took
+// over 10 s); batches stay far below ~1,000 keys.
+//
+// Keys get pathUSD only: it pays the charge and the transaction's fee (checked: an mppx payment from a key holding
+// nothing else succeeds). Every funded balance is state the node carries from then on, and anvil's time per block
+// grows with its state (measured on one busy machine: an empty block 0.1-0.3 s on a fresh chain, 0.7-1.0 s after
+// ~10,000 keys with four tokens each), which is why compare.sh starts every run on a fresh chain.
 import { createClient, defineChain, encodeFunctionData, http, parseAbi, publicActions, walletActions } from 'viem'
 import { generatePrivateKey, mnemonicToAccount, privateKeyToAccount } from 'viem/accounts'
 import { tempoLocalnet } from 'viem/chains'
@@ -22,8 +27,8 @@ export const RECIPIENT = '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC'
 /** anvil's public test mnemonic; account #8 funds the benchmark's keys (a local play-money chain only). */
 const DEV_MNEMONIC = 'test test test test test test test test test test test junk'
 const FUNDER_INDEX = 8
-const KEYS_PER_TX = 50
-/** 1 token of each (6 decimals): many charges' worth and the fees of one payment. */
+const KEYS_PER_TX = 200
+/** 1 pathUSD (6 decimals): many charges' worth and the fee of one payment. */
 const AMOUNT = 1_000_000n
 const GAS_PER_TRANSFER = 60_000n
 
@@ -51,8 +56,8 @@ const tip20 = parseAbi([
 const funder = mnemonicToAccount(DEV_MNEMONIC, { addressIndex: FUNDER_INDEX })
 const funderClient = createClient({ chain: localChain, transport: http(RPC_URL, { timeout: 120_000 }), account: funder }).extend(walletActions).extend(publicActions)
 
-async function fundBatch(addresses) {
-  const calls = addresses.flatMap((to) => TOKENS.map((token) => ({
+async function fundBatch(addresses, tokens) {
+  const calls = addresses.flatMap((to) => tokens.map((token) => ({
     to: token, data: encodeFunctionData({ abi: tip20, functionName: 'transfer', args: [to, AMOUNT] }),
   })))
   // viem's estimate covers only the first call of a batch: give the gas explicitly
@@ -71,15 +76,15 @@ async function fundBatch(addresses) {
   }
 }
 
-/** n fresh keys ({privateKey, address}), each holding 1 pathUSD and 1 of each fee token. */
-export async function fundKeys(n) {
+/** n fresh keys ({privateKey, address}), each holding 1 pathUSD (and 1 of any other `tokens`). */
+export async function fundKeys(n, tokens = [PATH_USD]) {
   const keys = Array.from({ length: n }, () => {
     const privateKey = generatePrivateKey()
     return { privateKey, address: privateKeyToAccount(privateKey).address }
   })
   const batches = []
   for (let i = 0; i < n; i += KEYS_PER_TX) batches.push(keys.slice(i, i + KEYS_PER_TX).map((k) => k.address))
-  for (const batch of batches) await fundBatch(batch)
+  for (const batch of batches) await fundBatch(batch, tokens)
   if (keys.length) {
     const last = keys.at(-1).address
     const held = await funderClient.readContract({ address: PATH_USD, abi: tip20, functionName: 'balanceOf', args: [last] })

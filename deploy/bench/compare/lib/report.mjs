@@ -94,7 +94,7 @@ export function renderSection(results) {
   const out = []
   out.push(`### ${m.title}`)
   out.push('')
-  out.push(`Commit \`${m.commit}\`${m.dirty ? ' (with uncommitted changes)' : ''}, ${m.date}; ${m.machine}. ` +
+  out.push(`Commit \`${m.commit}\`${m.servicesCommit && m.servicesCommit !== m.commit ? ` (the services' code as of \`${m.servicesCommit}\`)` : ''}${m.dirty ? ' with uncommitted changes' : ''}, ${m.date}; ${m.machine}. ` +
     `Load average ${m.loadStart} at the start, ${m.loadEnd} at the end (other work on the machine shares its 2 cores). ` +
     `${m.rounds} interleaved rounds (this suite, then the reference, in every round); every figure is the median of ` +
     `the rounds' values with their min..max. Wall time of the run: ${fmt(m.wallSeconds / 60, 1)} min. Command: \`${m.command}\`.`)
@@ -130,6 +130,11 @@ export function renderSection(results) {
     out.push(row(`paid, c=${c}: floor p50 = chain + stand-in, no server (ms)`, floor, '(same floor)', ''))
     both(`paid, c=${c}: **added beyond chain + upstream, p50** (ms)`, 'addedP50')
     both(`paid, c=${c}: **added beyond chain + upstream, p99** (ms)`, 'addedP99')
+    if ([...(p.ours ?? []), ...(p.ref ?? [])].some((r) => Number.isFinite(r?.ownAddedP50))) {
+      both(`paid, c=${c}: the server's own wait on the chain (Server-Timing \`chain\`), p50 (ms)`, 'chainWaitP50')
+      both(`paid, c=${c}: added beyond its own chain wait + the stand-in, p50 (ms)`, 'ownAddedP50')
+      both(`paid, c=${c}: added beyond its own chain wait + the stand-in, p99 (ms)`, 'ownAddedP99')
+    }
   }
   const st = results.stream
   if (st) {
