@@ -5,7 +5,7 @@
 #   the local stack (stack.sh), the four services from their built jars (fresh JVMs), the mppx reference server
 #   (deploy/bench/compare/reference-server.mjs, on 8088 + LANE*100), then runs deploy/bench/compare/bench.mjs.
 #
-#   deploy/bench/compare.sh                      full run (~15-25 min), writes the "latest" section of docs/benchmarks.md
+#   deploy/bench/compare.sh                      full run (30-45 min), writes the "latest" section of docs/benchmarks.md
 #   deploy/bench/compare.sh --label baseline     ... its "baseline" section instead
 #   deploy/bench/compare.sh --quick              a few samples of everything: checks the harness (docs untouched)
 #   options: --build (rebuild the jars first; they are built anyway when missing), --rounds N,
@@ -96,7 +96,8 @@ if [ "$BUILD" = 1 ] || [ "$missing" = 1 ]; then
 fi
 # fresh JVMs from the built jars, so every run starts alike
 "$LOCAL_DIR/services.sh" down >/dev/null 2>&1 || true
-"$LOCAL_DIR/services.sh" up
+# four JVMs starting at once on a busy 2-core machine can take more than services.sh's default 60 s
+READY_TIMEOUT="${READY_TIMEOUT:-240}" "$LOCAL_DIR/services.sh" up
 
 COMMIT="$(git -C "$REPO_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 # the last commit that changed what runs (the services' modules and the build)
