@@ -263,9 +263,24 @@ async function streamPhase() {
   return out
 }
 
-/** A stand-in mapping for this run: the Mistral stream, held open for holdS seconds (removed at the end). */
+/**
+ * A stand-in mapping for this run (removed at the end): a Mistral stream that lasts holdS seconds, one event about
+ * every 5 s. WireMock cuts a dribbled body into equal byte chunks, so the events are made the same length and as
+ * many as the chunks: every chunk then carries about one whole event, and the stream never looks idle to the
+ * relay (mistral-service ends a stream that sends no event for 30 s).
+ */
+export function longStreamBody(events) {
+  const event = (delta, extra = '') =>
+    `data: {"id":"bench-long-stream","object":"chat.completion.chunk","created":1700000000,"model":"mistral-small-latest","choices":[{"index":0,"delta":${delta},"finish_reason":${extra ? '"stop"' : 'null'}}]${extra}}\n\n`
+  const parts = [event('{"role":"assistant","content":""}')]
+  for (let i = 0; i < events - 2; i++) parts.push(event('{"content":" x"}'))
+  parts.push(event('{"content":"."}', `,"usage":{"prompt_tokens":12,"completion_tokens":${events - 1},"total_tokens":${events + 11}}`))
+  parts.push('data: [DONE]\n\n')
+  return parts.join('')
+}
+
 async function longStreamMapping(holdS) {
-  const chunks = 40
+  const chunks = Math.max(4, Math.ceil(holdS / 5))
   const res = await fetch(`${STANDIN_URL}/__admin/mappings`, {
     method: 'POST', headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
@@ -274,7 +289,7 @@ async function longStreamMapping(holdS) {
       request: { method: 'POST', urlPattern: '/mistral/v1/chat/completions', bodyPatterns: [{ contains: 'bench:long-stream' }] },
       response: {
         status: 200, headers: { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' },
-        bodyFileName: 'mistral-chat-completion-stream.sse', transformers: ['response-template'],
+        body: longStreamBody(chunks),
         chunkedDribbleDelay: { numberOfChunks: chunks, totalDuration: holdS * 1000 },
       },
     }),
