@@ -1,7 +1,7 @@
 // Re-renders a run's section of docs/benchmarks.md from its saved figures (.local/bench/compare-*.json), e.g.
 // after a harness fix made one phase's figures void:
 //   node deploy/bench/compare/render.mjs .local/bench/compare-baseline-….json docs/benchmarks.md \
-//     [--drop streams] [--note "why"]
+//     [--drop streams] [--note "why"] [--title "heading"]
 import { readFileSync, writeFileSync, existsSync } from 'node:fs'
 import { renderSection, replaceSection } from './lib/report.mjs'
 
@@ -16,6 +16,8 @@ for (let i = 0; i < rest.length; i += 2) {
     delete results[rest[i + 1]]
     for (const phase of Object.keys(results.rss ?? {})) if (phase.includes(rest[i + 1])) delete results.rss[phase]
     results.failures = (results.failures ?? []).filter((f) => !f.where.includes(rest[i + 1]))
+  } else if (rest[i] === '--title') {
+    results.meta.title = rest[i + 1]
   } else if (rest[i] === '--note') {
     results.meta.notes = [...(results.meta.notes ?? []), rest[i + 1]]
   } else throw new Error(`unknown option ${rest[i]}`)

@@ -67,7 +67,7 @@ const results = {
     1: { callsPerRound: 30, floor: [{ totalP50: 50, chainP50: 10, upstreamP50: 40 }], ours: [{ addedP50: 4, addedP99: 19, callsPerSecond: 5, failed: 0 }], ref: [{ addedP50: 3, addedP99: 20, callsPerSecond: 5, failed: 0 }] },
     8: { callsPerRound: 80, floor: [], ours: [{ callsPerSecond: 20, failed: 1 }], ref: [{ callsPerSecond: 10, failed: 0 }] },
   },
-  streams: { ours: { target: 1000, idle: { p99: 10 }, loaded: { p99: 25 }, maxOpen: 1000, openAtMeasure: 1000 } },
+  streams: { ours: { target: 1000, idle: { p99: 10, requests: 900, errors: 0 }, loaded: { p99: 25, requests: 800, errors: 0 }, maxOpen: 1000, openAtMeasure: 1000 } },
   rss: { 'paid c=1': { 'mistral-service': { max: 150 }, 'payment-service': { max: 201 }, 'mppx reference': { max: 500 } } },
   failures: [{ where: 'this suite, c=8', error: 'HTTP 503 payment-kept' }],
 }
@@ -78,6 +78,10 @@ test('targets are judged on the medians across rounds', () => {
   assert.equal(t['Paid call, one agent: ad'].met, true)
   assert.equal(t['Paid calls at 8 agents: '].met, false, 'a failed call misses the target even when faster')
   assert.equal(t['1,000 concurrent paid str'.slice(0, 24)].met, false, '2.5× of idle')
+  const stalled = { ...results, streams: { ours: { ...results.streams.ours, loaded: { p99: 12, requests: 3, errors: 160 } } } }
+  const s = judgeTargets(stalled).find((x) => x.name.startsWith('1,000'))
+  assert.equal(s.met, false, 'a p99 over the few answered requests hides the unanswered ones')
+  assert.match(s.detail, /160 unanswered/)
   assert.equal(t['RSS ≤ 200 MiB per servic'].met, false, 'payment-service at 201 MiB; the reference does not count')
 })
 
