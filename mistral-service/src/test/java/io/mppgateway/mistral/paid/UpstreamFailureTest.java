@@ -49,8 +49,8 @@ class UpstreamFailureTest {
             "standin:fail-500|502|500|3|0",
             // Retry-After: 1 honoured before each of the two retries
             "standin:rate-limit|503|429|3|2000",
-            // no answer within the (test) timeout of 2 s; a timeout is not retried, it would only multiply the wait
-            "standin:stall|504|504|1|2000",
+            // no answer within the (test) timeout of 5 s (the stand-in stalls 8 s); a timeout is not retried, it would only multiply the wait
+            "standin:stall|504|504|1|5000",
             "standin:connection-reset|502|502|3|0"
     })
     void aFailureAfterSettlementKeepsThePaymentForAReplay(String magic, int status, int upstreamStatus, int attempts,

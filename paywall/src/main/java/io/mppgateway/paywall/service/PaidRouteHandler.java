@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -15,7 +14,6 @@ import java.util.function.Predicate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.mppgateway.contracts.events.PaymentSettled;
 import io.mppgateway.contracts.events.UsageOutcome;
 import io.mppgateway.contracts.events.UsageRecorded;
 import io.mppgateway.contracts.payment.ChargeOutcomeReport;
@@ -27,6 +25,7 @@ import io.mppgateway.paywall.client.SettlementOutcome;
 import io.mppgateway.paywall.client.StreamingUpstreamClient;
 import io.mppgateway.paywall.config.PaywallConfig;
 import io.mppgateway.paywall.messaging.SettlementAwaiter;
+import io.mppgateway.paywall.messaging.SettlementAwaiter.Release;
 import io.mppgateway.paywall.messaging.UsagePublisher;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
@@ -104,39 +103,43 @@ public class PaidRouteHandler {
             return paymentRequired(request, digest);
         }
         String challengeId = echoedChallengeId(request.authorization());
-        CompletableFuture<PaymentSettled> released = challengeId == null ? null : awaiter.expect(challengeId);
-        SettlementOutcome outcome;
+        // this request's own wait: other presentations of the same credential never touch it
+        Release release = challengeId == null ? null : awaiter.expect(challengeId);
         try {
-            outcome = payments.settle(request.authorization(), request.route(), request.amount(), digest,
-                    request.description()).await().indefinitely();
-        } catch (RuntimeException e) {
-            forget(challengeId);
-            Log.warnf("payment-service unavailable: %s", e.getMessage());
-            return problem(503, "verification-unavailable", "Payment Verification Unavailable",
-                    "the payment could not be verified now; nothing was charged twice, retry shortly", challengeId,
-                    null).header(HttpHeaders.RETRY_AFTER, "2").build();
-        }
-        long settledAt = System.nanoTime();
-        if (outcome instanceof SettlementOutcome.Rejected rejected) {
-            // includes 409 payment-in-progress for a credential whose outcome is not known yet
-            forget(challengeId);
-            return relay(rejected);
-        }
-        SettlementResponse settled = ((SettlementOutcome.Settled) outcome).settlement();
-        if (settled.redeemed()) {
-            // a charge that was paid but not delivered, released again: no new payments.settled event follows
-            forget(challengeId);
-        } else {
-            if (released == null || !challengeId.equals(settled.challengeId())) {
-                released = awaiter.expect(settled.challengeId());
+            SettlementOutcome outcome;
+            try {
+                outcome = payments.settle(request.authorization(), request.route(), request.amount(), digest,
+                        request.description()).await().indefinitely();
+            } catch (RuntimeException e) {
+                Log.warnf("payment-service unavailable: %s", e.getMessage());
+                return problem(503, "verification-unavailable", "Payment Verification Unavailable",
+                        "the payment could not be verified now; nothing was charged twice, retry shortly",
+                        challengeId, null).header(HttpHeaders.RETRY_AFTER, "2").build();
             }
-            if (!awaitRelease(released, settled.challengeId())) {
-                Paid paid = new Paid(settled, arrived, settledAt, System.nanoTime());
-                record(paid, request, UsageOutcome.UPSTREAM_FAILED, 503, 0, TokenUsage.NONE);
-                return kept(503, settled, "the payment is settled but its release is delayed").build();
+            long settledAt = System.nanoTime();
+            if (outcome instanceof SettlementOutcome.Rejected rejected) {
+                // includes 409 payment-in-progress for a credential whose outcome is not known yet
+                return relay(rejected);
             }
+            SettlementResponse settled = ((SettlementOutcome.Settled) outcome).settlement();
+            // a redeemed charge (paid, not delivered, released again) has no new payments.settled event
+            if (!settled.redeemed()) {
+                if (release == null || !release.challengeId().equals(settled.challengeId())) {
+                    awaiter.forget(release);
+                    release = awaiter.expect(settled.challengeId());
+                }
+                if (!awaitRelease(release)) {
+                    Paid paid = new Paid(settled, arrived, settledAt, System.nanoTime());
+                    record(paid, request, UsageOutcome.UPSTREAM_FAILED, 503, 0, TokenUsage.NONE);
+                    return kept(503, settled, "the payment is settled but its release is delayed").build();
+                }
+            }
+            awaiter.forget(release);
+            release = null;
+            return delivery.apply(new Paid(settled, arrived, settledAt, System.nanoTime()));
+        } finally {
+            awaiter.forget(release);
         }
-        return delivery.apply(new Paid(settled, arrived, settledAt, System.nanoTime()));
     }
 
     private Response deliver(PaidRequest request, UpstreamCall upstream, Paid paid) {
@@ -252,20 +255,18 @@ public class PaidRouteHandler {
                         paymentKept));
     }
 
-    private boolean awaitRelease(CompletableFuture<PaymentSettled> released, String challengeId) {
+    private boolean awaitRelease(Release release) {
         try {
-            released.get(config.settlementWait().toMillis(), TimeUnit.MILLISECONDS);
+            release.settled().get(config.settlementWait().toMillis(), TimeUnit.MILLISECONDS);
             return true;
         } catch (TimeoutException e) {
-            Log.warnf("no payments.settled event for %s within %s", challengeId, config.settlementWait());
+            Log.warnf("no payments.settled event for %s within %s", release.challengeId(), config.settlementWait());
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
         } catch (ExecutionException e) {
             return false;
-        } finally {
-            awaiter.forget(challengeId);
         }
     }
 
@@ -280,12 +281,6 @@ public class PaidRouteHandler {
                 config.provider(), request.route(), request.model(), outcome, delivered, tokens.promptTokens(),
                 tokens.completionTokens(), tokens.totalTokens(), tokens.reasoningTokens(), tokens.cachedTokens(),
                 0, 0, tokens.units(), 0, upstreamStatus, latencyMs, 0, 0, null, Instant.now()));
-    }
-
-    private void forget(String challengeId) {
-        if (challengeId != null) {
-            awaiter.forget(challengeId);
-        }
     }
 
     static boolean hasPaymentCredential(List<String> authorization) {

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.UUID;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -17,6 +18,7 @@ import io.mppgateway.contracts.Topics;
 import io.mppgateway.contracts.events.PaymentSettled;
 import io.mppgateway.contracts.payment.SettlementResponse;
 import io.mppgateway.paywall.client.SettlementOutcome;
+import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 
@@ -55,15 +57,37 @@ public final class SimulatedSettlement {
     /** A mocked {@code PaymentServiceClient.settle} answer: publish the settled event, then report success. */
     public Answer<SettlementOutcome> settles(String provider, String route, long amount) {
         return invocation -> {
-            PaymentSettled event = new PaymentSettled(UUID.randomUUID().toString(), chargeId, challengeId, provider,
-                    route, provider + ".mppgateway.local", amount, "0x20c0000000000000000000000000000000000000", 1337,
-                    TX_HASH, "0x70997970c51812dc3a010c7d01b50e0d17dc79c8",
-                    "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC", "push", null, Instant.now(), java.util.List.of());
+            publishSettled(provider, route, amount);
+            return settled(amount);
+        };
+    }
+
+    /** A mocked {@code PaymentGateway.settle} answer: publish the settled event, then report success. */
+    public Answer<Uni<SettlementOutcome>> settlesThroughGateway(String provider, String route, long amount) {
+        return invocation -> Uni.createFrom().item(() -> {
+            publishSettled(provider, route, amount);
+            return settled(amount);
+        });
+    }
+
+    /** This challenge's payments.settled event on the real broker, as payment-service's outbox publishes it. */
+    public void publishSettled(String provider, String route, long amount) {
+        PaymentSettled event = new PaymentSettled(UUID.randomUUID().toString(), chargeId, challengeId, provider,
+                route, provider + ".mppgateway.local", amount, "0x20c0000000000000000000000000000000000000", 1337,
+                TX_HASH, "0x70997970c51812dc3a010c7d01b50e0d17dc79c8",
+                "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC", "push", null, Instant.now(), java.util.List.of());
+        try {
             kafka.produceStrings().fromRecords(new ProducerRecord<>(Topics.PAYMENTS_SETTLED, challengeId,
                     MAPPER.writeValueAsString(event))).awaitCompletion();
-            return new SettlementOutcome.Settled(new SettlementResponse(chargeId, challengeId, TX_HASH, event.payer(),
-                    amount, "push", RECEIPT));
-        };
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** What payment-service answers for a settled charge of this challenge. */
+    public SettlementOutcome.Settled settled(long amount) {
+        return new SettlementOutcome.Settled(new SettlementResponse(chargeId, challengeId, TX_HASH,
+                "0x70997970c51812dc3a010c7d01b50e0d17dc79c8", amount, "push", RECEIPT));
     }
 
     /**
