@@ -4,20 +4,21 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
-import static org.mockito.Mockito.when;
+import static org.mockito.ArgumentMatchers.eq;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.mppgateway.contracts.payment.ChallengeRequest;
-import io.mppgateway.contracts.payment.ChallengeResponse;
+import io.mppgateway.paywall.client.IssuedChallenge;
+import io.mppgateway.paywall.config.PaywallConfig;
+import io.mppgateway.paywall.testing.GatewayMock;
 import io.mppgateway.contracts.testing.LocalStack;
-import io.mppgateway.paywall.client.PaymentServiceClient;
+import io.mppgateway.paywall.client.PaymentGateway;
 import io.mppgateway.paywall.testing.SimulatedSettlement;
 import io.quarkus.test.InjectMock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,10 @@ class PaidChatRouteTest {
             {"model":"grok-4","max_completion_tokens":2000,"messages":[{"role":"user","content":"Why is the sky blue?"}]}""";
 
     @InjectMock
-    PaymentServiceClient payments;
+    PaymentGateway payments;
+
+    @Inject
+    PaywallConfig paywall;
 
     @Test
     void badRequestsAreRefusedInTheOpenAiCompatibleShapeBeforeAnyPayment() {
@@ -52,27 +56,26 @@ class PaidChatRouteTest {
                 .post("/v1/chat/completions").then().statusCode(400)
                 .body("error.type", equalTo("invalid_request_error"))
                 .body("error.param", equalTo("stream_options.include_usage"));
-        verify(payments, never()).issueChallenge(any());
-        verify(payments, never()).settle(any());
+        GatewayMock.verifyNoPayment(payments);
     }
 
     @Test
     void theQuoteUsesMaxCompletionTokensAtGrok4Prices() {
-        when(payments.issueChallenge(any())).thenReturn(new ChallengeResponse("c", "Payment id=\"c\"", "x", 0));
+        GatewayMock.whenChallenged(payments).thenReturn(new IssuedChallenge("c", "Payment id=\"c\"", "x", 0));
         given().contentType(ContentType.JSON).body(CHAT).post("/grok/chat").then().statusCode(402);
-        ArgumentCaptor<ChallengeRequest> asked = ArgumentCaptor.forClass(ChallengeRequest.class);
-        verify(payments).issueChallenge(asked.capture());
+        ArgumentCaptor<Long> amount = ArgumentCaptor.forClass(Long.class);
+        verify(payments).challenge(eq("/grok/chat"), amount.capture(), any(), any());
         // messages JSON 50 bytes → 17 input tokens × $3/M = 51; 2000 × $15/M = 30 000; 30 051 × 1.2 = 36 061.2 → 36 062
-        assertEquals(36_062, asked.getValue().amount());
-        assertEquals("grok", asked.getValue().provider());
-        assertEquals("grok.mppgateway.local", asked.getValue().realm());
+        assertEquals(36_062, amount.getValue());
+        assertEquals("grok", paywall.provider());
+        assertEquals("grok.mppgateway.local", paywall.realm());
     }
 
     @Test
     void aPaidCallRecordsReasoningAndCachedTokensFromXaiUsage() throws Exception {
         try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
             SimulatedSettlement settlement = new SimulatedSettlement(kafka);
-            when(payments.settle(any())).thenAnswer(settlement.settles("grok", "/v1/chat/completions", 36_062));
+            GatewayMock.whenSettling(payments).thenAnswer(settlement.settles("grok", "/v1/chat/completions", 36_062));
             given().contentType(ContentType.JSON).header("Authorization", settlement.credential()).body(CHAT)
                     .post("/v1/chat/completions").then().statusCode(200)
                     .header("Payment-Receipt", SimulatedSettlement.RECEIPT)

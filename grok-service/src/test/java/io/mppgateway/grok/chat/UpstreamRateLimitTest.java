@@ -5,9 +5,9 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.verify;
-import static org.mockito.Mockito.when;
+import static org.mockito.Mockito.timeout;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,10 +19,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mppgateway.contracts.events.UsageOutcome;
-import io.mppgateway.contracts.payment.ChargeOutcomeReport;
 import io.mppgateway.contracts.testing.LocalStack;
-import io.mppgateway.paywall.client.PaymentServiceClient;
+import io.mppgateway.paywall.client.PaymentGateway;
+import io.mppgateway.paywall.testing.Reported;
 import io.mppgateway.paywall.testing.SimulatedSettlement;
+import io.mppgateway.paywall.testing.GatewayMock;
 import io.quarkus.test.InjectMock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -36,14 +37,14 @@ class UpstreamRateLimitTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     @InjectMock
-    PaymentServiceClient payments;
+    PaymentGateway payments;
 
     @Test
     void aRateLimitedCallIsRetriedAfterRetryAfterThenAnsweredPaymentKept() throws Exception {
         String marker = UUID.randomUUID().toString();
         try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
             SimulatedSettlement settlement = new SimulatedSettlement(kafka);
-            when(payments.settle(any())).thenAnswer(settlement.settles("grok", "/grok/chat", 5000));
+            GatewayMock.whenSettling(payments).thenAnswer(settlement.settles("grok", "/grok/chat", 5000));
             long started = System.nanoTime();
             given().contentType(ContentType.JSON).header("Authorization", settlement.credential())
                     .body("""
@@ -62,8 +63,7 @@ class UpstreamRateLimitTest {
             JsonNode usage = settlement.awaitUsage();
             assertEquals("UPSTREAM_FAILED", usage.path("outcome").asText());
             assertEquals(429, usage.path("upstreamStatus").asInt());
-            verify(payments).reportOutcome(settlement.challengeId,
-                    new ChargeOutcomeReport(UsageOutcome.UPSTREAM_FAILED));
+            verify(payments, timeout(5000)).report(eq(settlement.challengeId), Reported.outcome(UsageOutcome.UPSTREAM_FAILED));
         }
     }
 

@@ -8,7 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
-import static org.mockito.Mockito.when;
+import static org.mockito.ArgumentMatchers.anyLong;
+import static org.mockito.ArgumentMatchers.eq;
 
 import java.util.Base64;
 import java.util.List;
@@ -16,16 +17,16 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.mppgateway.contracts.payment.ChallengeRequest;
-import io.mppgateway.contracts.payment.ChallengeResponse;
-import io.mppgateway.contracts.payment.SettlementRequest;
+import io.mppgateway.paywall.client.IssuedChallenge;
 import io.mppgateway.contracts.testing.LocalStack;
-import io.mppgateway.paywall.client.PaymentServiceClient;
-import io.mppgateway.paywall.client.SettlementOutcome;
+import io.mppgateway.paywall.client.PaymentGateway;
+import io.mppgateway.paywall.config.PaywallConfig;
+import io.mppgateway.paywall.testing.GatewayMock;
 import io.mppgateway.paywall.testing.SimulatedSettlement;
 import io.quarkus.test.InjectMock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 
 import org.junit.jupiter.api.Test;
@@ -42,11 +43,14 @@ class PaidChatRouteTest {
             {"model":"mistral-small-latest","max_tokens":100,"messages":[{"role":"user","content":"Say hi"}]}""";
 
     @InjectMock
-    PaymentServiceClient payments;
+    PaymentGateway payments;
+
+    @Inject
+    PaywallConfig paywall;
 
     @Test
     void withoutCredentialTheBuyerGetsAChallengeAndNothingIsSettled() throws Exception {
-        when(payments.issueChallenge(any())).thenReturn(new ChallengeResponse("chal-1",
+        GatewayMock.whenChallenged(payments).thenReturn(new IssuedChallenge("chal-1",
                 "Payment id=\"chal-1\", realm=\"mistral.mppgateway.local\", method=\"tempo\"", "2030-01-01T00:00:00Z",
                 5000));
         given().contentType(ContentType.JSON).body(CHAT).post("/mistral/chat").then()
@@ -56,14 +60,16 @@ class PaidChatRouteTest {
                 .contentType("application/problem+json")
                 .body("type", equalTo("https://paymentauth.org/problems/payment-required"))
                 .body("challengeId", equalTo("chal-1"));
-        ArgumentCaptor<ChallengeRequest> asked = ArgumentCaptor.forClass(ChallengeRequest.class);
-        verify(payments).issueChallenge(asked.capture());
-        assertEquals("/mistral/chat", asked.getValue().route());
-        assertEquals("mistral", asked.getValue().provider());
-        assertEquals(5000, asked.getValue().amount()); // 100 output tokens of small: the per-call minimum
+        ArgumentCaptor<String> route = ArgumentCaptor.forClass(String.class);
+        ArgumentCaptor<Long> amount = ArgumentCaptor.forClass(Long.class);
+        ArgumentCaptor<String> digest = ArgumentCaptor.forClass(String.class);
+        verify(payments).challenge(route.capture(), amount.capture(), digest.capture(), any());
+        assertEquals("/mistral/chat", route.getValue());
+        assertEquals("mistral", paywall.provider()); // the gateway issues challenges for this provider's realm
+        assertEquals(5000, amount.getValue()); // 100 output tokens of small: the per-call minimum
         // RFC 9530 digest of the exact body bytes
-        assertEquals("sha-256=:" + Base64.getEncoder().encodeToString(sha256(CHAT)) + ":", asked.getValue().digest());
-        verify(payments, never()).settle(any());
+        assertEquals("sha-256=:" + Base64.getEncoder().encodeToString(sha256(CHAT)) + ":", digest.getValue());
+        verify(payments, never()).settle(any(), any(), anyLong(), any(), any());
     }
 
     @Test
@@ -82,14 +88,13 @@ class PaidChatRouteTest {
         given().contentType(ContentType.JSON)
                 .body("{\"model\":\"mistral-small-latest\",\"max_tokens\":999999,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}")
                 .post("/mistral/chat").then().statusCode(400).body("param", equalTo("max_tokens"));
-        verify(payments, never()).issueChallenge(any());
-        verify(payments, never()).settle(any());
+        GatewayMock.verifyNoPayment(payments);
     }
 
     @Test
     void aRejectedCredentialIsRelayedAsPaymentServiceWroteIt() {
         String problem = "{\"type\":\"https://paymentauth.org/problems/verification-failed\",\"title\":\"Verification Failed\",\"status\":402,\"detail\":\"this payment has already been used\"}";
-        when(payments.settle(any())).thenReturn(new SettlementOutcome.Rejected(402, problem,
+        GatewayMock.whenSettling(payments).thenReturn(GatewayMock.rejected(402, problem,
                 "Payment id=\"fresh\", realm=\"r\"", null));
         given().contentType(ContentType.JSON).header("Authorization", "Payment e30").body(CHAT)
                 .post("/mistral/chat").then().statusCode(402)
@@ -102,7 +107,7 @@ class PaidChatRouteTest {
     void aSettledPaymentIsReleasedByItsKafkaEventThenServedWithReceiptAndUsage() throws Exception {
         try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
             SimulatedSettlement settlement = new SimulatedSettlement(kafka);
-            when(payments.settle(any())).thenAnswer(settlement.settles("mistral", "/mistral/chat", 5000));
+            GatewayMock.whenSettling(payments).thenAnswer(settlement.settles("mistral", "/mistral/chat", 5000));
 
             String body = given().contentType(ContentType.JSON).header("Authorization", settlement.credential())
                     .body(CHAT).post("/mistral/chat").then().statusCode(200)
@@ -114,11 +119,13 @@ class PaidChatRouteTest {
                     .extract().asString();
             assertEquals("assistant", MAPPER.readTree(body).path("choices").get(0).path("message").path("role").asText());
 
-            ArgumentCaptor<SettlementRequest> settled = ArgumentCaptor.forClass(SettlementRequest.class);
-            verify(payments).settle(settled.capture());
-            assertEquals(List.of(settlement.credential()), settled.getValue().authorization());
-            assertEquals(5000, settled.getValue().amount());
-            assertEquals("mistral.mppgateway.local", settled.getValue().realm());
+            @SuppressWarnings("unchecked")
+            ArgumentCaptor<List<String>> authorization = ArgumentCaptor.forClass(List.class);
+            ArgumentCaptor<Long> amount = ArgumentCaptor.forClass(Long.class);
+            verify(payments).settle(authorization.capture(), eq("/mistral/chat"), amount.capture(), any(), any());
+            assertEquals(List.of(settlement.credential()), authorization.getValue());
+            assertEquals(5000, amount.getValue());
+            assertEquals("mistral.mppgateway.local", paywall.realm());
 
             JsonNode event = settlement.awaitUsage();
             assertEquals("FULFILLED", event.path("outcome").asText());

@@ -2,9 +2,9 @@ package io.mppgateway.mistral.chat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.verify;
-import static org.mockito.Mockito.when;
+import static org.mockito.Mockito.timeout;
 
 import java.io.InputStream;
 import java.net.URL;
@@ -15,14 +15,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mppgateway.contracts.events.UsageOutcome;
-import io.mppgateway.contracts.payment.ChargeOutcomeReport;
 import io.mppgateway.contracts.testing.LocalStack;
 import io.mppgateway.mistral.testing.MistralSpec;
-import io.mppgateway.paywall.client.PaymentServiceClient;
+import io.mppgateway.paywall.client.PaymentGateway;
+import io.mppgateway.paywall.testing.Reported;
 import io.mppgateway.paywall.testing.SimulatedSettlement;
 import io.mppgateway.paywall.testing.SseBuyer;
 import io.mppgateway.paywall.testing.SseBuyer.TimedEvent;
 import io.mppgateway.paywall.testing.StreamEndings;
+import io.mppgateway.paywall.testing.GatewayMock;
 import io.quarkus.test.InjectMock;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -42,7 +43,7 @@ class StreamingTest {
             {"model":"mistral-small-latest","stream":true,"max_tokens":100,"messages":[{"role":"user","content":"%s"}]}""";
 
     @InjectMock
-    PaymentServiceClient payments;
+    PaymentGateway payments;
 
     @TestHTTPResource("/")
     URL root;
@@ -51,7 +52,7 @@ class StreamingTest {
     void eventsAreRelayedAsTheyArriveWithTheReceiptInTheHeaders() throws Exception {
         try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
             SimulatedSettlement settlement = new SimulatedSettlement(kafka);
-            when(payments.settle(any())).thenAnswer(settlement.settles("mistral", "/v1/chat/completions", 5000));
+            GatewayMock.whenSettling(payments).thenAnswer(settlement.settles("mistral", "/v1/chat/completions", 5000));
             long sent = System.nanoTime();
             HttpResponse<InputStream> response = new SseBuyer(root, settlement.credential())
                     .openStream("/v1/chat/completions", STREAM.formatted("Say hello"));
@@ -75,7 +76,7 @@ class StreamingTest {
             assertEquals(12, usage.path("promptTokens").asLong());
             assertEquals(7, usage.path("completionTokens").asLong());
             assertEquals(19, usage.path("totalTokens").asLong());
-            verify(payments).reportOutcome(settlement.challengeId, new ChargeOutcomeReport(UsageOutcome.FULFILLED));
+            verify(payments, timeout(5000)).report(eq(settlement.challengeId), Reported.outcome(UsageOutcome.FULFILLED));
         }
     }
 
@@ -83,7 +84,7 @@ class StreamingTest {
     void fimStreamsToo() throws Exception {
         try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
             SimulatedSettlement settlement = new SimulatedSettlement(kafka);
-            when(payments.settle(any())).thenAnswer(settlement.settles("mistral", "/mistral/fim", 5000));
+            GatewayMock.whenSettling(payments).thenAnswer(settlement.settles("mistral", "/mistral/fim", 5000));
             HttpResponse<String> response = new SseBuyer(root, settlement.credential()).readWhole("/mistral/fim",
                     "{\"model\":\"codestral-latest\",\"stream\":true,\"prompt\":\"def add(a, b):\"}");
             assertEquals(200, response.statusCode());
@@ -100,7 +101,7 @@ class StreamingTest {
     }
 
     @Test
-    void anUpstreamThatStallsMidStreamIsCutAndTheChargeKept() throws Exception {
+    void anUpstreamThatStallsMidStreamIsCutAndWhatWasRelayedIsDelivered() throws Exception {
         new StreamEndings(root, payments, "mistral").upstreamStallsMidStream("/v1/chat/completions",
                 STREAM.formatted("standin:stall-mid-stream"), 10_000, "not the 20 s stall");
     }

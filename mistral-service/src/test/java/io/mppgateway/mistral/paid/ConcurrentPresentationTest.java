@@ -2,10 +2,6 @@ package io.mppgateway.mistral.paid;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.ArgumentMatchers.anyLong;
-import static org.mockito.ArgumentMatchers.anyString;
-import static org.mockito.Mockito.when;
 
 import java.net.URI;
 import java.net.URL;
@@ -24,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.mppgateway.contracts.testing.LocalStack;
 import io.mppgateway.paywall.client.PaymentGateway;
 import io.mppgateway.paywall.client.SettlementOutcome;
+import io.mppgateway.paywall.testing.GatewayMock;
 import io.mppgateway.paywall.testing.SimulatedSettlement;
 import io.quarkus.test.InjectMock;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -58,7 +55,7 @@ class ConcurrentPresentationTest {
             SimulatedSettlement settlement = new SimulatedSettlement(kafka);
             AtomicInteger presented = new AtomicInteger();
             CountDownLatch othersAnswered = new CountDownLatch(PRESENTATIONS - 1);
-            when(payments.settle(any(), anyString(), anyLong(), any(), any())).thenAnswer(invocation -> {
+            GatewayMock.whenSettling(payments).thenAnswer(invocation -> {
                 if (presented.getAndIncrement() > 0) {
                     return Uni.createFrom().item(() -> {
                         othersAnswered.countDown();

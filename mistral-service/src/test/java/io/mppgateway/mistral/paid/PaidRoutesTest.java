@@ -10,7 +10,8 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
-import static org.mockito.Mockito.when;
+import static org.mockito.ArgumentMatchers.anyLong;
+import static org.mockito.Mockito.timeout;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -20,15 +21,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mppgateway.contracts.events.UsageOutcome;
-import io.mppgateway.contracts.payment.ChallengeRequest;
-import io.mppgateway.contracts.payment.ChallengeResponse;
-import io.mppgateway.contracts.payment.ChargeOutcomeReport;
-import io.mppgateway.contracts.payment.SettlementRequest;
+import io.mppgateway.paywall.client.IssuedChallenge;
 import io.mppgateway.contracts.testing.LocalStack;
 import io.mppgateway.mistral.testing.MistralSpec;
 import io.mppgateway.mistral.testing.StandIn;
-import io.mppgateway.paywall.client.PaymentServiceClient;
+import io.mppgateway.paywall.client.PaymentGateway;
+import io.mppgateway.paywall.testing.Reported;
 import io.mppgateway.paywall.testing.SimulatedSettlement;
+import io.mppgateway.paywall.testing.GatewayMock;
 import io.quarkus.test.InjectMock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -50,7 +50,7 @@ class PaidRoutesTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     @InjectMock
-    PaymentServiceClient payments;
+    PaymentGateway payments;
 
     /**
      * route | upstream path | body (%s = a 36-character marker unique to the run) | model in usage | price. Large:
@@ -77,7 +77,7 @@ class PaidRoutesTest {
         String body = template.formatted(marker);
         try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
             SimulatedSettlement settlement = new SimulatedSettlement(kafka);
-            when(payments.settle(any())).thenAnswer(settlement.settles("mistral", route, price));
+            GatewayMock.whenSettling(payments).thenAnswer(settlement.settles("mistral", route, price));
 
             Response answer = given().contentType(ContentType.JSON).header("Authorization", settlement.credential())
                     .body(body).post(route);
@@ -87,10 +87,7 @@ class PaidRoutesTest {
             assertTrue(answer.header("Server-Timing").matches(
                     "settle;dur=\\d+, release;dur=\\d+, upstream;dur=\\d+, gateway;dur=\\d+"), answer.header("Server-Timing"));
 
-            ArgumentCaptor<SettlementRequest> settled = ArgumentCaptor.forClass(SettlementRequest.class);
-            verify(payments).settle(settled.capture());
-            assertEquals(price, settled.getValue().amount());
-            assertEquals(route, settled.getValue().route());
+            verify(payments).settle(any(), eq(route), eq(price), any(), any());
 
             // exactly one upstream call, on the spec's path, with the buyer's bytes and a valid body
             List<JsonNode> sent = StandIn.requestsContaining(marker);
@@ -108,7 +105,7 @@ class PaidRoutesTest {
             assertEquals(route, usage.path("route").asText());
             assertEquals(model, usage.path("model").asText());
             assertEquals(200, usage.path("upstreamStatus").asInt());
-            verify(payments).reportOutcome(settlement.challengeId, new ChargeOutcomeReport(UsageOutcome.FULFILLED));
+            verify(payments, timeout(5000)).report(eq(settlement.challengeId), Reported.outcome(UsageOutcome.FULFILLED));
         }
     }
 
@@ -116,7 +113,7 @@ class PaidRoutesTest {
     void usageComesFromEachKindOfAnswer() throws Exception {
         try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
             SimulatedSettlement embed = new SimulatedSettlement(kafka);
-            when(payments.settle(any())).thenAnswer(embed.settles("mistral", "/v1/embeddings", 8000));
+            GatewayMock.whenSettling(payments).thenAnswer(embed.settles("mistral", "/v1/embeddings", 8000));
             given().contentType(ContentType.JSON).header("Authorization", embed.credential())
                     .body("{\"model\":\"mistral-embed\",\"input\":[\"a\",\"b\",\"c\"]}").post("/v1/embeddings")
                     .then().statusCode(200).body("data.size()", equalTo(3));
@@ -125,7 +122,7 @@ class PaidRoutesTest {
             assertEquals(0, embedUsage.path("completionTokens").asLong());
 
             SimulatedSettlement ocr = new SimulatedSettlement(kafka);
-            when(payments.settle(any())).thenAnswer(ocr.settles("mistral", "/v1/ocr", 9600));
+            GatewayMock.whenSettling(payments).thenAnswer(ocr.settles("mistral", "/v1/ocr", 9600));
             given().contentType(ContentType.JSON).header("Authorization", ocr.credential())
                     .body("{\"model\":\"mistral-ocr-latest\",\"document\":{\"type\":\"document_url\",\"document_url\":\"https://example.com/a.pdf\"}}")
                     .post("/v1/ocr").then().statusCode(200).body("pages.size()", equalTo(2));
@@ -136,19 +133,20 @@ class PaidRoutesTest {
 
     @Test
     void modelsAreSoldAtTheFixedPriceOnEveryRoute() throws Exception {
-        when(payments.issueChallenge(any())).thenReturn(new ChallengeResponse("c", "Payment id=\"c\"", "x", 8000));
+        GatewayMock.whenChallenged(payments).thenReturn(new IssuedChallenge("c", "Payment id=\"c\"", "x", 8000));
         given().get("/v1/models").then().statusCode(402);
-        ArgumentCaptor<ChallengeRequest> asked = ArgumentCaptor.forClass(ChallengeRequest.class);
-        verify(payments).issueChallenge(asked.capture());
-        assertEquals(8000, asked.getValue().amount());
-        assertNull(asked.getValue().digest(), "a bodiless GET has no digest to bind");
+        ArgumentCaptor<Long> amount = ArgumentCaptor.forClass(Long.class);
+        ArgumentCaptor<String> digest = ArgumentCaptor.forClass(String.class);
+        verify(payments).challenge(eq("/v1/models"), amount.capture(), digest.capture(), any());
+        assertEquals(8000, amount.getValue());
+        assertNull(digest.getValue(), "a bodiless GET has no digest to bind");
 
         for (String[] call : new String[][] { { "GET", "/mistral/models" }, { "POST", "/mistral/models" },
                 { "GET", "/v1/models?provider=mistralai" }, { "GET", "/v1/models/codestral-latest" } }) {
             try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
                 SimulatedSettlement settlement = new SimulatedSettlement(kafka);
                 String route = call[1].replaceAll("\\?.*", "");
-                when(payments.settle(any())).thenAnswer(settlement.settles("mistral", route, 8000));
+                GatewayMock.whenSettling(payments).thenAnswer(settlement.settles("mistral", route, 8000));
                 int upstreamBefore = StandIn.count("GET", call[1].startsWith("/mistral")
                         ? "/mistral/v1/models" : "/mistral" + call[1]);
                 Response answer = given().header("Authorization", settlement.credential()).request(call[0], call[1]);
@@ -187,7 +185,7 @@ class PaidRoutesTest {
         assertEquals(List.of(), MistralSpec.load().requestProblems("/v1/chat/completions", MAPPER.readTree(body)));
         try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
             SimulatedSettlement settlement = new SimulatedSettlement(kafka);
-            when(payments.settle(any())).thenAnswer(settlement.settles("mistral", "/v1/chat/completions", 5000));
+            GatewayMock.whenSettling(payments).thenAnswer(settlement.settles("mistral", "/v1/chat/completions", 5000));
             given().contentType(ContentType.JSON).header("Authorization", settlement.credential()).body(body)
                     .post("/v1/chat/completions").then().statusCode(200).body("model", equalTo("pixtral-large-latest"));
             List<JsonNode> sent = StandIn.requestsContaining(marker);
@@ -196,7 +194,7 @@ class PaidRoutesTest {
             // the buyer's payment credential never travels upstream
             assertTrue(sent.getFirst().path("headers").path("Authorization").asText().startsWith("Bearer "));
         }
-        verify(payments, never()).issueChallenge(any());
-        verify(payments).reportOutcome(any(), eq(new ChargeOutcomeReport(UsageOutcome.FULFILLED)));
+        verify(payments, never()).challenge(any(), anyLong(), any(), any());
+        verify(payments, timeout(5000)).report(any(), Reported.outcome(UsageOutcome.FULFILLED));
     }
 }

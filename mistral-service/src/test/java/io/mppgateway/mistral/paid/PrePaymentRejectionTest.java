@@ -4,11 +4,9 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
-import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.Mockito.never;
-import static org.mockito.Mockito.verify;
 
-import io.mppgateway.paywall.client.PaymentServiceClient;
+import io.mppgateway.paywall.client.PaymentGateway;
+import io.mppgateway.paywall.testing.GatewayMock;
 import io.quarkus.test.InjectMock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -23,12 +21,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 class PrePaymentRejectionTest {
 
     @InjectMock
-    PaymentServiceClient payments;
+    PaymentGateway payments;
 
     @AfterEach
     void nothingWasChargedOrChallenged() {
-        verify(payments, never()).issueChallenge(any());
-        verify(payments, never()).settle(any());
+        GatewayMock.verifyNoPayment(payments);
     }
 
     /** route | body | status | param | code */

@@ -6,21 +6,21 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.verify;
-import static org.mockito.Mockito.when;
+import static org.mockito.Mockito.timeout;
 
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.mppgateway.contracts.events.UsageOutcome;
-import io.mppgateway.contracts.payment.ChargeOutcomeReport;
 import io.mppgateway.contracts.testing.LocalStack;
 import io.mppgateway.mistral.testing.StandIn;
-import io.mppgateway.paywall.client.PaymentServiceClient;
-import io.mppgateway.paywall.client.SettlementOutcome;
+import io.mppgateway.paywall.client.PaymentGateway;
+import io.mppgateway.paywall.testing.Reported;
 import io.mppgateway.paywall.testing.SimulatedSettlement;
+import io.mppgateway.paywall.testing.GatewayMock;
 import io.quarkus.test.InjectMock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -41,7 +41,7 @@ class UpstreamFailureTest {
             {"model":"mistral-small-latest","max_tokens":50,"messages":[{"role":"user","content":"%s %s"}]}""";
 
     @InjectMock
-    PaymentServiceClient payments;
+    PaymentGateway payments;
 
     /** magic | status to the buyer | upstream status recorded | upstream attempts | least time (ms) they take */
     @ParameterizedTest(name = "{0} → {1}")
@@ -58,7 +58,7 @@ class UpstreamFailureTest {
         String marker = UUID.randomUUID().toString();
         try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
             SimulatedSettlement settlement = new SimulatedSettlement(kafka);
-            when(payments.settle(any())).thenAnswer(settlement.settles("mistral", "/mistral/chat", 5000));
+            GatewayMock.whenSettling(payments).thenAnswer(settlement.settles("mistral", "/mistral/chat", 5000));
             long started = System.nanoTime();
             given().contentType(ContentType.JSON).header("Authorization", settlement.credential())
                     .body(CHAT.formatted(magic, marker)).post("/mistral/chat").then()
@@ -77,8 +77,7 @@ class UpstreamFailureTest {
             assertEquals("UPSTREAM_FAILED", usage.path("outcome").asText());
             assertEquals(upstreamStatus, usage.path("upstreamStatus").asInt());
             assertEquals(0, usage.path("totalTokens").asLong());
-            verify(payments).reportOutcome(settlement.challengeId,
-                    new ChargeOutcomeReport(UsageOutcome.UPSTREAM_FAILED));
+            verify(payments, timeout(5000)).report(eq(settlement.challengeId), Reported.outcome(UsageOutcome.UPSTREAM_FAILED));
         }
     }
 
@@ -90,7 +89,7 @@ class UpstreamFailureTest {
             SimulatedSettlement settlement = new SimulatedSettlement(kafka);
             StandIn.outageBegins();
             try {
-                when(payments.settle(any())).thenAnswer(settlement.settles("mistral", "/v1/chat/completions", 5000));
+                GatewayMock.whenSettling(payments).thenAnswer(settlement.settles("mistral", "/v1/chat/completions", 5000));
                 given().contentType(ContentType.JSON).header("Authorization", settlement.credential()).body(body)
                         .post("/v1/chat/completions").then().statusCode(503).body("paymentKept", equalTo(true));
                 assertEquals("UPSTREAM_FAILED", settlement.awaitUsage("UPSTREAM_FAILED").path("outcome").asText());
@@ -98,7 +97,7 @@ class UpstreamFailureTest {
                 StandIn.outageOver();
             }
             // the same credential again: payment-service redeems the kept charge; no payments.settled event follows
-            when(payments.settle(any())).thenAnswer(settlement.redeems(5000));
+            GatewayMock.whenSettling(payments).thenAnswer(settlement.redeems(5000));
             long started = System.nanoTime();
             given().contentType(ContentType.JSON).header("Authorization", settlement.credential()).body(body)
                     .post("/v1/chat/completions").then().statusCode(200)
@@ -108,14 +107,14 @@ class UpstreamFailureTest {
             JsonNode redeemed = settlement.awaitUsage("REDEEMED");
             assertEquals(36, redeemed.path("totalTokens").asLong());
             assertEquals(4, StandIn.requestsContaining(marker).size(), "three failed tries, then one delivery");
-            verify(payments).reportOutcome(settlement.challengeId, new ChargeOutcomeReport(UsageOutcome.REDEEMED));
+            verify(payments, timeout(5000)).report(eq(settlement.challengeId), Reported.outcome(UsageOutcome.REDEEMED));
         }
     }
 
     @Test
     void aCredentialWhoseOutcomeIsStillUnknownGetsPaymentServicesConflict() {
         String problem = "{\"type\":\"https://paymentauth.org/problems/payment-in-progress\",\"title\":\"Payment In Progress\",\"status\":409,\"detail\":\"this payment is being delivered\"}";
-        when(payments.settle(any())).thenReturn(new SettlementOutcome.Rejected(409, problem, null, "1"));
+        GatewayMock.whenSettling(payments).thenReturn(GatewayMock.rejected(409, problem, null, "1"));
         given().contentType(ContentType.JSON).header("Authorization", "Payment e30")
                 .body(CHAT.formatted("hi", "x")).post("/mistral/chat").then().statusCode(409)
                 .contentType("application/problem+json")

@@ -130,7 +130,7 @@ public class PaidRouteHandler {
                 }
                 if (!awaitRelease(release)) {
                     Paid paid = new Paid(settled, arrived, settledAt, System.nanoTime());
-                    record(paid, request, UsageOutcome.UPSTREAM_FAILED, 503, 0, TokenUsage.NONE);
+                    record(paid, request, UsageOutcome.UPSTREAM_FAILED, false, 503, 0, TokenUsage.NONE);
                     return kept(503, settled, "the payment is settled but its release is delayed").build();
                 }
             }
@@ -154,7 +154,8 @@ public class PaidRouteHandler {
         if (!answer.successful()) {
             return upstreamRefused(request, paid, answer, latency);
         }
-        record(paid, request, paid.delivered(), answer.status(), latency, answer.usage());
+        // the upstream answered and the answer is handed to the buyer whole: delivered
+        record(paid, request, paid.delivered(), true, answer.status(), latency, answer.usage());
         return Response.status(answer.status())
                 .type(answer.contentType())
                 .header(PAYMENT_RECEIPT, paid.settled().receipt())
@@ -179,7 +180,8 @@ public class PaidRouteHandler {
         }
         RoutingContext exchange = currentRequest.getCurrent();
         SseRelay relay = new SseRelay(stream, paid.delivered(),
-                (outcome, tokens) -> record(paid, request, outcome, stream.status(), elapsedMs(started), tokens),
+                result -> record(paid, request, result.outcome(), result.delivered(), stream.status(),
+                        elapsedMs(started), result.usage()),
                 mapper, streamWatchdog, config.streamIdleTimeout(),
                 exchange == null ? () -> false : () -> exchange.response().closed(), withheldFromBuyer);
         return Response.ok(relay, EVENT_STREAM)
@@ -198,14 +200,14 @@ public class PaidRouteHandler {
         int status = e instanceof org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException ? 504
                 : e instanceof CircuitBreakerOpenException ? 503 : 502;
         Log.warnf("upstream failed after settlement of %s: %s", paid.settled().challengeId(), e.toString());
-        record(paid, request, UsageOutcome.UPSTREAM_FAILED, status, latency, TokenUsage.NONE);
+        record(paid, request, UsageOutcome.UPSTREAM_FAILED, false, status, latency, TokenUsage.NONE);
         return kept(status, paid.settled(), status == 504 ? "the upstream provider did not answer in time"
                 : status == 503 ? "the upstream provider is unavailable" : "the upstream provider could not be reached")
                 .build();
     }
 
     private Response upstreamRefused(PaidRequest request, Paid paid, UpstreamResponse answer, long latency) {
-        record(paid, request, UsageOutcome.UPSTREAM_FAILED, answer.status(), latency, answer.usage());
+        record(paid, request, UsageOutcome.UPSTREAM_FAILED, false, answer.status(), latency, answer.usage());
         if (answer.status() >= 500 || answer.status() == 429) {
             int status = answer.status() == 429 || answer.status() == 503 ? 503
                     : answer.status() == 504 ? 504 : 502;
@@ -216,8 +218,23 @@ public class PaidRouteHandler {
     }
 
     private Response paymentRequired(PaidRequest request, String digest) {
-        IssuedChallenge challenge = payments.challenge(request.route(), request.amount(), digest,
-                request.description());
+        IssuedChallenge challenge;
+        try {
+            challenge = payments.challenge(request.route(), request.amount(), digest, request.description());
+        } catch (IllegalArgumentException e) {
+            // terms this route cannot offer (e.g. a split route priced below its fixed splits): configuration
+            Log.errorf("no challenge can be offered for %s at %d: %s", request.route(), request.amount(),
+                    e.getMessage());
+            return problem(500, "payment-unavailable", "Payment Unavailable",
+                    "this route cannot be paid for at this price; the operator has to fix its configuration", null,
+                    null).build();
+        } catch (RuntimeException e) {
+            // no issuing terms yet, or payment-service unreachable: nothing was offered, nothing charged
+            Log.warnf("no challenge could be issued: %s", e.toString());
+            return problem(503, "verification-unavailable", "Payment Unavailable",
+                    "a payment cannot be offered right now; retry shortly", null, null)
+                    .header(HttpHeaders.RETRY_AFTER, "2").build();
+        }
         return problem(402, "payment-required", "Payment Required",
                 "Payment is required (" + request.description() + "): " + request.amount()
                         + " base units of pathUSD",
@@ -270,17 +287,25 @@ public class PaidRouteHandler {
         }
     }
 
-    /** Reports the outcome to payment-service (synchronously: a replay right after must see it) and to the ledger. */
-    private void record(Paid paid, PaidRequest request, UsageOutcome outcome, int upstreamStatus, long latencyMs,
-            TokenUsage tokens) {
+    /**
+     * Builds the call's usage event (one per delivery attempt, its own event id) and hands it to payment-service with
+     * the outcome, which moves the charge on by it (a delivered charge is not redeemable), and to the ledger.
+     *
+     * @param delivered whether anything reached the buyer; said explicitly, never derived from the outcome (a
+     *                  stream the buyer left after its upstream finished is delivered, and so is part of a stream)
+     */
+    private void record(Paid paid, PaidRequest request, UsageOutcome outcome, boolean delivered, int upstreamStatus,
+            long latencyMs, TokenUsage tokens) {
         SettlementResponse settled = paid.settled();
-        payments.report(settled.challengeId(), new ChargeOutcomeReport(outcome));
-        boolean delivered = outcome == UsageOutcome.FULFILLED || outcome == UsageOutcome.REDEEMED;
-        // units are the OCR pages read; upstream costs are not computed yet (pricing integrity issue)
-        usage.publish(new UsageRecorded(UUID.randomUUID().toString(), settled.chargeId(), settled.challengeId(),
-                config.provider(), request.route(), request.model(), outcome, delivered, tokens.promptTokens(),
-                tokens.completionTokens(), tokens.totalTokens(), tokens.reasoningTokens(), tokens.cachedTokens(),
-                0, 0, tokens.units(), 0, upstreamStatus, latencyMs, 0, 0, null, Instant.now()));
+        // pages are the OCR pages read; upstream costs are not computed yet (pricing integrity, issue 12)
+        UsageRecorded event = new UsageRecorded(UUID.randomUUID().toString(), settled.chargeId(),
+                settled.challengeId(), config.provider(), request.route(), request.model(), outcome, delivered,
+                tokens.promptTokens(), tokens.completionTokens(), tokens.totalTokens(), tokens.reasoningTokens(),
+                tokens.cachedTokens(), 0, 0, tokens.units(), 0, upstreamStatus, latencyMs, 0, 0, null,
+                Instant.now());
+        payments.report(settled.challengeId(), new ChargeOutcomeReport(outcome, event));
+        // until payment-service publishes the reported event from its outbox (PLAN 2.1), the paywall does
+        usage.publish(event);
     }
 
     static boolean hasPaymentCredential(List<String> authorization) {

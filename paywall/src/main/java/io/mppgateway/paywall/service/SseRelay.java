@@ -11,68 +11,68 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mppgateway.contracts.events.UsageOutcome;
+import io.mppgateway.paywall.service.StreamTally.Ending;
 import io.quarkus.logging.Log;
 import jakarta.ws.rs.core.StreamingOutput;
 
 /**
  * Relays an upstream's server-sent events to the buyer event by event, flushing each one as it arrives (no
- * buffering beyond one event). Counts what it relays, takes the usage from the chunk that carries it (the last one),
- * and reports how the stream ended exactly once, before the terminating {@code data: [DONE]} is written, so that a
- * buyer who re-presents the credential right after sees the outcome:
- * <ul>
- * <li>{@code [DONE]} relayed → delivered, with the upstream's usage;</li>
- * <li>the buyer's connection fails → CLIENT_GONE with the tokens relayed so far;</li>
- * <li>the upstream breaks, stalls longer than the idle timeout or ends early → UPSTREAM_FAILED with the tokens
- * relayed so far (the stream is cut without {@code [DONE]}, so the buyer's SDK reports an error).</li>
- * </ul>
- * A provider may withhold chunks the buyer did not ask for (e.g. a usage-only chunk it requested for the ledger):
- * their usage is taken, but they are not relayed.
+ * buffering beyond one event), and reports how the stream ended exactly once, before the terminating
+ * {@code data: [DONE]} is written, so that a buyer who re-presents the credential right after sees the outcome.
+ * What the ending is recorded as is {@link StreamTally}'s rule: a stream whose upstream finished is delivered even if
+ * the buyer left before {@code [DONE]}; a cut stream is delivered in part if anything reached the buyer; only a
+ * stream of which nothing reached the buyer stays redeemable.
+ * <p>
+ * A buyer who leaves after the upstream finished does not stop the relay from reading on (for the usage chunk that
+ * follows the last choice); a buyer who leaves before that does (nothing more is bought from the upstream). An
+ * upstream that breaks, stalls longer than the idle timeout or ends early is cut without {@code [DONE]}, so the
+ * buyer's SDK reports an error. A provider may withhold chunks the buyer did not ask for (e.g. a usage-only chunk it
+ * requested for the ledger): their usage is taken, but they are not relayed.
  */
 public final class SseRelay implements StreamingOutput {
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
 
     private final UpstreamStream upstream;
-    private final UsageOutcome delivered;
-    private final BiConsumer<UsageOutcome, TokenUsage> onEnd;
+    private final UsageOutcome whole;
+    private final Consumer<StreamTally.Result> onEnd;
     private final ObjectMapper mapper;
     private final ScheduledExecutorService watchdog;
     private final Duration idleTimeout;
     private final BooleanSupplier buyerConnectionClosed;
     private final Predicate<JsonNode> withheldFromBuyer;
+    private final StreamTally tally = new StreamTally();
     private final AtomicBoolean ended = new AtomicBoolean();
     private final AtomicBoolean stalled = new AtomicBoolean();
     private final AtomicBoolean buyerLeft = new AtomicBoolean();
+    private final AtomicBoolean upstreamFinished = new AtomicBoolean();
     private final AtomicLong lastActivity = new AtomicLong(System.nanoTime());
-    private TokenUsage usage = TokenUsage.NONE;
-    private long contentChunks;
-    private long reasoningChunks;
 
     /**
-     * @param delivered outcome when the whole stream reached the buyer (FULFILLED, or REDEEMED for a redemption)
-     * @param onEnd     records the outcome (synchronously reported to payment-service, published to the ledger)
+     * @param whole     outcome when the whole answer was delivered (FULFILLED, or REDEEMED for a redemption)
+     * @param onEnd     records the result (reported to payment-service, published to the ledger)
      * @param buyerConnectionClosed polled with the stall check: a buyer who hangs up is noticed within a quarter
      *                  second, not only at the next write (which a kernel buffer may still accept)
      */
-    public SseRelay(UpstreamStream upstream, UsageOutcome delivered, BiConsumer<UsageOutcome, TokenUsage> onEnd,
+    public SseRelay(UpstreamStream upstream, UsageOutcome whole, Consumer<StreamTally.Result> onEnd,
             ObjectMapper mapper, ScheduledExecutorService watchdog, Duration idleTimeout,
             BooleanSupplier buyerConnectionClosed) {
-        this(upstream, delivered, onEnd, mapper, watchdog, idleTimeout, buyerConnectionClosed, chunk -> false);
+        this(upstream, whole, onEnd, mapper, watchdog, idleTimeout, buyerConnectionClosed, chunk -> false);
     }
 
     /** @param withheldFromBuyer chunks read for their usage but not relayed */
-    public SseRelay(UpstreamStream upstream, UsageOutcome delivered, BiConsumer<UsageOutcome, TokenUsage> onEnd,
+    public SseRelay(UpstreamStream upstream, UsageOutcome whole, Consumer<StreamTally.Result> onEnd,
             ObjectMapper mapper, ScheduledExecutorService watchdog, Duration idleTimeout,
             BooleanSupplier buyerConnectionClosed, Predicate<JsonNode> withheldFromBuyer) {
         this.upstream = upstream;
-        this.delivered = delivered;
+        this.whole = whole;
         this.onEnd = onEnd;
         this.mapper = mapper;
         this.watchdog = watchdog;
@@ -81,9 +81,12 @@ public final class SseRelay implements StreamingOutput {
         this.withheldFromBuyer = withheldFromBuyer;
     }
 
-    /** The buyer's connection closed: stop reading the upstream. */
+    /**
+     * The buyer's connection closed: stop buying from the upstream, unless its answer is complete already (then
+     * read on for its usage; nothing more is written).
+     */
     private void buyerLeft() {
-        if (buyerLeft.compareAndSet(false, true)) {
+        if (buyerLeft.compareAndSet(false, true) && !upstreamFinished.get()) {
             upstream.close();
         }
     }
@@ -98,6 +101,9 @@ public final class SseRelay implements StreamingOutput {
             StringBuilder data = new StringBuilder();
             String line;
             while ((line = readLine(events)) != null) {
+                if (buyerLeft.get() && !upstreamFinished.get()) {
+                    break; // nothing more is bought for a buyer who left mid-answer, even if it is buffered here
+                }
                 lastActivity.set(System.nanoTime());
                 if (!line.isEmpty()) {
                     event.append(line).append('\n');
@@ -111,44 +117,49 @@ public final class SseRelay implements StreamingOutput {
                 }
                 event.append('\n');
                 if ("[DONE]".contentEquals(data)) {
-                    end(delivered);
+                    // the upstream's whole answer is in, whether or not the buyer is still there to read its end
+                    end(Ending.COMPLETE);
                     send(buyer, DONE);
                     return;
                 }
                 JsonNode chunk = parse(data);
                 if (chunk != null && withheldFromBuyer.test(chunk)) {
-                    takeUsage(chunk);
+                    tally.withheld(chunk);
+                } else if (send(buyer, event.toString().getBytes(StandardCharsets.UTF_8))) {
+                    tally.relayed(chunk); // counted once it reached the buyer
                 } else {
-                    send(buyer, event.toString().getBytes(StandardCharsets.UTF_8));
-                    observe(chunk); // counted once it reached the buyer
+                    tally.withheld(chunk); // read after the buyer left: finishes the answer, reaches nobody
+                }
+                if (tally.upstreamFinished()) {
+                    upstreamFinished.set(true);
                 }
                 event.setLength(0);
                 data.setLength(0);
             }
             if (buyerLeft.get()) {
-                throw new BuyerGone(new IOException("the buyer's connection closed"));
+                end(Ending.BUYER_LEFT);
+                return;
             }
             if (stalled.get()) {
                 throw new UpstreamBroke(new IOException("no data for " + idleTimeout));
             }
-            // the upstream closed without [DONE]: a cut stream, unless the usage chunk (the last one) got through
-            end(usage.totalTokens() > 0 ? delivered : UsageOutcome.UPSTREAM_FAILED);
+            end(Ending.UPSTREAM_CLOSED);
         } catch (UpstreamBroke e) {
             if (buyerLeft.get()) {
-                // reading failed because the close handler closed the upstream for a buyer who left
-                Log.infof("buyer went away after %d chunks", contentChunks);
-                end(UsageOutcome.CLIENT_GONE);
+                // reading failed because the buyer left and the upstream was closed for it, or the upstream
+                // stalled while a buyer who already left was waiting for the usage
+                Log.infof("buyer went away after %d chunks", tally.contentChunks());
+                end(Ending.BUYER_LEFT);
                 return;
             }
-            Log.warnf("upstream stream broke after %d chunks: %s", contentChunks, e.getCause().toString());
-            end(UsageOutcome.UPSTREAM_FAILED);
-            tryComment(buyer, ": the upstream stream broke; the payment is kept and the same credential can be "
-                    + "presented again\n\n");
-        } catch (BuyerGone e) {
-            Log.infof("buyer went away after %d chunks: %s", contentChunks, e.getCause().toString());
-            end(UsageOutcome.CLIENT_GONE);
+            Log.warnf("upstream stream broke after %d chunks: %s", tally.contentChunks(), e.getCause().toString());
+            StreamTally.Result result = end(Ending.UPSTREAM_BROKE);
+            tryComment(buyer, result != null && result.delivered()
+                    ? ": the upstream stream broke; what was relayed above is what this payment delivered\n\n"
+                    : ": the upstream stream broke; the payment is kept and the same credential can be "
+                            + "presented again\n\n");
         } catch (IOException e) {
-            end(UsageOutcome.UPSTREAM_FAILED);
+            end(buyerLeft.get() ? Ending.BUYER_LEFT : Ending.UPSTREAM_BROKE);
         } finally {
             stallCheck.cancel(false);
             upstream.close();
@@ -163,15 +174,19 @@ public final class SseRelay implements StreamingOutput {
         }
     }
 
-    private void send(OutputStream buyer, byte[] bytes) {
+    /** Writes and flushes one event; false once the buyer is gone (the first failed write notices it). */
+    private boolean send(OutputStream buyer, byte[] bytes) {
         if (buyerLeft.get()) {
-            throw new BuyerGone(new IOException("the buyer's connection closed"));
+            return false;
         }
         try {
             buyer.write(bytes);
             buyer.flush();
+            return true;
         } catch (IOException e) {
-            throw new BuyerGone(e);
+            Log.debugf("writing to the buyer failed: %s", e.toString());
+            buyerLeft();
+            return false;
         }
     }
 
@@ -193,51 +208,23 @@ public final class SseRelay implements StreamingOutput {
         }
     }
 
-    /**
-     * Counts content-bearing and reasoning chunks (Mistral and xAI send about one token per chunk) and keeps the
-     * usage. A reasoning model may think for many chunks before its first content: those tokens were produced too.
-     */
-    private void observe(JsonNode chunk) {
-        if (chunk == null) {
-            return; // relayed as is, not counted
-        }
-        takeUsage(chunk);
-        JsonNode delta = chunk.path("choices").path(0).path("delta");
-        JsonNode content = delta.path("content");
-        if ((content.isTextual() && !content.asText().isEmpty()) || (content.isArray() && !content.isEmpty())) {
-            contentChunks++;
-        }
-        JsonNode reasoning = delta.path("reasoning_content");
-        if (reasoning.isTextual() && !reasoning.asText().isEmpty()) {
-            reasoningChunks++;
-        }
-    }
-
-    private void takeUsage(JsonNode chunk) {
-        JsonNode reported = chunk.get("usage");
-        if (reported != null && reported.isObject()) {
-            usage = UpstreamUsage.of(reported);
-        }
-    }
-
-    private void end(UsageOutcome outcome) {
+    /** Records the result once; returns it, or null when it was recorded already. */
+    private StreamTally.Result end(Ending ending) {
         if (!ended.compareAndSet(false, true)) {
-            return;
+            return null;
         }
-        // xAI counts reasoning tokens in the total, not in the completion tokens; the estimate does the same
-        TokenUsage counted = outcome == delivered || usage.totalTokens() > 0 ? usage
-                : new TokenUsage(0, contentChunks, contentChunks + reasoningChunks, reasoningChunks, 0, 0);
+        StreamTally.Result result = tally.result(ending, whole);
         try {
-            onEnd.accept(outcome, counted);
+            onEnd.accept(result);
         } catch (RuntimeException e) {
-            Log.errorf(e, "recording the end of a stream (%s) failed", outcome);
+            Log.errorf(e, "recording the end of a stream (%s) failed", result.outcome());
         }
+        return result;
     }
 
     private void cutIfStalled() {
-        if (buyerConnectionClosed.getAsBoolean()) {
+        if (!buyerLeft.get() && buyerConnectionClosed.getAsBoolean()) {
             buyerLeft();
-            return;
         }
         if (System.nanoTime() - lastActivity.get() > idleTimeout.toNanos() && stalled.compareAndSet(false, true)) {
             upstream.close();
@@ -246,12 +233,6 @@ public final class SseRelay implements StreamingOutput {
 
     private static final class UpstreamBroke extends RuntimeException {
         UpstreamBroke(IOException cause) {
-            super(cause);
-        }
-    }
-
-    private static final class BuyerGone extends RuntimeException {
-        BuyerGone(IOException cause) {
             super(cause);
         }
     }

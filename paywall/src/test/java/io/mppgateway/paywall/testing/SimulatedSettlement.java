@@ -54,16 +54,8 @@ public final class SimulatedSettlement {
                 ("{\"challenge\":{\"id\":\"" + challengeId + "\"},\"payload\":{}}").getBytes());
     }
 
-    /** A mocked {@code PaymentServiceClient.settle} answer: publish the settled event, then report success. */
-    public Answer<SettlementOutcome> settles(String provider, String route, long amount) {
-        return invocation -> {
-            publishSettled(provider, route, amount);
-            return settled(amount);
-        };
-    }
-
     /** A mocked {@code PaymentGateway.settle} answer: publish the settled event, then report success. */
-    public Answer<Uni<SettlementOutcome>> settlesThroughGateway(String provider, String route, long amount) {
+    public Answer<Uni<SettlementOutcome>> settles(String provider, String route, long amount) {
         return invocation -> Uni.createFrom().item(() -> {
             publishSettled(provider, route, amount);
             return settled(amount);
@@ -91,11 +83,16 @@ public final class SimulatedSettlement {
     }
 
     /**
-     * A mocked {@code PaymentServiceClient.settle} answer for a credential whose charge was not delivered before:
+     * A mocked {@code PaymentGateway.settle} answer for a credential whose charge was not delivered before:
      * payment-service releases it again ({@code redeemed}) and publishes no new payments.settled event.
      */
-    public Answer<SettlementOutcome> redeems(long amount) {
-        return invocation -> new SettlementOutcome.Settled(new SettlementResponse(chargeId, challengeId, TX_HASH,
+    public Answer<Uni<SettlementOutcome>> redeems(long amount) {
+        return invocation -> Uni.createFrom().item(redeemed(amount));
+    }
+
+    /** What payment-service answers when it releases this challenge's undelivered charge again. */
+    public SettlementOutcome.Settled redeemed(long amount) {
+        return new SettlementOutcome.Settled(new SettlementResponse(chargeId, challengeId, TX_HASH,
                 "0x70997970c51812dc3a010c7d01b50e0d17dc79c8", amount, "push", RECEIPT, true));
     }
 

@@ -66,6 +66,35 @@ public final class SseBuyer {
      * fewer than wanted only when the stream ended first.
      */
     public int readContentEventsThenHangUp(String path, String body, int wanted) throws IOException {
+        int[] contentEvents = { 0 };
+        readThenHangUp(path, body, chunk -> {
+            if (!chunk.at("/choices/0/delta/content").asText().isEmpty()) {
+                contentEvents[0]++;
+            }
+            return contentEvents[0] >= wanted;
+        });
+        return contentEvents[0];
+    }
+
+    /**
+     * POSTs the body over a raw socket, reads until the chunk carrying a {@code finish_reason}, then hangs up before
+     * whatever follows it (a usage chunk, {@code [DONE]}). Returns how many content events it read.
+     */
+    public int readToFinishReasonThenHangUp(String path, String body) throws IOException {
+        int[] contentEvents = { 0 };
+        readThenHangUp(path, body, chunk -> {
+            if (!chunk.at("/choices/0/delta/content").asText().isEmpty()) {
+                contentEvents[0]++;
+            }
+            JsonNode finish = chunk.at("/choices/0/finish_reason");
+            return finish.isTextual();
+        });
+        return contentEvents[0];
+    }
+
+    /** Reads chunk by chunk until {@code enough} says so (or the stream ends), then closes the socket. */
+    private void readThenHangUp(String path, String body, java.util.function.Predicate<JsonNode> enough)
+            throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         try (Socket socket = new Socket(root.getHost(), root.getPort())) {
             OutputStream out = socket.getOutputStream();
@@ -77,14 +106,11 @@ public final class SseBuyer {
             BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
                     StandardCharsets.UTF_8));
             String line;
-            int contentEvents = 0;
-            while ((line = in.readLine()) != null && contentEvents < wanted) {
-                if (line.startsWith("data: {") && !JSON.readTree(line.substring(6))
-                        .at("/choices/0/delta/content").asText().isEmpty()) {
-                    contentEvents++;
+            while ((line = in.readLine()) != null) {
+                if (line.startsWith("data: {") && enough.test(JSON.readTree(line.substring(6)))) {
+                    return;
                 }
             }
-            return contentEvents;
         }
     }
 
