@@ -8,17 +8,12 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.doAnswer;
 
-import java.net.URI;
 import java.net.URL;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mppgateway.contracts.events.UsageOutcome;
 import io.mppgateway.contracts.payment.ChargeOutcomeReport;
@@ -27,6 +22,7 @@ import io.mppgateway.paywall.client.PaymentGateway;
 import io.mppgateway.paywall.client.SettlementOutcome;
 import io.mppgateway.paywall.testing.GatewayMock;
 import io.mppgateway.paywall.testing.SimulatedSettlement;
+import io.mppgateway.paywall.testing.StandIn;
 import io.mppgateway.paywall.testing.SseBuyer;
 import io.quarkus.test.InjectMock;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -45,7 +41,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 class StreamOutcomeTest {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final StandIn STAND_IN = StandIn.at("/xai");
     private static final String VERIFICATION_FAILED = "{\"type\":\"https://paymentauth.org/problems/verification-failed\","
             + "\"title\":\"Verification Failed\",\"status\":402,\"detail\":\"this payment was delivered already\"}";
 
@@ -95,17 +91,7 @@ class StreamOutcomeTest {
             given().contentType(ContentType.JSON).header("Authorization", settlement.credential()).body(body)
                     .post("/v1/chat/completions").then().statusCode(402)
                     .body("type", equalTo("https://paymentauth.org/problems/verification-failed"));
-            assertEquals(1, upstreamCalls(marker), "one payment, one answer");
+            assertEquals(1, STAND_IN.requestsContaining(marker).size(), "one payment, one answer");
         }
-    }
-
-    /** How many requests carrying the marker the stand-in received. */
-    private static int upstreamCalls(String marker) throws Exception {
-        HttpResponse<String> found = HttpClient.newHttpClient().send(HttpRequest
-                .newBuilder(URI.create(LocalStack.STANDIN + "/__admin/requests/find"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"method\":\"POST\",\"url\":\"/xai/v1/chat/completions\","
-                        + "\"bodyPatterns\":[{\"contains\":\"" + marker + "\"}]}")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        return MAPPER.readTree(found.body()).path("requests").size();
     }
 }

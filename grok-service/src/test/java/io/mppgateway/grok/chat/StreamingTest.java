@@ -8,10 +8,7 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.timeout;
 
 import java.io.InputStream;
-import java.net.URI;
 import java.net.URL;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.UUID;
@@ -27,6 +24,7 @@ import io.mppgateway.paywall.testing.Reported;
 import io.mppgateway.paywall.testing.SimulatedSettlement;
 import io.mppgateway.paywall.testing.SseBuyer;
 import io.mppgateway.paywall.testing.SseBuyer.TimedEvent;
+import io.mppgateway.paywall.testing.StandIn;
 import io.mppgateway.paywall.testing.StreamEndings;
 import io.mppgateway.paywall.testing.GatewayMock;
 import io.quarkus.test.InjectMock;
@@ -44,6 +42,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 class StreamingTest {
+    private static final StandIn STAND_IN = StandIn.at("/xai");
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String TEXT = "Hello from the local xAI (Grok) stand-in.";
     private static final String STREAM = """
@@ -57,18 +56,6 @@ class StreamingTest {
 
     @TestHTTPResource("/")
     URL root;
-
-    /** The body xAI (the stand-in) received for the request whose message carried this marker. */
-    private static JsonNode upstreamBody(String marker) throws Exception {
-        HttpResponse<String> found = HttpClient.newHttpClient().send(HttpRequest
-                .newBuilder(URI.create(LocalStack.STANDIN + "/__admin/requests/find"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"method\":\"POST\",\"url\":\"/xai/v1/chat/completions\","
-                        + "\"bodyPatterns\":[{\"contains\":\"" + marker + "\"}]}")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        JsonNode requests = MAPPER.readTree(found.body()).path("requests");
-        assertEquals(1, requests.size(), found.body());
-        return MAPPER.readTree(requests.get(0).path("body").asText());
-    }
 
     @Test
     void chunksAreRelayedAsTheyArriveAndTheUsageChunkTheGatewayAskedForIsRecordedNotForwarded() throws Exception {
@@ -96,7 +83,7 @@ class StreamingTest {
             SseBuyer.assertRelayedAsTheyArrived(events, 7, 300);
 
             // xAI was asked for the usage chunk on the buyer's behalf, the rest of the body untouched
-            JsonNode upstream = upstreamBody(marker);
+            JsonNode upstream = STAND_IN.onlyBodyContaining(marker);
             assertTrue(upstream.at("/stream_options/include_usage").asBoolean(), upstream.toString());
             assertEquals(100, upstream.path("max_completion_tokens").asInt());
             assertEquals(List.of(), XaiSpec.load().requestProblems("/v1/chat/completions", upstream));
@@ -133,7 +120,7 @@ class StreamingTest {
             assertTrue(usageChunk.path("choices").isEmpty(), usageChunk.toString());
             assertEquals(134, usageChunk.at("/usage/total_tokens").asInt());
             // the buyer's own request went upstream as sent
-            assertEquals(MAPPER.readTree(body), upstreamBody(marker));
+            assertEquals(MAPPER.readTree(body), STAND_IN.onlyBodyContaining(marker));
 
             JsonNode usage = settlement.awaitUsage();
             assertEquals("FULFILLED", usage.path("outcome").asText());

@@ -9,20 +9,16 @@ import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.timeout;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mppgateway.contracts.events.UsageOutcome;
 import io.mppgateway.contracts.testing.LocalStack;
 import io.mppgateway.paywall.client.PaymentGateway;
 import io.mppgateway.paywall.testing.Reported;
 import io.mppgateway.paywall.testing.SimulatedSettlement;
+import io.mppgateway.paywall.testing.StandIn;
 import io.mppgateway.paywall.testing.GatewayMock;
 import io.quarkus.test.InjectMock;
 import io.quarkus.test.junit.QuarkusTest;
@@ -34,7 +30,7 @@ import org.junit.jupiter.api.Test;
 /** xAI says 429 with Retry-After: the gateway waits that long before each retry, then keeps the payment. */
 @QuarkusTest
 class UpstreamRateLimitTest {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final StandIn STAND_IN = StandIn.at("/xai");
 
     @InjectMock
     PaymentGateway payments;
@@ -59,21 +55,11 @@ class UpstreamRateLimitTest {
             long tookMs = (System.nanoTime() - started) / 1_000_000;
             // Retry-After: 1 before each of the two retries
             assertTrue(tookMs >= 2_000, "took " + tookMs + " ms");
-            assertEquals(3, upstreamAttempts(marker), "the first try and its two retries");
+            assertEquals(3, STAND_IN.requestsContaining(marker).size(), "the first try and its two retries");
             JsonNode usage = settlement.awaitUsage();
             assertEquals("UPSTREAM_FAILED", usage.path("outcome").asText());
             assertEquals(429, usage.path("upstreamStatus").asInt());
             verify(payments, timeout(5000)).report(eq(settlement.challengeId), Reported.outcome(UsageOutcome.UPSTREAM_FAILED));
         }
-    }
-
-    /** How many requests carrying the marker the stand-in received. */
-    private static int upstreamAttempts(String marker) throws Exception {
-        HttpResponse<String> found = HttpClient.newHttpClient().send(HttpRequest
-                .newBuilder(URI.create(LocalStack.STANDIN + "/__admin/requests/find"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"method\":\"POST\",\"url\":\"/xai/v1/chat/completions\","
-                        + "\"bodyPatterns\":[{\"contains\":\"" + marker + "\"}]}")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        return MAPPER.readTree(found.body()).path("requests").size();
     }
 }

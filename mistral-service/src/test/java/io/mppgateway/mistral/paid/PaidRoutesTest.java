@@ -24,10 +24,10 @@ import io.mppgateway.contracts.events.UsageOutcome;
 import io.mppgateway.paywall.client.IssuedChallenge;
 import io.mppgateway.contracts.testing.LocalStack;
 import io.mppgateway.mistral.testing.MistralSpec;
-import io.mppgateway.mistral.testing.StandIn;
 import io.mppgateway.paywall.client.PaymentGateway;
 import io.mppgateway.paywall.testing.Reported;
 import io.mppgateway.paywall.testing.SimulatedSettlement;
+import io.mppgateway.paywall.testing.StandIn;
 import io.mppgateway.paywall.testing.GatewayMock;
 import io.quarkus.test.InjectMock;
 import io.quarkus.test.junit.QuarkusTest;
@@ -47,6 +47,7 @@ import org.mockito.ArgumentCaptor;
  */
 @QuarkusTest
 class PaidRoutesTest {
+    private static final StandIn STAND_IN = StandIn.at("/mistral");
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     @InjectMock
@@ -90,7 +91,7 @@ class PaidRoutesTest {
             verify(payments).settle(any(), eq(route), eq(price), any(), any());
 
             // exactly one upstream call, on the spec's path, with the buyer's bytes and a valid body
-            List<JsonNode> sent = StandIn.requestsContaining(marker);
+            List<JsonNode> sent = STAND_IN.requestsContaining(marker);
             assertEquals(1, sent.size());
             assertEquals("/mistral" + upstreamPath, sent.getFirst().path("url").asText());
             assertArrayEquals(body.getBytes(StandardCharsets.UTF_8),
@@ -147,14 +148,14 @@ class PaidRoutesTest {
                 SimulatedSettlement settlement = new SimulatedSettlement(kafka);
                 String route = call[1].replaceAll("\\?.*", "");
                 GatewayMock.whenSettling(payments).thenAnswer(settlement.settles("mistral", route, 8000));
-                int upstreamBefore = StandIn.count("GET", call[1].startsWith("/mistral")
+                int upstreamBefore = STAND_IN.count("GET", call[1].startsWith("/mistral")
                         ? "/mistral/v1/models" : "/mistral" + call[1]);
                 Response answer = given().header("Authorization", settlement.credential()).request(call[0], call[1]);
                 answer.then().statusCode(200).header("Payment-Receipt", SimulatedSettlement.RECEIPT);
                 String upstreamPath = call[1].startsWith("/v1/models/") ? "/v1/models/{model_id}" : "/v1/models";
                 MistralSpec.load().assertResponseValid("get", upstreamPath, 200, "application/json",
                         answer.body().asString());
-                assertEquals(upstreamBefore + 1, StandIn.count("GET", call[1].startsWith("/mistral")
+                assertEquals(upstreamBefore + 1, STAND_IN.count("GET", call[1].startsWith("/mistral")
                         ? "/mistral/v1/models" : "/mistral" + call[1]), call[0] + " " + call[1]);
                 JsonNode usage = settlement.awaitUsage();
                 assertEquals("FULFILLED", usage.path("outcome").asText());
@@ -188,7 +189,7 @@ class PaidRoutesTest {
             GatewayMock.whenSettling(payments).thenAnswer(settlement.settles("mistral", "/v1/chat/completions", 5000));
             given().contentType(ContentType.JSON).header("Authorization", settlement.credential()).body(body)
                     .post("/v1/chat/completions").then().statusCode(200).body("model", equalTo("pixtral-large-latest"));
-            List<JsonNode> sent = StandIn.requestsContaining(marker);
+            List<JsonNode> sent = STAND_IN.requestsContaining(marker);
             assertEquals(1, sent.size());
             assertEquals(body, sent.getFirst().path("body").asText());
             // the buyer's payment credential never travels upstream

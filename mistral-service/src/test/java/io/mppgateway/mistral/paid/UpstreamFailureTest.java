@@ -16,10 +16,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.mppgateway.contracts.events.UsageOutcome;
 import io.mppgateway.contracts.testing.LocalStack;
-import io.mppgateway.mistral.testing.StandIn;
 import io.mppgateway.paywall.client.PaymentGateway;
 import io.mppgateway.paywall.testing.Reported;
 import io.mppgateway.paywall.testing.SimulatedSettlement;
+import io.mppgateway.paywall.testing.StandIn;
 import io.mppgateway.paywall.testing.GatewayMock;
 import io.quarkus.test.InjectMock;
 import io.quarkus.test.junit.QuarkusTest;
@@ -37,6 +37,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 @QuarkusTest
 class UpstreamFailureTest {
+    private static final StandIn STAND_IN = StandIn.at("/mistral");
     private static final String CHAT = """
             {"model":"mistral-small-latest","max_tokens":50,"messages":[{"role":"user","content":"%s %s"}]}""";
 
@@ -72,7 +73,7 @@ class UpstreamFailureTest {
                     .body("detail", containsString("the same credential can be presented again"));
             long tookMs = (System.nanoTime() - started) / 1_000_000;
             assertTrue(tookMs >= leastMs, magic + " took " + tookMs + " ms");
-            assertEquals(attempts, StandIn.requestsContaining(marker).size(), "the first try and its retries");
+            assertEquals(attempts, STAND_IN.requestsContaining(marker).size(), "the first try and its retries");
             JsonNode usage = settlement.awaitUsage();
             assertEquals("UPSTREAM_FAILED", usage.path("outcome").asText());
             assertEquals(upstreamStatus, usage.path("upstreamStatus").asInt());
@@ -87,14 +88,14 @@ class UpstreamFailureTest {
         String body = CHAT.formatted("standin:outage", marker);
         try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
             SimulatedSettlement settlement = new SimulatedSettlement(kafka);
-            StandIn.outageBegins();
+            STAND_IN.outageBegins();
             try {
                 GatewayMock.whenSettling(payments).thenAnswer(settlement.settles("mistral", "/v1/chat/completions", 5000));
                 given().contentType(ContentType.JSON).header("Authorization", settlement.credential()).body(body)
                         .post("/v1/chat/completions").then().statusCode(503).body("paymentKept", equalTo(true));
                 assertEquals("UPSTREAM_FAILED", settlement.awaitUsage("UPSTREAM_FAILED").path("outcome").asText());
             } finally {
-                StandIn.outageOver();
+                STAND_IN.outageOver();
             }
             // the same credential again: payment-service redeems the kept charge; no payments.settled event follows
             GatewayMock.whenSettling(payments).thenAnswer(settlement.redeems(5000));
@@ -106,7 +107,7 @@ class UpstreamFailureTest {
             assertTrue((System.nanoTime() - started) / 1_000_000 < 5000, "no wait for a settlement event");
             JsonNode redeemed = settlement.awaitUsage("REDEEMED");
             assertEquals(36, redeemed.path("totalTokens").asLong());
-            assertEquals(4, StandIn.requestsContaining(marker).size(), "three failed tries, then one delivery");
+            assertEquals(4, STAND_IN.requestsContaining(marker).size(), "three failed tries, then one delivery");
             verify(payments, timeout(5000)).report(eq(settlement.challengeId), Reported.outcome(UsageOutcome.REDEEMED));
         }
     }

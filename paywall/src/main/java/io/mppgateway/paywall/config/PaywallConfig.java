@@ -27,7 +27,79 @@ public interface PaywallConfig {
     @WithDefault("PT30S")
     Duration streamIdleTimeout();
 
-    /** Longest Retry-After of an upstream 429/503 that is waited out before the next attempt. */
-    @WithDefault("PT5S")
-    Duration maxRetryAfter();
+    /** The provider's API, called after payment (one OpenAI-style client for every route). */
+    Upstream upstream();
+
+    /** What the discovery documents publish beyond the route table. */
+    Discovery discovery();
+
+    interface Upstream {
+        /**
+         * The API's base URL, e.g. https://api.mistral.ai or the local stand-in; may carry a path prefix. The
+         * operations' paths (with /v1) are appended to it.
+         */
+        String baseUrl();
+
+        /** Sent as {@code Authorization: Bearer ...}; never the buyer's credential. */
+        String apiKey();
+
+        /** Longest wait for a whole JSON answer, per attempt (a timeout is not retried: it would only multiply it). */
+        @WithDefault("PT60S")
+        Duration timeout();
+
+        /** Longest wait for a stream's status and headers, per attempt; its events are bounded by the idle timeout. */
+        @WithDefault("PT60S")
+        Duration streamHeadersTimeout();
+
+        /** How long to wait for a connection. */
+        @WithDefault("PT5S")
+        Duration connectTimeout();
+
+        /** Retries after a 429, a 5xx or a connection error, always before the first byte reaches the buyer. */
+        @WithDefault("2")
+        int retries();
+
+        /** Pause before a retry (plus the upstream's Retry-After, when it sent one). */
+        @WithDefault("PT0.3S")
+        Duration retryDelay();
+
+        /** Random extra pause of up to this much before a retry. */
+        @WithDefault("PT0.1S")
+        Duration retryJitter();
+
+        /** Longest Retry-After of an upstream 429/503 that is waited out before the next attempt. */
+        @WithDefault("PT5S")
+        Duration maxRetryAfter();
+
+        /** Connections kept to the upstream: at least as many as streams relayed at once. */
+        @WithDefault("1024")
+        int maxConnections();
+
+        Breaker breaker();
+    }
+
+    /** Opens after this share of failures among the last calls, and lets a call through again after the delay. */
+    interface Breaker {
+        @WithDefault("true")
+        boolean enabled();
+
+        @WithDefault("20")
+        int requestVolumeThreshold();
+
+        /** Failure share that opens the breaker, in percent. */
+        @WithDefault("50")
+        int failurePercent();
+
+        @WithDefault("PT10S")
+        Duration delay();
+    }
+
+    interface Discovery {
+        /** The TIP-20 token charged (pathUSD on Tempo), as it appears in the challenges. */
+        @WithDefault("0x20c0000000000000000000000000000000000000")
+        String currency();
+
+        /** Public base URL of this service, if it is published behind an ingress. */
+        java.util.Optional<String> publicUrl();
+    }
 }

@@ -15,7 +15,11 @@ public class CallPricing {
 
     /** A fixed-price call that names a model (embeddings, moderation). */
     public CallQuote fixed(byte[] body, ModelUse use, String requiredField) {
-        JsonNode root = catalogue.parse(body);
+        return fixed(catalogue.parse(body), use, requiredField);
+    }
+
+    /** The same, for a body already parsed into a JSON object. */
+    public CallQuote fixed(JsonNode root, ModelUse use, String requiredField) {
         ModelCatalogue.Priced model = catalogue.model(root, use);
         JsonNode required = root.get(requiredField);
         if (required == null || required.isNull()) {
@@ -35,7 +39,11 @@ public class CallPricing {
      * at the model's page price plus margin.
      */
     public CallQuote perPage(byte[] body, ModelUse use) {
-        JsonNode root = catalogue.parse(body);
+        return perPage(catalogue.parse(body), use);
+    }
+
+    /** The same, for a body already parsed into a JSON object. */
+    public CallQuote perPage(JsonNode root, ModelUse use) {
         ModelCatalogue.Priced model = catalogue.model(root, use);
         JsonNode document = root.get("document");
         if (document == null || !document.isObject()) {

@@ -28,7 +28,11 @@ public class ChatPricing {
      *                       max_tokens)
      */
     public ChatQuote quote(byte[] body, String... maxTokenFields) {
-        JsonNode root = catalogue.parse(body);
+        return quote(catalogue.parse(body), maxTokenFields);
+    }
+
+    /** The same, for a body already parsed into a JSON object. */
+    public ChatQuote quote(JsonNode root, String... maxTokenFields) {
         ModelCatalogue.Priced model = catalogue.model(root, ModelUse.CHAT);
         JsonNode messages = root.get("messages");
         if (messages == null || messages.isNull()) {
@@ -49,7 +53,11 @@ public class ChatPricing {
 
     /** A fill-in-the-middle completion: the input is the prompt and the suffix. */
     public ChatQuote quoteFim(byte[] body, String... maxTokenFields) {
-        JsonNode root = catalogue.parse(body);
+        return quoteFim(catalogue.parse(body), maxTokenFields);
+    }
+
+    /** The same, for a body already parsed into a JSON object. */
+    public ChatQuote quoteFim(JsonNode root, String... maxTokenFields) {
         ModelCatalogue.Priced model = catalogue.model(root, ModelUse.FIM);
         JsonNode prompt = root.get("prompt");
         if (prompt == null || prompt.isNull()) {

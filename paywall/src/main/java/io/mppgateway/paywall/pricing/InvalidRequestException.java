@@ -30,6 +30,13 @@ public class InvalidRequestException extends RuntimeException {
         }
     }
 
+    /** A body larger than the route accepts, of the declared length when known ({@code Content-Length}). */
+    public static InvalidRequestException tooLarge(String contentLength, long maxBytes) {
+        return new InvalidRequestException(413, null, "request_too_large", "request body"
+                + (contentLength == null ? "" : " of " + contentLength + " bytes") + " exceeds the limit of "
+                + maxBytes + " bytes");
+    }
+
     public int status() {
         return status;
     }

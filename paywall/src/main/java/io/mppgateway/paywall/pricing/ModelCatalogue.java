@@ -6,6 +6,7 @@ import java.util.TreeMap;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.mppgateway.paywall.route.PaidCall;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -45,16 +46,7 @@ public class ModelCatalogue {
 
     /** The JSON object of a request body, or a pre-payment rejection. */
     public JsonNode parse(byte[] body) {
-        JsonNode root;
-        try {
-            root = mapper.readTree(body);
-        } catch (Exception e) {
-            throw new InvalidRequestException(null, "invalid_json", "request body is not valid JSON");
-        }
-        if (root == null || !root.isObject()) {
-            throw new InvalidRequestException(null, "invalid_json", "request body must be a JSON object");
-        }
-        return root;
+        return PaidCall.jsonObject(body, mapper);
     }
 
     /** The body's {@code model}, which must be sold for this use. */

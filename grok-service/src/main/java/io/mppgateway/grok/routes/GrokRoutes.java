@@ -1,0 +1,60 @@
+package io.mppgateway.grok.routes;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.mppgateway.paywall.pricing.InvalidRequestException;
+import io.mppgateway.paywall.pricing.PriceRules;
+import io.mppgateway.paywall.route.PaidRoute;
+import io.mppgateway.paywall.route.ProviderDescription;
+import io.mppgateway.paywall.route.RouteTable;
+import io.mppgateway.paywall.route.UpstreamRequest;
+import io.mppgateway.paywall.upstream.UpstreamOperation;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+/**
+ * Everything grok-service sells, declared once: the Locus-style routes and the xAI/OpenAI-compatible ones, each
+ * with its price rule and the xAI operation it calls. The paywall serves them, and derives /openapi.json,
+ * /llms.txt and the price table from this table.
+ */
+@ApplicationScoped
+public class GrokRoutes {
+    private static final ProviderDescription ABOUT = new ProviderDescription("xAI Grok",
+            "Grok chat completions (xAI/OpenAI-compatible, streaming included)", "xAI API", "https://api.x.ai",
+            List.of("ai", "llm"), "https://docs.x.ai/docs/api-reference", "https://x.ai",
+            "https://api.x.ai/api-docs/openapi.json",
+            "an OpenAI-compatible SDK (npm openai, @ai-sdk/xai) with its base URL set to this service's /v1");
+
+    @Produces
+    @Singleton
+    RouteTable routes(PriceRules prices) {
+        return new RouteTable(List.of(
+                PaidRoute.named("chat")
+                        .post("/grok/chat", "locusChat", "Chat completion (Locus-compatible)")
+                        .post("/v1/chat/completions", "chatCompletions",
+                                "Chat completion (xAI/OpenAI API), stream:true for server-sent events")
+                        .describedAs("Grok chat completion")
+                        // xAI caps output with max_completion_tokens; max_tokens is its deprecated alias
+                        .pricedBy(prices.chat("max_completion_tokens", "max_tokens"))
+                        // a stream always asks xAI for its usage chunk (validated before the challenge too)
+                        .shapedBy((call, quote) -> quote.stream()
+                                ? StreamedChatRequest.of(call.body(), call.mapper()).toUpstream()
+                                : UpstreamRequest.asSent(call))
+                        .upstream(UpstreamOperation.post("/v1/chat/completions")).streams()
+                        .requestSchema("ChatRequest").build()),
+                ABOUT, GrokRoutes::error);
+    }
+
+    /** The OpenAI-compatible nested error shape that xAI's and OpenAI's SDKs parse. */
+    static Object error(InvalidRequestException refused) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("message", refused.getMessage());
+        error.put("type", "invalid_request_error");
+        error.put("param", refused.param());
+        error.put("code", refused.code());
+        return Map.of("error", error);
+    }
+}
