@@ -251,14 +251,24 @@ function readSecretsDoc(file) {
 
 // ----------------------------------------------------------------------------------------------
 // what the services' own configuration says (topics, consumer groups), read from their application.properties
+// (and, for the providers, the paywall's shared META-INF/microprofile-config.properties beneath it)
 // ----------------------------------------------------------------------------------------------
 function serviceMessaging(service) {
   const file = join(REPO, service, 'src/main/resources/application.properties');
   if (!existsSync(file)) return null;
+  // a provider service inherits the paywall's shared configuration (its Kafka channels among it), which its own
+  // application.properties may override line by line
+  const shared = join(REPO, 'paywall/src/main/resources/META-INF/microprofile-config.properties');
+  const usesPaywall = readFileSync(join(REPO, service, 'pom.xml'), 'utf8').includes('<artifactId>paywall</artifactId>');
+  const sources = usesPaywall && existsSync(shared) ? [shared, file] : [file];
+  const own = readFileSync(file, 'utf8');
+  const appName = own.match(/^quarkus\.application\.name=(.*)$/m)?.[1]?.trim() ?? service;
   const props = new Map();
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const m = line.match(/^(mp\.messaging\.(incoming|outgoing)\.([^.]+)\.(topic|group\.id|connector))=(.*)$/);
-    if (m) props.set(m[1], { dir: m[2], channel: m[3], key: m[4], value: m[5].trim() });
+  for (const source of sources) {
+    for (const line of readFileSync(source, 'utf8').split('\n')) {
+      const m = line.match(/^(mp\.messaging\.(incoming|outgoing)\.([^.]+)\.(topic|group\.id|connector))=(.*)$/);
+      if (m) props.set(m[1], { dir: m[2], channel: m[3], key: m[4], value: m[5].trim().replaceAll('${quarkus.application.name}', appName) });
+    }
   }
   const channels = new Map();
   for (const p of props.values()) {
