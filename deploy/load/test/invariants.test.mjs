@@ -81,8 +81,8 @@ test('the invariant checker passes on a clean call and fails on every seeded fau
 
   await t.test('a second delivery of one charge → DUPLICATED (ledger and buyer side)', async () => {
     const eventId = `seeded-dup-${Date.now()}`
-    await psql('ledger', `INSERT INTO usage_records (event_id, challenge_id, provider, outcome, recorded_at)
-      VALUES ('${eventId}', '${charge.challenge_id}', 'mistral', 'FULFILLED', now())`)
+    await psql('ledger', `INSERT INTO usage_records (event_id, challenge_id, provider, outcome, delivered, recorded_at)
+      VALUES ('${eventId}', '${charge.challenge_id}', 'mistral', 'FULFILLED', true, now())`)
     try {
       assert.match(rules(await check()), new RegExp(`delivery: DUPLICATED: charge ${charge.challenge_id} was delivered 2 times`))
     } finally {
