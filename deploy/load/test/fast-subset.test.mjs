@@ -4,17 +4,11 @@
 // stand-in's journal. Needs the local stack and the four services up; run files one at a time
 // (node --test --test-concurrency=1 deploy/load/test/), since the checker's test seeds faults.
 //
-// Scenarios that fail until a fix of issue 9 lands are marked `todo` with the reason (they run and report, and do
-// not fail the run); LOAD_STRICT=1 makes them count.
 import { test, before } from 'node:test'
 import assert from 'node:assert/strict'
 import { runScenario, local } from '../lib/scenarios.mjs'
 import { formatVerdict } from '../lib/invariants.mjs'
 
-const STRICT = process.env.LOAD_STRICT === '1'
-// issue 9 item 1 (unique challenges): identical bodies sent in the same millisecond get the same challenge id, so
-// one of two honest payers is refused — in push mode after its transfer landed (money lost). Helper A's fix.
-const SHARED_CHALLENGE_IDS = STRICT ? false : 'identical bodies share challenge ids until unique challenges land (issue 9 item 1)'
 
 function report(out) {
   const r = out.row
@@ -38,7 +32,7 @@ for (const mode of ['pull', 'push']) {
     assert.equal(out.row.firstTryFailures, 0, report(out))
     assert.ok(out.verdict.ok, report(out))
   })
-  test(`8 agents at once, one identical body, ${mode}: every agent gets its answer, invariants hold`, { timeout: 240_000, todo: SHARED_CHALLENGE_IDS }, async () => {
+  test(`8 agents at once, one identical body, ${mode}: every agent gets its answer, invariants hold`, { timeout: 240_000 }, async () => {
     const out = await runScenario(load('mistral', mode, 'identical', 1))
     console.log(report(out))
     assert.equal(out.row.firstTryFailures, 0, report(out))

@@ -22,14 +22,14 @@ function client(key, mode = 'pull') {
   })
 }
 
-test('64 simultaneous identical unpaid requests get 64 distinct challenges', { timeout: 60_000, todo: todo('unique challenges (issue 9 item 1, helper A)') }, async () => {
+test('64 simultaneous identical unpaid requests get 64 distinct challenges', { timeout: 60_000 }, async () => {
   const p = PROVIDERS.mistral
   const answers = await Promise.all(Array.from({ length: 64 }, () => fetch(`${p.url}${p.route}`, post(p.body))))
   const ids = answers.map((r) => (r.status === 402 ? challengeParams(r.headers.get('www-authenticate')).id : `status ${r.status}`))
   assert.equal(new Set(ids).size, 64, `${new Set(ids).size} distinct challenge ids for 64 requests`)
 })
 
-test('one credential presented 10 times at once: exactly one 200, the others 409 payment-in-progress with Retry-After', { timeout: 90_000, todo: todo('one delivery per payment (issue 9 item 2, helper E)') }, async () => {
+test('one credential presented 10 times at once: exactly one 200, the others 409 payment-in-progress with Retry-After', { timeout: 90_000 }, async () => {
   const p = PROVIDERS.mistral
   const [key] = await fundKeys(RPC_URL, 1)
   const body = { ...p.body, messages: [{ role: 'user', content: `ten presentations load-agent:${key.address}` }] }
@@ -50,7 +50,7 @@ test('one credential presented 10 times at once: exactly one 200, the others 409
   assert.equal(await standinCount(p.upstreamPath), upstreamBefore + 1, 'one upstream call for one payment')
 })
 
-test('grok: a stream read to finish_reason and dropped before [DONE] cannot be had again with the same credential', { timeout: 90_000, todo: todo('outcomes that cannot be gamed (issue 9 item 3, helpers E and A)') }, async () => {
+test('grok: a stream read to finish_reason and dropped before [DONE] cannot be had again with the same credential', { timeout: 90_000 }, async () => {
   const url = `${PROVIDERS.grok.url}/v1/chat/completions`
   const [key] = await fundKeys(RPC_URL, 1)
   const body = { model: 'grok-4', max_completion_tokens: 64, stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: `read and leave load-agent:${key.address}` }] }

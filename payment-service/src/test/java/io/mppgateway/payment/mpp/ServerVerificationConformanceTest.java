@@ -115,5 +115,10 @@ class ServerVerificationConformanceTest {
         public String encodedOpaque(String route) {
             return null;
         }
+
+        @Override
+        public boolean opaqueBindsRoute(String opaque, String route) {
+            return opaque == null;
+        }
     }
 }

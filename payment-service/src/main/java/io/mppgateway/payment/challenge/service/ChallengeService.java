@@ -1,18 +1,23 @@
 package io.mppgateway.payment.challenge.service;
 
+import java.io.IOException;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.mppgateway.contracts.payment.ChallengeRequest;
 import io.mppgateway.contracts.payment.ChallengeResponse;
 import io.mppgateway.payment.config.PaymentConfig;
+import io.mppgateway.payment.mpp.Base64Url;
 import io.mppgateway.payment.mpp.Challenge;
 import io.mppgateway.payment.mpp.ChallengeIdSigner;
 import io.mppgateway.payment.mpp.Jcs;
@@ -20,11 +25,18 @@ import io.mppgateway.payment.terms.service.PaymentTerms;
 import io.mppgateway.payment.terms.service.RouteTermsService;
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** Issues tempo/charge challenges bound (by HMAC id) to realm, amount, recipient, chain, expiry, body and route. */
+/**
+ * Issues tempo/charge challenges bound (by HMAC id) to realm, amount, recipient, chain, expiry, body and route, and
+ * to 128 bits of server randomness: two identical requests in the same millisecond still get distinct challenges,
+ * so two honest buyers never pay for one challenge id (which payment-service claims once).
+ */
 @ApplicationScoped
 public class ChallengeService {
     public static final String METHOD = "tempo";
     public static final String INTENT = "charge";
+    /** 16 random bytes, base64url without padding. */
+    private static final Pattern NONCE = Pattern.compile("[A-Za-z0-9_-]{22}");
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final PaymentConfig config;
     private final ChallengeIdSigner signer;
@@ -85,9 +97,41 @@ public class ChallengeService {
                 "methodDetails", methodDetails)));
     }
 
-    /** The route is bound through opaque so a challenge bought for a cheap route can't be spent on another. */
+    /**
+     * opaque = JCS({"nonce", "route"}): the route so a challenge bought for a cheap route can't be spent on another,
+     * the nonce so no two requests share a challenge. A fresh nonce on every call.
+     */
     public String encodedOpaque(String route) {
-        return Jcs.encode(json(Map.of("route", route)));
+        byte[] nonce = new byte[16];
+        RANDOM.nextBytes(nonce);
+        return Jcs.encode(json(Map.of("route", route, "nonce", Base64Url.encode(nonce))));
+    }
+
+    /**
+     * Whether an echoed (HMAC-verified, canonical) opaque binds exactly this route. Challenges issued before the
+     * nonce existed ({"route"} alone) are still accepted until they expire, so a rolling deploy strands no payer.
+     */
+    public boolean opaqueBindsRoute(String opaque, String route) {
+        if (opaque == null) {
+            return false;
+        }
+        JsonNode node;
+        try {
+            node = mapper.readTree(Base64Url.decodeToString(opaque));
+        } catch (IOException | IllegalArgumentException e) {
+            return false;
+        }
+        if (!node.isObject() || !node.path("route").isTextual() || !route.equals(node.path("route").asText())) {
+            return false;
+        }
+        int expectedFields = 1;
+        if (node.has("nonce")) {
+            if (!node.path("nonce").isTextual() || !NONCE.matcher(node.path("nonce").asText()).matches()) {
+                return false;
+            }
+            expectedFields++;
+        }
+        return node.size() == expectedFields;
     }
 
     private static void validate(ChallengeRequest request) {

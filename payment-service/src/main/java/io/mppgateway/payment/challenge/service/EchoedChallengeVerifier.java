@@ -72,7 +72,7 @@ public class EchoedChallengeVerifier {
         if (!expected.realm().equals(echoed.realm())) {
             throw reject("challenge was issued for realm '" + echoed.realm() + "', not this service", id);
         }
-        if (!Objects.equals(challenges.encodedOpaque(expected.route()), opaque)) {
+        if (!challenges.opaqueBindsRoute(opaque, expected.route())) {
             throw reject("challenge was issued for another route than " + expected.route(), id);
         }
         pinRequest(request, expected.route(), expected.amount(), id);
