@@ -71,6 +71,13 @@ start_replica() {
   envs+=(QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT="$port")
   # the providers reach payment-service through its "Service" (nginx, both replicas), as in the cluster
   case "$s" in mistral-service|grok-service) envs+=(PAYMENT_SERVICE_URL="http://127.0.0.1:$INTERNAL_PORT") ;; esac
+  # a charge held by a replica that is killed is presumed undelivered after the delivery lease (then redeemable):
+  # here a short lease, so the kill test's buyers are served within their re-presentation window, and upstream
+  # timeouts that keep every call (3 attempts) well inside it, as the lease requires
+  case "$s" in
+    payment-service) envs+=(MPP_DELIVERY_LEASE=PT30S PAYMENT_DELIVERY_LEASE_POLL_INTERVAL=5s) ;;
+    mistral-service|grok-service) envs+=(PAYWALL_UPSTREAM_TIMEOUT=PT7S PAYWALL_UPSTREAM_STREAM_HEADERS_TIMEOUT=PT7S) ;;
+  esac
   (cd "$STATE_DIR" && start_bg "$s-$n" "$LOG_DIR/$s-$n.log" env "${envs[@]}" "$JAVA_HOME/bin/java" -Xmx256m -jar "$REPO_ROOT/$s/target/quarkus-app/quarkus-run.jar")
 }
 

@@ -52,6 +52,14 @@ public interface PaymentConfig {
     @WithDefault("PT15S")
     Duration broadcastLease();
 
+    /**
+     * How long a provider may hold a released charge (settled, or redeeming) without reporting its outcome before the
+     * charge is presumed undelivered (the provider died mid-call): it becomes unfulfilled, so the buyer can redeem it
+     * or is refunded. Must exceed the providers' longest call (upstream timeout × attempts, or a whole stream).
+     */
+    @WithDefault("PT15M")
+    Duration deliveryLease();
+
     /** Latest validBefore accepted on a pull transaction, counted from now (mppx's sponsor policy uses 900 s). */
     @WithDefault("PT15M")
     Duration maxValidity();

@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +25,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 /** Charges, claimed once by their unique challenge id, credential reference and transaction hash. */
 @ApplicationScoped
 public class ChargeRepository {
+    /** The outcome of a charge presumed undelivered because its provider never reported within the lease. */
+    public static final String LEASE_EXPIRED = "DELIVERY_LEASE_EXPIRED";
+
     private static final String COLUMNS = """
             charge_id, challenge_id, tx_hash, provider, route, realm, amount, currency, chain_id, payer, recipient,
             source, mode, digest, settled_at, challenge_expires_at, credential_ref, status, raw_transaction,
@@ -109,11 +113,45 @@ public class ChargeRepository {
                 chargeId) == 1;
     }
 
-    /** settled|redeeming → fulfilled|unfulfilled; a repeated report of the same result changes nothing. */
+    /**
+     * settled|redeeming → fulfilled|unfulfilled; a repeated report of the same result changes nothing. A report that
+     * arrives after the delivery lease expired still counts (the provider's word beats the presumption), as long as
+     * the charge was neither redeemed nor refunded since.
+     */
     public boolean recordOutcome(UUID chargeId, String newStatus, String outcome) {
         return update("UPDATE charges SET status = ?, outcome = ?, outcome_at = now()"
-                + " WHERE charge_id = ? AND status IN ('settled', 'redeeming')",
+                + " WHERE charge_id = ? AND (status IN ('settled', 'redeeming')"
+                + " OR (status = 'unfulfilled' AND outcome = '" + LEASE_EXPIRED + "'))",
                 newStatus, outcome, chargeId) == 1;
+    }
+
+    /**
+     * settled|redeeming for longer than the delivery lease → unfulfilled (outcome {@value #LEASE_EXPIRED}): the
+     * provider that held the charge died without reporting. The buyer may redeem it, or it is refunded after the
+     * grace period. SKIP LOCKED: replicas sweep side by side without waiting on each other.
+     *
+     * @return the challenge ids swept
+     */
+    public List<String> expireDeliveryLeases(Duration lease, int limit) {
+        String sql = """
+                UPDATE charges SET status = 'unfulfilled', outcome = '%s', outcome_at = now()
+                WHERE charge_id IN (SELECT charge_id FROM charges
+                    WHERE status IN ('settled', 'redeeming') AND released_at < now() - make_interval(secs => ?)
+                    ORDER BY released_at LIMIT ? FOR UPDATE SKIP LOCKED)
+                RETURNING challenge_id""".formatted(LEASE_EXPIRED);
+        try (Connection con = dataSource.getConnection(); PreparedStatement ps = con.prepareStatement(sql)) {
+            ps.setDouble(1, lease.toMillis() / 1000.0);
+            ps.setInt(2, limit);
+            List<String> ids = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+            return ids;
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not expire delivery leases", e);
+        }
     }
 
     public boolean markRefunded(UUID chargeId) {
