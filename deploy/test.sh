@@ -7,6 +7,8 @@
 #   2. the four services from those jars, and the end-to-end tests where the real mppx client pays (node --test);
 #      then deploy/load's CI subset (8 agents at once in pull and push, a Kafka broker bounce, the invariant checker
 #      and its seeded faults, the issue 9 reproductions) and the fuzzers' short run (jqwik, deploy/load/fuzz);
+#      then two replicas of every service behind nginx mirroring the Ingress, one of each killed -9 mid-load
+#      (deploy/replicas);
 #   3. an OCI image per service from those jars (deploy/images/build.sh), checked, pushed to a throw-away local
 #      registry and started with podman against the running stack (deploy/images/check.sh);
 #   4. the offline validation of the Kubernetes manifests.
@@ -24,8 +26,10 @@ for c in postgres:$PG_PORT kafka:$KAFKA_PORT chain:$CHAIN_PORT standin:$STANDIN_
   port_open 127.0.0.1 "${c#*:}" && WAS_UP[${c%%:*}]=1
 done
 started_services=0
+started_replicas=0
 cleanup() {
   local rc=$?
+  [ "$started_replicas" = 1 ] && "$REPO_ROOT/deploy/replicas/replicas.sh" down || true
   [ "$started_services" = 1 ] && "$LOCAL_DIR/services.sh" down || true
   [ -n "${WAS_UP[standin]:-}" ] || "$LOCAL_DIR/standin.sh" down || true
   [ -n "${WAS_UP[chain]:-}" ] || "$LOCAL_DIR/chain.sh" down || true
@@ -58,6 +62,13 @@ env $(node_test_env) node --test --test-concurrency=1 "$REPO_ROOT/deploy/load/te
 log "stage 2/4: fuzzers, short run (deploy/load/fuzz)"
 (cd "$REPO_ROOT" && env $(node_test_env) ./mvnw -B -ntp -f deploy/load/fuzz/pom.xml test \
   -Dfuzz.exclusive=true -Dfuzz.tolerate=out-of-range-503)
+log "stage 2/4: two replicas of every service behind nginx (the Ingress), kill -9 mid-load (deploy/replicas)"
+"$LOCAL_DIR/services.sh" down
+started_replicas=1
+"$REPO_ROOT/deploy/replicas/replicas.sh" up
+env $("$REPO_ROOT/deploy/replicas/replicas.sh" env) node --test --test-concurrency=1 "$REPO_ROOT/deploy/replicas/test/"
+"$REPO_ROOT/deploy/replicas/replicas.sh" down
+started_replicas=0
 # the side-by-side benchmark's arithmetic and report, and its script's syntax (the benchmark itself is
 # deploy/bench/compare.sh, not part of this command; ~1 s)
 bash -n "$REPO_ROOT/deploy/bench/compare.sh"
