@@ -93,7 +93,7 @@ test('grok: a stream read to finish_reason and dropped before [DONE] cannot be h
   assert.equal(JSON.parse(second).type, 'https://paymentauth.org/problems/verification-failed')
 })
 
-test('a pull transaction with chainId ≥ 2^63 is a malformed credential (402), not 503 "retry shortly"', { timeout: 60_000, todo: todo('bad input never 5xx (issue 9 item 8, helper A)') }, async () => {
+test('a pull transaction with chainId ≥ 2^63 is a malformed credential (402), not 503 "retry shortly"', { timeout: 60_000 }, async () => {
   const p = PROVIDERS.mistral
   const [key] = await fundKeys(RPC_URL, 1)
   const challenge = await fetch(`${p.url}${p.route}`, post(p.body))

@@ -95,22 +95,29 @@ public final class PullTransactionVerifier {
         if (validBefore == null) {
             throw failed("transaction must set validBefore", id);
         }
-        Instant before = Instant.ofEpochSecond(validBefore);
-        if (!before.isAfter(e.now())) {
+        // compared in epoch seconds: a validBefore far beyond what Instant holds is just too late, not an error
+        long now = e.now().getEpochSecond();
+        if (validBefore <= now) {
             throw new PaymentRejectedException(PaymentProblem.PAYMENT_EXPIRED,
-                    "transaction expired at " + before, id);
+                    "transaction expired at " + Instant.ofEpochSecond(validBefore), id);
         }
         Instant latest = e.now().plus(e.maxValidity());
         if (e.challengeExpires() != null && e.challengeExpires().plus(EXPIRY_SLACK).isBefore(latest)) {
             latest = e.challengeExpires().plus(EXPIRY_SLACK);
         }
-        if (before.isAfter(latest)) {
-            throw failed("transaction validBefore " + before + " is later than " + latest, id);
+        if (validBefore > latest.getEpochSecond()) {
+            throw failed("transaction validBefore " + describe(validBefore) + " is later than " + latest, id);
         }
         Long validAfter = tx.validAfter();
-        if (validAfter != null && Instant.ofEpochSecond(validAfter).isAfter(e.now().plusSeconds(5))) {
-            throw failed("transaction is not valid before " + Instant.ofEpochSecond(validAfter), id);
+        if (validAfter != null && validAfter > now + 5) {
+            throw failed("transaction is not valid before " + describe(validAfter), id);
         }
+    }
+
+    /** Unix seconds as an instant where one can hold them. */
+    private static String describe(long epochSecond) {
+        return epochSecond <= Instant.MAX.getEpochSecond() ? Instant.ofEpochSecond(epochSecond).toString()
+                : epochSecond + " (unix seconds)";
     }
 
     private static void checkCalls(List<Call> calls, String sender, Expected e, String id) {

@@ -84,7 +84,29 @@ public final class TempoTransaction {
                 || !(items.get(12) instanceof RlpList) || !(items.get(items.size() - 1) instanceof RlpString)) {
             throw new IllegalArgumentException("calls, accessList and authorizationList must be lists");
         }
-        return new TempoTransaction(raw[0], List.copyOf(items), keyAuth);
+        checkRanges(items);
+        TempoTransaction tx = new TempoTransaction(raw[0], List.copyOf(items), keyAuth);
+        tx.calls(); // every call well-formed, or the whole transaction is malformed
+        return tx;
+    }
+
+    /**
+     * Numbers wider than their field's type (the node could not decode them either) or than this server reads
+     * (chainId, validBefore and validAfter as signed 64-bit) make the transaction malformed, never a server error.
+     */
+    private static void checkRanges(List<RlpType> items) {
+        String[] names = { "chainId", "maxPriorityFeePerGas", "maxFeePerGas", "gas", null, null, "nonceKey", "nonce",
+                "validBefore", "validAfter" };
+        int[] bits = { 63, 128, 128, 64, 0, 0, 256, 64, 63, 63 };
+        for (int i = 0; i < names.length; i++) {
+            if (names[i] != null && new BigInteger(1, ((RlpString) items.get(i)).getBytes()).bitLength() > bits[i]) {
+                throw new IllegalArgumentException(names[i] + " is out of range (at most " + bits[i] + " bits)");
+            }
+        }
+        int feeToken = ((RlpString) items.get(10)).getBytes().length;
+        if (feeToken != 0 && feeToken != 20) {
+            throw new IllegalArgumentException("feeToken must be empty or an address");
+        }
     }
 
     public boolean isFeePayerEnvelope() {
@@ -156,6 +178,9 @@ public final class TempoTransaction {
             }
             byte[] to = ((RlpString) tuple.getValues().get(0)).getBytes();
             BigInteger value = new BigInteger(1, ((RlpString) tuple.getValues().get(1)).getBytes());
+            if (value.bitLength() > 256) {
+                throw new IllegalArgumentException("a call's value is out of range (at most 256 bits)");
+            }
             byte[] data = ((RlpString) tuple.getValues().get(2)).getBytes();
             calls.add(new Call(to.length == 20 ? Numeric.toHexString(to) : null, value, data));
         }
@@ -176,7 +201,8 @@ public final class TempoTransaction {
         BigInteger r = new BigInteger(1, Arrays.copyOfRange(sig, 0, 32));
         BigInteger s = new BigInteger(1, Arrays.copyOfRange(sig, 32, 64));
         // reject malleable high-s signatures as the node does
-        if (r.signum() == 0 || s.signum() == 0 || s.compareTo(Sign.CURVE_PARAMS.getN().shiftRight(1)) > 0) {
+        if (r.signum() == 0 || s.signum() == 0 || r.compareTo(Sign.CURVE_PARAMS.getN()) >= 0
+                || s.compareTo(Sign.CURVE_PARAMS.getN().shiftRight(1)) > 0) {
             throw new IllegalArgumentException("signature is not canonical");
         }
         BigInteger key = Sign.recoverFromSignature(recId, new ECDSASignature(r, s), senderSignPayload());

@@ -20,7 +20,13 @@ public record PayerDid(long chainId, String address) {
             throw new PaymentRejectedException(PaymentProblem.MALFORMED_CREDENTIAL,
                     "source must be a did:pkh:eip155 DID", challengeId);
         }
-        long chainId = Long.parseLong(m.group(1));
+        long chainId;
+        try {
+            chainId = Long.parseLong(m.group(1));
+        } catch (NumberFormatException e) {
+            throw new PaymentRejectedException(PaymentProblem.MALFORMED_CREDENTIAL,
+                    "source DID chain id is out of range", challengeId);
+        }
         if (chainId != expectedChainId) {
             throw new PaymentRejectedException(PaymentProblem.VERIFICATION_FAILED,
                     "source DID is for chain " + chainId + ", not " + expectedChainId, challengeId);
