@@ -22,6 +22,7 @@ import io.mppgateway.paywall.config.PaywallConfig;
 import io.mppgateway.paywall.messaging.SettlementAwaiter;
 import io.mppgateway.paywall.messaging.SettlementAwaiter.Release;
 import io.mppgateway.paywall.messaging.UsagePublisher;
+import io.mppgateway.paywall.metrics.PaywallMetrics;
 import io.mppgateway.paywall.pricing.InvalidRequestException;
 import io.mppgateway.paywall.relay.SseRelay;
 import io.mppgateway.paywall.route.PaidCall;
@@ -72,9 +73,10 @@ public class PaidCallHandler {
     private final UpstreamClient upstream;
     private final Vertx vertx;
     private final Answers answers;
+    private final PaywallMetrics metrics;
 
     public PaidCallHandler(PaymentGateway payments, SettlementAwaiter awaiter, UsagePublisher usage,
-            PaywallConfig config, ObjectMapper mapper, UpstreamClient upstream, Vertx vertx) {
+            PaywallConfig config, ObjectMapper mapper, UpstreamClient upstream, Vertx vertx, PaywallMetrics metrics) {
         this.payments = payments;
         this.awaiter = awaiter;
         this.usage = usage;
@@ -83,12 +85,15 @@ public class PaidCallHandler {
         this.upstream = upstream;
         this.vertx = vertx;
         this.answers = new Answers(mapper);
+        this.metrics = metrics;
     }
 
     /** One paid request, on its event loop (the route's body handler has read the body). */
     public void handle(RouteTable table, PaidRoute route, SoldPath sold, RoutingContext ctx) {
         long arrived = System.nanoTime();
         HttpServerResponse response = ctx.response();
+        metrics.callStarted();
+        ctx.addEndHandler(ended -> metrics.callEnded());
         Buffer received = ctx.body().buffer();
         byte[] body = received == null ? new byte[0] : received.getBytes();
         PaidCall call = new PaidCall(sold.method(), ctx.request().path(), ctx.pathParams(), ctx.request().query(),
@@ -100,6 +105,7 @@ public class PaidCallHandler {
             quote = route.price().quote(call);
             toUpstream = route.shaper().shape(call, quote);
         } catch (InvalidRequestException e) {
+            metrics.request(route.name(), "invalid");
             answers.refused(response, table.errors(), e);
             return;
         }
@@ -121,6 +127,7 @@ public class PaidCallHandler {
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .emitOn(paid.onContext())
                 .subscribe().with(challenge -> challenged(paid, challenge), failure -> {
+                    metrics.request(paid.route.name(), "payment_unavailable");
                     HttpServerResponse response = paid.ctx.response();
                     if (failure instanceof IllegalArgumentException) {
                         // terms this route cannot offer (e.g. a split route priced below its fixed splits)
@@ -139,6 +146,7 @@ public class PaidCallHandler {
     }
 
     private void challenged(Call paid, IssuedChallenge challenge) {
+        metrics.request(paid.route.name(), "challenged");
         HttpServerResponse response = paid.ctx.response();
         response.putHeader("WWW-Authenticate", challenge.wwwAuthenticate());
         answers.problem(response, 402, "payment-required", "Payment Required", "Payment is required ("
@@ -164,13 +172,18 @@ public class PaidCallHandler {
             if (outcome instanceof SettlementOutcome.Rejected rejected) {
                 // includes 409 payment-in-progress for a credential whose outcome is not known yet
                 awaiter.forget(release);
+                metrics.request(paid.route.name(), "rejected");
                 answers.rejected(paid.ctx.response(), rejected);
                 return;
             }
             paid.settled = ((SettlementOutcome.Settled) outcome).settlement();
+            if (!paid.settled.redeemed()) {
+                metrics.revenue(paid.route.name(), paid.quote.model(), paid.quote.amount());
+            }
             if (paid.settled.redeemed()) {
                 // a charge paid but not delivered, released again: no new payments.settled event follows
                 awaiter.forget(release);
+                metrics.release(paid.route.name(), "redeemed", 0);
                 released(paid);
             } else {
                 Release mine = release;
@@ -182,6 +195,7 @@ public class PaidCallHandler {
             }
         }, failure -> {
             awaiter.forget(release);
+            metrics.request(paid.route.name(), "payment_unavailable");
             Log.warnf("payment-service unavailable: %s", failure.toString());
             answers.problem(paid.ctx.response(), 503, "verification-unavailable",
                     "Payment Verification Unavailable",
@@ -201,11 +215,13 @@ public class PaidCallHandler {
                         Log.warnf("no payments.settled event for %s within %s", release.challengeId(),
                                 config.settlementWait());
                         paid.releasedAt = System.nanoTime();
+                        metrics.release(paid.route.name(), "delayed", paid.releasedAt - paid.settledAt);
                         record(paid, UsageOutcome.UPSTREAM_FAILED, false, 503, 0, Usage.NONE);
                         answers.kept(paid.ctx.response(), 503, paid.settled.challengeId(), paid.settled.txHash(),
                                 "the payment is settled but its release is delayed");
                         return;
                     }
+                    metrics.release(paid.route.name(), "released", System.nanoTime() - paid.settledAt);
                     released(paid);
                 });
     }
@@ -229,6 +245,7 @@ public class PaidCallHandler {
 
     private void deliver(Call paid) {
         long started = System.nanoTime();
+        paid.upstreamCalled = true;
         Uni<UpstreamAnswer> answering;
         try {
             answering = upstream.call(paid.route.upstream(), paid.call.pathParams(), paid.call.query(),
@@ -260,6 +277,7 @@ public class PaidCallHandler {
 
     private void deliverStream(Call paid) {
         long started = System.nanoTime();
+        paid.upstreamCalled = true;
         Uni<StreamOpening> opening;
         try {
             opening = upstream.open(paid.route.upstream(), paid.call.pathParams(), paid.toUpstream.body(),
@@ -281,9 +299,13 @@ public class PaidCallHandler {
                     .putHeader(HttpHeaders.CACHE_CONTROL, "private, no-cache")
                     .putHeader("X-Accel-Buffering", "no")
                     .putHeader(Answers.SERVER_TIMING, paid.serverTiming(firstByte));
+            metrics.streamOpened();
             new SseRelay(streaming.stream(), response, paid.whole(),
-                    result -> record(paid, result.outcome(), result.delivered(), streaming.stream().status(),
-                            elapsedMs(started), result.usage()),
+                    result -> {
+                        metrics.streamClosed();
+                        record(paid, result.outcome(), result.delivered(), streaming.stream().status(),
+                                elapsedMs(started), result.usage());
+                    },
                     mapper, vertx, config.streamIdleTimeout(), paid.toUpstream.withheldFromBuyer()).start();
         }, failure -> upstreamFailed(paid, failure, elapsedMs(started)));
     }
@@ -360,6 +382,10 @@ public class PaidCallHandler {
                 used.cachedTokens(), used.images(), used.characters(), used.pages(), used.toolCalls(),
                 upstreamStatus, latencyMs, upstreamCost, paid.quote.quotedUpstreamCost(), used.costInUsdTicks(),
                 Instant.now());
+        metrics.recorded(paid.route.name(), paid.quote.model(), outcome, upstreamCost, used);
+        if (paid.upstreamCalled) {
+            metrics.upstream(paid.route.name(), upstreamStatus, latencyMs);
+        }
         ChargeOutcomeReport report = new ChargeOutcomeReport(outcome, event);
         // the adapter over payment-service's REST API blocks; the background reporter will not (PLAN 2.3)
         Infrastructure.getDefaultWorkerPool().execute(() -> payments.report(settled.challengeId(), report));
@@ -407,6 +433,7 @@ public class PaidCallHandler {
         final long arrived;
         long settledAt;
         long releasedAt;
+        boolean upstreamCalled;
         SettlementResponse settled;
 
         Call(PaidRoute route, PaidCall call, Quote quote, UpstreamRequest toUpstream, RoutingContext ctx,
