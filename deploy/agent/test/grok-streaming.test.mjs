@@ -1,5 +1,6 @@
 // End to end, grok-service's paid chat streamed to the npm openai SDK (baseURL = the service's /v1) whose fetch is
-// mppx's, and to a plain mppx fetch on /grok/chat. Each call pays with a fresh key on the local chain.
+// mppx's, and to a plain mppx fetch on /grok/chat; then image generation (openai SDK) and text to speech (mppx fetch,
+// audio bytes). Each call pays with a fresh key on the local chain.
 // The gateway always asks xAI for the usage chunk (the ledger needs the tokens) and forwards it only to a buyer who
 // asked for it with stream_options.include_usage.
 import { test } from 'node:test'
@@ -93,4 +94,40 @@ test('mppx pays for a stream on /grok/chat: data-only events, [DONE] last, recei
   assert.equal(charge.route, '/grok/chat')
   assert.equal(charge.txHash, receipt.reference)
   assertStreamUsage(charge.usage[0])
+})
+
+test('openai SDK generates two paid images on /v1/images/generations; the ledger books the images and xAI\'s cost', async () => {
+  const { openai, paid } = await payingOpenAi()
+  const { data: images, response } = await openai.images
+    .generate({ model: 'grok-imagine-image', prompt: 'a cat in a tree', n: 2 })
+    .withResponse()
+  assert.equal(response.status, 200)
+  assert.equal(decodeB64urlJson(response.headers.get('payment-receipt')).status, 'success')
+  assert.equal(images.data.length, 2)
+  assert.ok(images.data.every((i) => /^https:\/\//.test(i.url)), JSON.stringify(images.data))
+  const charge = await ledgerCharge(paid.challengeId, { until: (c) => c.status === 'fulfilled' && c.usage?.length > 0 })
+  assert.equal(charge.route, '/v1/images/generations')
+  assert.equal(charge.amount, 120_000, '2 images × 50,000 ceiling at 1k + 20 %')
+  const [usage] = charge.usage
+  assert.equal(usage.images, 2)
+  assert.equal(usage.costInUsdTicks, 400_000_000)
+  assert.equal(usage.upstreamCost, 40_000, 'xAI\'s own 4 cents, not the ceiling')
+})
+
+test('mppx pays for text to speech on /grok/tts: audio/mpeg bytes relayed; the ledger books the characters', async () => {
+  const { fetch, paid } = await payingFetch()
+  const res = await fetch(`${GROK}/grok/tts`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ text: 'Hello from the gateway', language: 'en', voice_id: 'eve' }),
+  })
+  assert.equal(res.status, 200)
+  assert.equal(res.headers.get('content-type'), 'audio/mpeg')
+  const audio = Buffer.from(await res.arrayBuffer())
+  assert.equal(audio.subarray(0, 3).toString('latin1'), 'ID3', 'an MP3 with its ID3 header')
+  assert.equal(audio.length, 844)
+  const charge = await ledgerCharge(paid.challengeId, { until: (c) => c.status === 'fulfilled' && c.usage?.length > 0 })
+  assert.equal(charge.route, '/grok/tts')
+  assert.equal(charge.amount, 5_000, '22 characters cost 660 base units upstream: the minimum charge applies')
+  assert.equal(charge.usage[0].characters, 22)
+  assert.equal(charge.usage[0].upstreamCost, 660)
 })

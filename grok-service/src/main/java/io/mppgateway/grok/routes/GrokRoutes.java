@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.mppgateway.grok.image.ImagePricing;
+import io.mppgateway.grok.speech.SpeechPricing;
 import io.mppgateway.paywall.pricing.InvalidRequestException;
 import io.mppgateway.paywall.pricing.PriceRules;
 import io.mppgateway.paywall.route.PaidRoute;
@@ -23,14 +25,14 @@ import jakarta.inject.Singleton;
 @ApplicationScoped
 public class GrokRoutes {
     private static final ProviderDescription ABOUT = new ProviderDescription("xAI Grok",
-            "Grok chat completions (xAI/OpenAI-compatible, streaming included)", "xAI API", "https://api.x.ai",
+            "Grok chat completions (xAI/OpenAI-compatible, streaming included), image generation and text to speech", "xAI API", "https://api.x.ai",
             List.of("ai", "llm"), "https://docs.x.ai/docs/api-reference", "https://x.ai",
             "https://api.x.ai/api-docs/openapi.json",
             "an OpenAI-compatible SDK (npm openai, @ai-sdk/xai) with its base URL set to this service's /v1");
 
     @Produces
     @Singleton
-    RouteTable routes(PriceRules prices) {
+    RouteTable routes(PriceRules prices, ImagePricing images, SpeechPricing speech) {
         return new RouteTable(List.of(
                 PaidRoute.named("chat")
                         .post("/grok/chat", "locusChat", "Chat completion (Locus-compatible)")
@@ -44,7 +46,23 @@ public class GrokRoutes {
                                 ? StreamedChatRequest.of(call.body(), call.mapper()).toUpstream()
                                 : UpstreamRequest.asSent(call))
                         .upstream(UpstreamOperation.post("/v1/chat/completions")).streams()
-                        .requestSchema("ChatRequest").build()),
+                        .requestSchema("ChatRequest").build(),
+                PaidRoute.named("image-generate")
+                        .post("/grok/image-generate", "locusImageGenerate", "Image generation (Locus-compatible)")
+                        .post("/v1/images/generations", "imageGenerations",
+                                "Image generation (xAI/OpenAI API), url or b64_json")
+                        .describedAs("Grok image generation")
+                        .pricedBy(images.rule())
+                        .usageFrom(ImagePricing.USAGE)
+                        .upstream(UpstreamOperation.post("/v1/images/generations"))
+                        .requestSchema("GenerateImageRequest").build(),
+                PaidRoute.named("tts")
+                        .post("/grok/tts", "locusTts", "Text to speech, priced per 1,000 characters (Locus-compatible)")
+                        .post("/v1/tts", "tts", "Text to speech (xAI API): audio bytes, or JSON with timestamps")
+                        .describedAs("Grok text to speech")
+                        .pricedBy(speech.rule())
+                        .usageFrom(SpeechPricing.USAGE)
+                        .upstream(UpstreamOperation.post("/v1/tts")).build()),
                 ABOUT, GrokRoutes::error);
     }
 

@@ -43,14 +43,21 @@ class DiscoveryTest {
                 assertEquals("0x20c0000000000000000000000000000000000000",
                         doc.getString(at + ".x-payment-info.currency"));
                 assertTrue(doc.getMap(at + ".responses").containsKey("402"), at);
-                // the request schema named is one xAI's own OpenAPI document declares
+                // the request schema named is one xAI's own OpenAPI document declares; TTS is outside that document
+                // (upstream-apis.md: only xAI's SDK describes /v1/tts), so its body has no schema to point at
                 String ref = doc.getString(at + ".requestBody.content.'application/json'.schema.'$ref'");
+                if (path.getKey().endsWith("/tts")) {
+                    assertEquals(null, ref, at);
+                    continue;
+                }
                 String schema = ref.substring(ref.lastIndexOf('/') + 1);
                 assertFalse(XaiSpec.load().componentProblems(schema, new com.fasterxml.jackson.databind.ObjectMapper()
                         .createObjectNode()).contains("the spec has nothing at /components/schemas/" + schema), ref);
             }
         }
-        assertTrue(operations.containsAll(List.of("post /grok/chat", "post /v1/chat/completions")), operations.toString());
+        assertTrue(operations.containsAll(List.of("post /grok/chat", "post /v1/chat/completions",
+                "post /grok/image-generate", "post /v1/images/generations", "post /grok/tts", "post /v1/tts")),
+                operations.toString());
         given().get("/openapi.json").then()
                 .body("paths.'/grok/chat'.post.x-payment-info.amount", nullValue())
                 .body("paths.'/v1/chat/completions'.post.operationId", equalTo("chatCompletions"));

@@ -58,6 +58,24 @@ class StandInConformanceTest {
     }
 
     @Test
+    void anImageGenerationIsWhatTheSpecDeclaresWithOneImagePerN() throws Exception {
+        String images = "/v1/images/generations";
+        for (String body : List.of("{\"prompt\":\"a cat\",\"model\":\"grok-imagine-image\",\"n\":3}",
+                "{\"prompt\":\"a cat\",\"response_format\":\"b64_json\"}")) {
+            spec.assertRequestValid(images, body);
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(STANDIN + images))
+                    .header("Authorization", "Bearer test").header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode(), response.body());
+            spec.assertResponseValid("post", images, 200, "application/json", response.body());
+            JsonNode answer = JSON.readTree(response.body());
+            int n = JSON.readTree(body).path("n").asInt(1);
+            assertEquals(n, answer.path("data").size());
+            assertEquals(n * 200_000_000L, answer.at("/usage/cost_in_usd_ticks").asLong(), "2 cents per image");
+        }
+    }
+
+    @Test
     void aStreamWithoutIncludeUsageHasNullUsageOnEveryChunk() throws Exception {
         String body = "{\"model\":\"grok-4\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
         spec.assertRequestValid(CHAT, body);

@@ -39,6 +39,15 @@ public record Usage(long promptTokens, long completionTokens, long totalTokens, 
                 characters, pages, toolCalls, ticks);
     }
 
+    /** xAI's ticks per base unit of pathUSD: 10^10 ticks per USD, 10^6 base units per USD. */
+    public static final long TICKS_PER_BASE_UNIT = 10_000;
+
+    /** xAI's own cost figure in base units, rounded up; empty when the answer carried none. */
+    public java.util.OptionalLong upstreamCostFromTicks() {
+        return costInUsdTicks == null ? java.util.OptionalLong.empty()
+                : java.util.OptionalLong.of(Math.ceilDiv(Math.max(0, costInUsdTicks), TICKS_PER_BASE_UNIT));
+    }
+
     /** Anything counted at all. */
     public boolean any() {
         return totalTokens > 0 || images > 0 || characters > 0 || pages > 0 || toolCalls > 0;
