@@ -1,9 +1,11 @@
 // The paying agent of the demo: for each provider it takes a fresh funded key of the local chain and pays for one
 // chat completion with the real `mppx` CLI, then prints the answer, the decoded Payment-Receipt, the on-chain
-// transfer behind it and the charge as the ledger booked it. Run by deploy/demo.sh once the suite is up.
+// transfer behind it and the charge as the ledger booked it; then it buys one Grok image and one Grok speech clip
+// with mppx's paying fetch and prints what it got. Run by deploy/demo.sh once the suite is up.
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { fundFreshAccount } from './fund.mjs'
+import { recordingBuyer } from './lib/buyer.mjs'
 import { PROVIDERS, RPC_URL, challengeParams, decodeB64urlJson, ledgerCharge, onChainTransfer } from './lib/gateway.mjs'
 
 const MPPX = fileURLToPath(new URL('./node_modules/.bin/mppx', import.meta.url))
@@ -72,4 +74,31 @@ for (const [name, p] of Object.entries(PROVIDERS)) {
     console.error(`FAILED: ${e.message}`)
   }
 }
+/** One paid Grok media call with a fresh key: what came back, and the ledger's row for it. */
+async function buyMedia(title, path, body, show) {
+  const url = `${PROVIDERS.grok.url}${path}`
+  console.log(`\n=== grok ${title}: POST ${url}`)
+  try {
+    const buyer = await recordingBuyer()
+    const res = await buyer.fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    if (res.status !== 200) throw new Error(`${res.status} from ${url}: ${await res.text()}`)
+    console.log(`got:      ${await show(res)}`)
+    const charge = await ledgerCharge(buyer.challengeId(), { until: (c) => c.usage?.length > 0 })
+    const u = charge.usage[0]
+    console.log(`ledger:   charge ${charge.chargeId} ${charge.status}, ${units(charge.amount)}, images ${u.images}, `
+      + `characters ${u.characters}, upstream cost ${units(u.upstreamCost)}`)
+  } catch (e) {
+    failures++
+    console.error(`FAILED: ${e.message}`)
+  }
+}
+
+await buyMedia('image', '/grok/image-generate', { prompt: 'a lighthouse at dusk, watercolour' }, async (res) => {
+  const answer = await res.json()
+  return answer.data.map((d) => d.url ?? `${d.b64_json.length} base64 characters`).join(', ')
+})
+await buyMedia('text to speech', '/grok/tts', { text: 'Paid for with one pathUSD transfer.', language: 'en', voice_id: 'eve' }, async (res) => {
+  const audio = Buffer.from(await res.arrayBuffer())
+  return `${audio.length} bytes of ${res.headers.get('content-type')}`
+})
 process.exit(failures ? 1 : 0)
