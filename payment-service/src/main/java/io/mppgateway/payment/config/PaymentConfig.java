@@ -100,6 +100,22 @@ public interface PaymentConfig {
 
     Outbox outbox();
 
+    Reconciler reconciler();
+
+    interface Reconciler {
+        /** How often unresolved pull claims are looked up on chain ("off" disables the schedule). */
+        @WithDefault("10s")
+        String pollInterval();
+
+        /** A pending claim younger than this is left to its buyer's retry of the same credential. */
+        @WithDefault("PT30S")
+        Duration minAge();
+
+        /** How long after a transaction's validBefore a claim without a receipt is failed for good (block time slack). */
+        @WithDefault("PT30S")
+        Duration landingMargin();
+    }
+
     Refund refund();
 
     interface FeePayer {

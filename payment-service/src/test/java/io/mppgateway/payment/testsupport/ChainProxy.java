@@ -18,10 +18,15 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 /**
  * A JSON-RPC proxy in front of the local chain that can fail on demand: FORWARD everything, STALL broadcasts (never
  * forwarded, answered only after the client gave up), LOSE_BROADCAST_ANSWER (forwarded, so the chain includes the
- * transaction, but the answer never reaches the client) or be DOWN (HTTP 503 for every call).
+ * transaction, but the answer never reaches the client), LOSE_BROADCAST_AND_RECEIPTS (the same, and receipt look-ups
+ * fail with HTTP 503 too), REFUSE_BROADCAST_HIDE_RECEIPTS (forwarded, so the chain includes it, but answered with a
+ * JSON-RPC refusal -32000, and receipts are answered "unknown") or be DOWN (HTTP 503 for every call).
  */
 public class ChainProxy implements QuarkusTestResourceLifecycleManager {
-    public enum Mode { FORWARD, STALL_BROADCAST, LOSE_BROADCAST_ANSWER, DOWN }
+    public enum Mode {
+        FORWARD, STALL_BROADCAST, LOSE_BROADCAST_ANSWER, LOSE_BROADCAST_AND_RECEIPTS, REFUSE_BROADCAST_HIDE_RECEIPTS,
+        DOWN
+    }
 
     public static volatile Mode mode = Mode.FORWARD;
     public static final AtomicInteger calls = new AtomicInteger();
@@ -50,12 +55,30 @@ public class ChainProxy implements QuarkusTestResourceLifecycleManager {
                     exchange.sendResponseHeaders(504, -1);
                     return;
                 }
+                boolean receipt = json.contains("eth_getTransactionReceipt");
+                if (mode == Mode.LOSE_BROADCAST_AND_RECEIPTS && receipt) {
+                    exchange.sendResponseHeaders(503, -1);
+                    return;
+                }
+                if (mode == Mode.REFUSE_BROADCAST_HIDE_RECEIPTS && receipt) {
+                    answer(exchange, "{\"jsonrpc\":\"2.0\",\"id\":" + id(json) + ",\"result\":null}");
+                    return;
+                }
                 HttpResponse<byte[]> upstream = HTTP.send(HttpRequest.newBuilder(URI.create(DevChain.RPC))
                         .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body))
                         .build(), HttpResponse.BodyHandlers.ofByteArray());
                 if (mode == Mode.LOSE_BROADCAST_ANSWER && json.contains("eth_sendRawTransaction")) {
                     Thread.sleep(8_000);
                     exchange.sendResponseHeaders(504, -1);
+                    return;
+                }
+                if (mode == Mode.LOSE_BROADCAST_AND_RECEIPTS && json.contains("eth_sendRawTransaction")) {
+                    exchange.sendResponseHeaders(503, -1);
+                    return;
+                }
+                if (mode == Mode.REFUSE_BROADCAST_HIDE_RECEIPTS && json.contains("eth_sendRawTransaction")) {
+                    answer(exchange, "{\"jsonrpc\":\"2.0\",\"id\":" + id(json)
+                            + ",\"error\":{\"code\":-32000,\"message\":\"transaction already imported\"}}");
                     return;
                 }
                 exchange.getResponseHeaders().add("content-type", "application/json");
@@ -73,6 +96,18 @@ public class ChainProxy implements QuarkusTestResourceLifecycleManager {
         return Map.of("quarkus.rest-client.tempo-rpc.url", "http://127.0.0.1:" + server.getAddress().getPort(),
                 "quarkus.rest-client.tempo-rpc.read-timeout", "1500",
                 "payment.broadcast-lease", "PT1S");
+    }
+
+    private static void answer(com.sun.net.httpserver.HttpExchange exchange, String json) throws IOException {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("content-type", "application/json");
+        exchange.sendResponseHeaders(200, body.length);
+        exchange.getResponseBody().write(body);
+    }
+
+    private static String id(String request) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"id\"\\s*:\\s*(\\d+)").matcher(request);
+        return m.find() ? m.group(1) : "1";
     }
 
     @Override

@@ -47,7 +47,17 @@ public class EchoedChallengeVerifier {
     public record Expected(String realm, String route, long amount, String digest) {
     }
 
+    /** Issued by us, for exactly this purchase, and still payable. */
     public void verify(Challenge echoed, Expected expected) {
+        verifyBinding(echoed, expected);
+        requireUnexpired(echoed);
+    }
+
+    /**
+     * Issued by us for exactly this purchase, whether or not it is still payable: a credential whose challenge was
+     * already claimed is decided by that claim, not by the challenge's expiry.
+     */
+    public void verifyBinding(Challenge echoed, Expected expected) {
         String id = echoed.id();
         if (!ChallengeService.METHOD.equals(echoed.method())) {
             throw new PaymentRejectedException(PaymentProblem.METHOD_UNSUPPORTED,
@@ -79,7 +89,9 @@ public class EchoedChallengeVerifier {
         if (!Objects.equals(expected.digest(), echoed.digest())) {
             throw reject("request body does not match the digest the challenge was issued for", id);
         }
-        checkExpiry(echoed.expires(), id);
+        if (echoed.expires() == null || !RFC3339.matcher(echoed.expires()).matches()) {
+            throw reject("challenge has no valid expires", id);
+        }
     }
 
     private void pinRequest(String request, String route, long amount, String id) {
@@ -129,7 +141,10 @@ public class EchoedChallengeVerifier {
         throw reject("challenge payment terms differ from this service's", id);
     }
 
-    private void checkExpiry(String expires, String id) {
+    /** A challenge can be paid (claimed for the first time) only until it expires. */
+    public void requireUnexpired(Challenge echoed) {
+        String expires = echoed.expires();
+        String id = echoed.id();
         if (expires == null || !RFC3339.matcher(expires).matches()) {
             throw reject("challenge has no valid expires", id);
         }

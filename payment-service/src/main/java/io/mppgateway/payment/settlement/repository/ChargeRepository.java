@@ -27,6 +27,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class ChargeRepository {
     /** The outcome of a charge presumed undelivered because its provider never reported within the lease. */
     public static final String LEASE_EXPIRED = "DELIVERY_LEASE_EXPIRED";
+    /** Outcome of a pull claim the reconciler found paid on chain with no request left to deliver for it. */
+    public static final String NOT_RELEASED = "NOT_RELEASED";
+    /** Outcome of a failed pull claim whose transaction was included but did not pay the charge. */
+    public static final String DID_NOT_PAY = "DID_NOT_PAY";
+    /** Outcome of a failed pull claim whose transaction was never included and no longer can be (validBefore). */
+    public static final String NEVER_INCLUDED = "NEVER_INCLUDED";
 
     private static final String COLUMNS = """
             charge_id, challenge_id, tx_hash, provider, route, realm, amount, currency, chain_id, payer, recipient,
@@ -102,9 +108,58 @@ public class ChargeRepository {
                 (double) lease.toMillis() / 1000, chargeId) == 1;
     }
 
-    /** A pull transaction the chain refused: the claim stays (the transaction can't pay twice) but settles nothing. */
+    /**
+     * A pull transaction the node refused once, with no receipt: the claim stays (the transaction can't pay twice)
+     * and settles nothing for now; the outcome stays unset because it may still land (the reconciler decides).
+     */
     public void markFailed(UUID chargeId) {
         update("UPDATE charges SET status = 'failed' WHERE charge_id = ? AND status = 'pending'", chargeId);
+    }
+
+    /**
+     * Pull claims whose chain outcome is not final yet: pending and not being broadcast by a request (claimed at
+     * least {@code minAge} ago), or failed by one refusal of the node (outcome not set: the transaction may still
+     * land). Oldest first.
+     */
+    public List<Charge> unresolvedPullClaims(java.time.Duration minAge, int limit) {
+        String sql = "SELECT " + COLUMNS + " FROM charges WHERE mode = 'pull' AND ("
+                + " (status = 'pending' AND settled_at < now() - make_interval(secs => ?)"
+                + "  AND (broadcast_lease_until IS NULL OR broadcast_lease_until < now()))"
+                + " OR (status = 'failed' AND outcome IS NULL)) ORDER BY settled_at LIMIT ?";
+        try (Connection con = dataSource.getConnection(); PreparedStatement ps = con.prepareStatement(sql)) {
+            ps.setDouble(1, minAge.toMillis() / 1000.0);
+            ps.setInt(2, limit);
+            List<Charge> claims = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    claims.add(map(rs));
+                }
+            }
+            return claims;
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not list unresolved pull claims", e);
+        }
+    }
+
+    /**
+     * pending|failed (not final) → unfulfilled with outcome {@value #NOT_RELEASED}: the claimed transaction paid on
+     * chain, but no request was left to deliver for it, so the buyer's re-presented credential redeems it (or it is
+     * refunded after the grace period). Call inside a transaction.
+     */
+    public boolean settleUnreleased(UUID chargeId, String txHash, String payer, Instant settledAt) {
+        return update("UPDATE charges SET status = 'unfulfilled', outcome = '" + NOT_RELEASED + "', outcome_at = now(),"
+                + " tx_hash = ?, payer = ?, settled_at = ? WHERE charge_id = ?"
+                + " AND (status = 'pending' OR (status = 'failed' AND outcome IS NULL))",
+                txHash, payer, Timestamp.from(settledAt), chargeId) == 1;
+    }
+
+    /**
+     * pending|failed → failed for good: the chain shows the transaction did not pay ({@value #DID_NOT_PAY}), or it
+     * can no longer be included ({@value #NEVER_INCLUDED}). The reconciler no longer looks at it.
+     */
+    public boolean failForGood(UUID chargeId, String why) {
+        return update("UPDATE charges SET status = 'failed', outcome = ? WHERE charge_id = ?"
+                + " AND (status = 'pending' OR (status = 'failed' AND outcome IS NULL))", why, chargeId) == 1;
     }
 
     /** unfulfilled → redeeming, for exactly one of any number of concurrent re-presentations. */

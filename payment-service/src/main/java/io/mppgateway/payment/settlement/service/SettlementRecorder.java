@@ -52,6 +52,16 @@ public class SettlementRecorder {
         return true;
     }
 
+    /** Reconciler: a claim whose transaction paid on chain with no request to deliver it → unfulfilled plus its event. */
+    @Transactional
+    public boolean settleUnreleased(Charge settled) {
+        if (!charges.settleUnreleased(settled.chargeId(), settled.txHash(), settled.payer(), settled.settledAt())) {
+            return false;
+        }
+        publish(settled);
+        return true;
+    }
+
     private void publish(Charge c) {
         PaymentSettled event = new PaymentSettled(java.util.UUID.randomUUID().toString(), c.chargeId().toString(),
                 c.challengeId(), c.provider(), c.route(), c.realm(), c.amount(), c.currency(), c.chainId(),

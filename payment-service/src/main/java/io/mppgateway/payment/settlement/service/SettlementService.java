@@ -122,7 +122,8 @@ public class SettlementService {
     private SettlementResponse verifyAndRecord(SettlementRequest request) {
         Credential credential = parse(request);
         String id = credential.challenge().id();
-        challengeVerifier.verify(credential.challenge(), new EchoedChallengeVerifier.Expected(
+        // expiry is checked only before a first claim: a claimed challenge is decided by its claim
+        challengeVerifier.verifyBinding(credential.challenge(), new EchoedChallengeVerifier.Expected(
                 request.realm(), request.route(), request.amount(), request.digest()));
         String mode = switch (String.valueOf(credential.payloadType())) {
             case "hash" -> "push";
@@ -160,6 +161,7 @@ public class SettlementService {
         if (again.isPresent()) {
             return again.get();
         }
+        challengeVerifier.requireUnexpired(credential.challenge());
         TransactionReceipt receipt = receipt(txHash, id);
         String from = TransferVerifier.verify(receipt, new ExpectedPayment(config.currency(), config.recipient(),
                 terms, request.realm(), id, payer == null ? null : payer.address()));
@@ -189,6 +191,7 @@ public class SettlementService {
         if (again.isPresent()) {
             return again.get();
         }
+        challengeVerifier.requireUnexpired(credential.challenge());
         // every call is from the signer; whether the signer is the credential's source is checked below
         String sender = PullTransactionVerifier.verify(tx, new PullTransactionVerifier.Expected(config.chainId(),
                 new ExpectedPayment(config.currency(), config.recipient(), terms, request.realm(), id, null),
@@ -244,7 +247,8 @@ public class SettlementService {
             from = TransferVerifier.verify(receipt, new ExpectedPayment(pending.currency(), pending.recipient(),
                     pending.terms(), realm, id, pending.payer()));
         } catch (PaymentRejectedException e) {
-            charges.markFailed(pending.chargeId());
+            // included, and it did not pay: final
+            charges.failForGood(pending.chargeId(), ChargeRepository.DID_NOT_PAY);
             throw e;
         }
         Charge settled = pending.settledAs(receipt.transactionHash(), from, Instant.now(clock));
@@ -260,6 +264,7 @@ public class SettlementService {
         if (known.isPresent()) {
             return known.get();
         }
+        // not final: a refusal (e.g. already known) does not prove it will never be included; the reconciler decides
         charges.markFailed(pending.chargeId());
         throw new PaymentRejectedException(PaymentProblem.VERIFICATION_FAILED,
                 "the chain refused the transaction: " + refusal.getMessage(), pending.challengeId());
