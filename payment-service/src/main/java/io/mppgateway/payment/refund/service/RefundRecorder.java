@@ -8,7 +8,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mppgateway.contracts.Topics;
 import io.mppgateway.contracts.events.PaymentRefunded;
+import io.mppgateway.payment.mpp.PaymentProblem;
+import io.mppgateway.payment.mpp.PaymentRejectedException;
 import io.mppgateway.payment.refund.repository.RefundRepository;
+import io.mppgateway.payment.refund.repository.RefundRepository.Refund;
+import io.quarkus.logging.Log;
 import io.mppgateway.payment.settlement.repository.Charge;
 import io.mppgateway.payment.settlement.repository.ChargeRepository;
 import io.mppgateway.payment.settlement.repository.OutboxRepository;
@@ -31,12 +35,38 @@ public class RefundRecorder {
         this.mapper = mapper;
     }
 
+    /**
+     * Records the signed refund and claims the charge for it (unfulfilled → refunding) in one transaction: a
+     * redemption that got there first leaves nothing recorded.
+     *
+     * @return false when this charge already has a refund (another replica, or the automatic policy)
+     * @throws PaymentRejectedException (outcome-conflict) when the charge is no longer unfulfilled
+     */
+    @Transactional
+    public boolean claim(Refund signed) {
+        if (!refunds.insertSending(signed)) {
+            return false;
+        }
+        if (!charges.claimRefund(signed.chargeId())) {
+            // rolls the refund row back: it was never sent
+            throw new PaymentRejectedException(PaymentProblem.OUTCOME_CONFLICT,
+                    "only unfulfilled charges are refunded; this one was redeemed or delivered meanwhile");
+        }
+        return true;
+    }
+
+    /** @return true when the charge became refunded and its event was written (false: nothing to announce) */
     @Transactional
     public boolean confirm(Charge charge, String payer, String txHash, String reason, Instant at) {
         if (!refunds.finish(charge.chargeId(), "sent", txHash)) {
             return false;
         }
-        charges.markRefunded(charge.chargeId());
+        if (!charges.markRefunded(charge.chargeId())) {
+            // the refund itself is recorded as sent (it was paid); the charge was not ours to announce as refunded
+            Log.errorf("refund of %s confirmed but the charge was not refunding; no payments.refunded event",
+                    charge.chargeId());
+            return false;
+        }
         PaymentRefunded event = new PaymentRefunded(UUID.randomUUID().toString(), charge.chargeId().toString(),
                 charge.challengeId(), txHash, payer, charge.amount(), reason, at);
         try {
@@ -48,8 +78,11 @@ public class RefundRecorder {
         return true;
     }
 
+    /** The chain refused or reverted the refund: nothing was paid back, the charge is unfulfilled again. */
     @Transactional
     public void fail(UUID chargeId) {
-        refunds.finish(chargeId, "failed", null);
+        if (refunds.finish(chargeId, "failed", null)) {
+            charges.releaseRefund(chargeId);
+        }
     }
 }

@@ -91,7 +91,7 @@ public class RefundService {
         String payer = payerOf(charge);
         String raw = sign(charge, payer);
         Refund signed = new Refund(chargeId, payer, charge.amount(), "sending", txHash(raw), raw, reason);
-        if (!refunds.insertSending(signed)) {
+        if (!recorder.claim(signed)) {
             // another replica (or the automatic policy) got here first: continue with its refund
             Refund theirs = refunds.find(chargeId).orElseThrow();
             return "sending".equals(theirs.status()) ? broadcast(charge, theirs) : response(charge, theirs);

@@ -162,9 +162,25 @@ public class ChargeRepository {
                 + " AND (status = 'pending' OR (status = 'failed' AND outcome IS NULL))", why, chargeId) == 1;
     }
 
-    /** unfulfilled → redeeming, for exactly one of any number of concurrent re-presentations. */
+    /**
+     * unfulfilled → redeeming, for exactly one of any number of concurrent re-presentations, and only once in the
+     * charge's life (redeemed_at): a redemption that failed again is refunded, not redeemed again. Excludes a refund:
+     * both claim the unfulfilled row, whichever commits first wins.
+     */
     public boolean startRedemption(UUID chargeId) {
-        return update("UPDATE charges SET status = 'redeeming' WHERE charge_id = ? AND status = 'unfulfilled'",
+        return update("UPDATE charges SET status = 'redeeming', redeemed_at = now()"
+                + " WHERE charge_id = ? AND status = 'unfulfilled' AND redeemed_at IS NULL", chargeId) == 1;
+    }
+
+    /** unfulfilled → refunding: a refund claims the charge; excludes a redemption. Call inside a transaction. */
+    public boolean claimRefund(UUID chargeId) {
+        return update("UPDATE charges SET status = 'refunding' WHERE charge_id = ? AND status = 'unfulfilled'",
+                chargeId) == 1;
+    }
+
+    /** refunding → unfulfilled: the chain refused the refund transaction, nothing was paid back. */
+    public boolean releaseRefund(UUID chargeId) {
+        return update("UPDATE charges SET status = 'unfulfilled' WHERE charge_id = ? AND status = 'refunding'",
                 chargeId) == 1;
     }
 
@@ -209,8 +225,9 @@ public class ChargeRepository {
         }
     }
 
+    /** refunding → refunded, once the refund is confirmed on chain. Call inside a transaction. */
     public boolean markRefunded(UUID chargeId) {
-        return update("UPDATE charges SET status = 'refunded' WHERE charge_id = ? AND status = 'unfulfilled'",
+        return update("UPDATE charges SET status = 'refunded' WHERE charge_id = ? AND status = 'refunding'",
                 chargeId) == 1;
     }
 

@@ -308,10 +308,12 @@ public class SettlementService {
         return Optional.of(switch (charge.status()) {
             case "unfulfilled" -> {
                 if (!charges.startRedemption(charge.chargeId())) {
-                    throw inProgress(challengeId, "another request is redeeming this payment right now");
+                    throw notRedeemable(challengeId,
+                            charges.findById(charge.chargeId()).map(Charge::status).orElse(charge.status()));
                 }
                 yield response(charge, true);
             }
+            case "refunding", "refunded" -> throw refunded(challengeId);
             case "settled", "redeeming" -> throw inProgress(challengeId,
                     "this payment is settled and its call is being served; retry the same credential shortly");
             case "pending" -> {
@@ -396,6 +398,22 @@ public class SettlementService {
 
     private static PaymentRejectedException inProgress(String id, String detail) {
         return new PaymentRejectedException(PaymentProblem.PAYMENT_IN_PROGRESS, detail, id);
+    }
+
+    /** Why an unfulfilled charge was not released again just now: the other claim that won decides. */
+    private static PaymentRejectedException notRedeemable(String id, String status) {
+        return switch (status) {
+            case "redeeming" -> inProgress(id, "another request is redeeming this payment right now");
+            case "unfulfilled" -> new PaymentRejectedException(PaymentProblem.VERIFICATION_FAILED,
+                    "this payment has already been used: it was redeemed once and is refunded instead", id);
+            case "refunding", "refunded" -> refunded(id);
+            default -> alreadyUsed(id);
+        };
+    }
+
+    private static PaymentRejectedException refunded(String id) {
+        return new PaymentRejectedException(PaymentProblem.VERIFICATION_FAILED,
+                "this payment has already been used: it was refunded", id);
     }
 
     private static PaymentRejectedException alreadyUsed(String id) {
