@@ -114,6 +114,20 @@ test('openai SDK generates two paid images on /v1/images/generations; the ledger
   assert.equal(usage.upstreamCost, 40_000, 'xAI\'s own 4 cents, not the ceiling')
 })
 
+test('openai SDK edits a paid image on /v1/images/edits from one input image (b64_json answer)', async () => {
+  const { openai, paid } = await payingOpenAi()
+  // the openai SDK sends edits as multipart; xAI's edits take JSON ({prompt, image: {url}}), as a raw post does
+  const answer = await openai.post('/images/edits', {
+    body: { model: 'grok-imagine-image', prompt: 'add a hat', image: { url: 'https://example.com/cat.png' }, response_format: 'b64_json' },
+  })
+  assert.equal(answer.data.length, 1)
+  assert.match(answer.data[0].b64_json, /^iVBOR/, 'a PNG, base64')
+  const charge = await ledgerCharge(paid.challengeId, { until: (c) => c.status === 'fulfilled' && c.usage?.length > 0 })
+  assert.equal(charge.route, '/v1/images/edits')
+  assert.equal(charge.amount, 72_000, '1 output image (50,000) + 1 input image (10,000), + 20 %')
+  assert.equal(charge.usage[0].images, 1)
+})
+
 test('mppx pays for text to speech on /grok/tts: audio/mpeg bytes relayed; the ledger books the characters', async () => {
   const { fetch, paid } = await payingFetch()
   const res = await fetch(`${GROK}/grok/tts`, {

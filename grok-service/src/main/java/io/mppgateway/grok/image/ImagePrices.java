@@ -20,6 +20,13 @@ public interface ImagePrices {
     @WithDefault("10")
     int maxImages();
 
+    /** Most input images one edit takes. */
+    @WithDefault("10")
+    int maxInputImages();
+
+    /** Upstream price ceiling of one input image of an edit, base units. */
+    long perInputImage();
+
     /** The image models sold, by the id buyers send. */
     Map<String, Model> models();
 

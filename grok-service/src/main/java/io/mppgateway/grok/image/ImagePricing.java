@@ -15,7 +15,7 @@ import io.mppgateway.paywall.usage.Usage;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * Image generation (xAI {@code /v1/images/generations}), priced before payment per image × {@code n} at the
+ * Image generation and editing (xAI {@code /v1/images/generations}, {@code /v1/images/edits}), priced before payment per image × {@code n} at the
  * resolution's price ceiling plus margin: the worst case of exactly what goes upstream, since {@code n} and the
  * resolution are bounded by the request itself. The cost booked afterwards is xAI's own {@code cost_in_usd_ticks},
  * or the images delivered × the ceiling when the answer has none.
@@ -33,11 +33,58 @@ public class ImagePricing {
         this.pricing = pricing;
     }
 
+    /** Image generation: {@code n} images from a prompt. */
     public PriceRule rule() {
-        return call -> quote(call.json());
+        return call -> quote(call.json(), 0);
     }
 
-    Quote quote(JsonNode root) {
+    /**
+     * Image editing: {@code n} images from a prompt and one input {@code image} or several {@code images}; each input
+     * image is priced at the input ceiling on top of the output images.
+     */
+    public PriceRule editRule() {
+        return call -> {
+            JsonNode root = call.json();
+            return quote(root, inputImages(root));
+        };
+    }
+
+    private int inputImages(JsonNode root) {
+        JsonNode one = root.get("image");
+        JsonNode many = root.get("images");
+        boolean hasOne = one != null && !one.isNull();
+        boolean hasMany = many != null && !many.isNull();
+        if (hasOne == hasMany) {
+            throw new InvalidRequestException(hasOne ? "images" : "image", hasOne ? "invalid_value"
+                    : "missing_required_parameter", "exactly one of image and images is required");
+        }
+        if (hasOne) {
+            checkImageUrl(one, "image");
+            return 1;
+        }
+        if (!many.isArray() || many.isEmpty() || many.size() > prices.maxInputImages()) {
+            throw new InvalidRequestException("images", "invalid_value",
+                    "images must be an array of 1 to " + prices.maxInputImages() + " images");
+        }
+        for (int i = 0; i < many.size(); i++) {
+            checkImageUrl(many.get(i), "images[" + i + "]");
+        }
+        return many.size();
+    }
+
+    private static void checkImageUrl(JsonNode image, String param) {
+        if (!image.isObject()) {
+            throw new InvalidRequestException(param, "invalid_type", param + " must be an object with url or file_id");
+        }
+        boolean url = image.path("url").isTextual() && !image.path("url").asText().isBlank();
+        boolean file = image.path("file_id").isTextual() && !image.path("file_id").asText().isBlank();
+        if (url == file) {
+            throw new InvalidRequestException(param, "invalid_value",
+                    param + " needs exactly one of url (public or data: URL) and file_id");
+        }
+    }
+
+    private Quote quote(JsonNode root, int inputImages) {
         RequestFields.requiredText(root, "prompt");
         String modelId = RequestFields.optionalText(root, "model", prices.defaultModel());
         ImagePrices.Model model = prices.models().get(modelId);
@@ -57,11 +104,13 @@ public class ImagePricing {
                     "deferred image generation is not sold here; send the request without deferred");
         }
         long perImage = model.perImage().get(resolution);
-        long worstCase = Math.multiplyExact(n, perImage);
+        long worstCase = Math.addExact(Math.multiplyExact(n, perImage),
+                Math.multiplyExact(inputImages, prices.perInputImage()));
         long amount = MediaCharge.amount(worstCase, pricing);
         return Quote.of(modelId, amount)
                 .withQuotedUpstreamCost(worstCase)
-                .withDetail(modelId + ", " + n + (n == 1 ? " image" : " images") + " at " + resolution)
+                .withDetail(modelId + ", " + n + (n == 1 ? " image" : " images") + " at " + resolution
+                        + (inputImages == 0 ? "" : " from " + inputImages + " input image" + (inputImages == 1 ? "" : "s")))
                 .withUpstreamCost(usage -> usage.upstreamCostFromTicks()
                         .orElse(Math.multiplyExact(usage.images(), perImage)));
     }

@@ -56,6 +56,14 @@ public class GrokRoutes {
                         .usageFrom(ImagePricing.USAGE)
                         .upstream(UpstreamOperation.post("/v1/images/generations"))
                         .requestSchema("GenerateImageRequest").build(),
+                PaidRoute.named("image-edit")
+                        .post("/grok/image-edit", "locusImageEdit", "Image editing (Locus-compatible)")
+                        .post("/v1/images/edits", "imageEdits", "Image editing (xAI/OpenAI API), url or b64_json")
+                        .describedAs("Grok image editing")
+                        .pricedBy(images.editRule())
+                        .usageFrom(ImagePricing.USAGE)
+                        .upstream(UpstreamOperation.post("/v1/images/edits"))
+                        .requestSchema("EditImageRequest").build(),
                 PaidRoute.named("tts")
                         .post("/grok/tts", "locusTts", "Text to speech, priced per 1,000 characters (Locus-compatible)")
                         .post("/v1/tts", "tts", "Text to speech (xAI API): audio bytes, or JSON with timestamps")

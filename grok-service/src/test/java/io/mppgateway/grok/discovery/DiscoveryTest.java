@@ -56,7 +56,8 @@ class DiscoveryTest {
             }
         }
         assertTrue(operations.containsAll(List.of("post /grok/chat", "post /v1/chat/completions",
-                "post /grok/image-generate", "post /v1/images/generations", "post /grok/tts", "post /v1/tts")),
+                "post /grok/image-generate", "post /v1/images/generations", "post /grok/image-edit",
+                "post /v1/images/edits", "post /grok/tts", "post /v1/tts")),
                 operations.toString());
         given().get("/openapi.json").then()
                 .body("paths.'/grok/chat'.post.x-payment-info.amount", nullValue())

@@ -56,6 +56,26 @@ class PaidImageRouteTest {
     }
 
     @Test
+    void anEditNeedsExactlyOneOfImageAndImagesAndPaysForItsInputImagesToo() {
+        refusedEdit("{\"prompt\":\"add a hat\"}", "image", "missing_required_parameter");
+        refusedEdit("{\"prompt\":\"add a hat\",\"image\":{\"url\":\"https://x/c.png\"},\"images\":[]}", "images",
+                "invalid_value");
+        refusedEdit("{\"prompt\":\"add a hat\",\"image\":\"https://x/c.png\"}", "image", "invalid_type");
+        refusedEdit("{\"prompt\":\"add a hat\",\"image\":{\"url\":\"\"}}", "image", "invalid_value");
+        refusedEdit("{\"prompt\":\"add a hat\",\"images\":[{\"url\":\"https://x/c.png\"},{\"detail\":1}]}",
+                "images[1]", "invalid_value");
+        refusedEdit("{\"prompt\":\"x\",\"images\":[" + "{\"url\":\"https://x/c.png\"},".repeat(10)
+                + "{\"url\":\"https://x/c.png\"}]}", "images", "invalid_value");
+        GatewayMock.verifyNoPayment(payments);
+        // one output image at 1k (50,000) + one input image (10,000) = 60,000 × 1.2
+        assertEquals(72_000, quoted("/grok/image-edit",
+                "{\"prompt\":\"add a hat\",\"image\":{\"url\":\"https://x/c.png\"}}"));
+        // two outputs from three inputs: 2 × 50,000 + 3 × 10,000 = 130,000 × 1.2
+        assertEquals(156_000, quoted("/v1/images/edits", "{\"prompt\":\"merge\",\"n\":2,\"images\":["
+                + "{\"url\":\"https://x/a.png\"},{\"url\":\"https://x/b.png\"},{\"file_id\":\"file-1\"}]}"));
+    }
+
+    @Test
     void aPaidCallDeliversTheImagesAndBooksXaisOwnCost() throws Exception {
         try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
             SimulatedSettlement settlement = new SimulatedSettlement(kafka);
@@ -79,6 +99,13 @@ class PaidImageRouteTest {
 
     private void refused(String body, String param, String code) {
         given().contentType(ContentType.JSON).body(body).post("/grok/image-generate").then().statusCode(400)
+                .body("error.type", equalTo("invalid_request_error"))
+                .body("error.param", equalTo(param))
+                .body("error.code", equalTo(code));
+    }
+
+    private void refusedEdit(String body, String param, String code) {
+        given().contentType(ContentType.JSON).body(body).post("/v1/images/edits").then().statusCode(400)
                 .body("error.type", equalTo("invalid_request_error"))
                 .body("error.param", equalTo(param))
                 .body("error.code", equalTo(code));
