@@ -17,6 +17,7 @@ import io.mppgateway.payment.mpp.PaymentRejectedException;
 import io.mppgateway.payment.settlement.messaging.OutboxRelay;
 import io.mppgateway.payment.settlement.repository.Charge;
 import io.mppgateway.payment.settlement.repository.ChargeRepository;
+import io.mppgateway.payment.settlement.service.ChargeStatus;
 import io.mppgateway.payment.settlement.service.SettlementRecorder;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
@@ -106,7 +107,7 @@ public class PullClaimReconciler {
     /** Looks the claim's transaction up on chain and applies what the chain says. */
     public Resolution resolve(Charge claim) {
         // a pending claim is resolved only while no request is broadcasting it: the lease keeps them apart
-        if ("pending".equals(claim.status())
+        if (ChargeStatus.of(claim.status()) == ChargeStatus.PENDING
                 && !charges.takeBroadcastLease(claim.chargeId(), config.broadcastLease())) {
             return Resolution.OPEN;
         }

@@ -1,0 +1,106 @@
+package io.mppgateway.payment.settlement.service;
+
+import static io.mppgateway.payment.settlement.service.Settlements.alreadyUsed;
+import static io.mppgateway.payment.settlement.service.Settlements.unavailable;
+
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import io.mppgateway.contracts.payment.SettlementRequest;
+import io.mppgateway.contracts.payment.SettlementResponse;
+import io.mppgateway.payment.chain.client.ChainUnavailableException;
+import io.mppgateway.payment.chain.client.RejectedByChainException;
+import io.mppgateway.payment.chain.client.TempoChainClient;
+import io.mppgateway.payment.chain.client.TransactionReceipt;
+import io.mppgateway.payment.chain.service.TransferMatcher.ExpectedPayment;
+import io.mppgateway.payment.chain.service.TransferVerifier;
+import io.mppgateway.payment.challenge.service.EchoedChallengeVerifier;
+import io.mppgateway.payment.config.PaymentConfig;
+import io.mppgateway.payment.mpp.Credential;
+import io.mppgateway.payment.mpp.PaymentProblem;
+import io.mppgateway.payment.mpp.PaymentRejectedException;
+import io.mppgateway.payment.settlement.repository.Charge;
+import io.mppgateway.payment.terms.service.PaymentTerms;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
+
+/** Push mode: the buyer broadcast the transfer and sends its hash; its receipt must pay the charge. */
+@ApplicationScoped
+public class PushSettlement {
+    private static final Pattern TX_HASH = Pattern.compile("^0x[0-9a-fA-F]{64}$");
+
+    private final TempoChainClient chain;
+    private final SettlementRecorder recorder;
+    private final Representations representations;
+    private final EchoedChallengeVerifier challengeVerifier;
+    private final Settlements settlements;
+    private final PaymentConfig config;
+
+    public PushSettlement(TempoChainClient chain, SettlementRecorder recorder, Representations representations,
+            EchoedChallengeVerifier challengeVerifier, Settlements settlements, PaymentConfig config) {
+        this.chain = chain;
+        this.recorder = recorder;
+        this.representations = representations;
+        this.challengeVerifier = challengeVerifier;
+        this.settlements = settlements;
+        this.config = config;
+    }
+
+    public SettlementResponse settle(SettlementRequest request, Credential credential, PayerDid payer,
+            PaymentTerms terms) {
+        String id = credential.challenge().id();
+        if (credential.hash() == null || !TX_HASH.matcher(credential.hash()).matches()) {
+            throw new PaymentRejectedException(PaymentProblem.MALFORMED_CREDENTIAL,
+                    "payload must be {type:\"hash\", hash:\"0x<64 hex>\"}", id);
+        }
+        String txHash = credential.hash().toLowerCase();
+        Optional<SettlementResponse> again = presentedAgain(id, txHash);
+        if (again.isPresent()) {
+            return again.get();
+        }
+        challengeVerifier.requireUnexpired(credential.challenge());
+        TransactionReceipt receipt = receipt(txHash, id);
+        String from = TransferVerifier.verify(receipt, new ExpectedPayment(config.currency(), config.recipient(),
+                terms, request.realm(), id, payer == null ? null : payer.address()));
+        Charge charge = settlements.newCharge(request, credential, txHash, from, PaymentMode.PUSH,
+                ChargeStatus.SETTLED, null, terms);
+        if (!recorder.recordOnce(charge)) {
+            // lost a race with another replica (or another challenge used this transaction)
+            return presentedAgain(id, txHash).orElseThrow(() -> alreadyUsed(id));
+        }
+        settlements.publishNow();
+        return settlements.response(charge, false);
+    }
+
+    /** A push charge is settled when claimed: it is never pending. */
+    private Optional<SettlementResponse> presentedAgain(String id, String txHash) {
+        return representations.presentedAgain(id, txHash, pending -> {
+            throw alreadyUsed(id);
+        });
+    }
+
+    /** The node may not have indexed a just-broadcast transaction; ask a few times before calling it unknown. */
+    private TransactionReceipt receipt(String txHash, String id) {
+        try {
+            for (int attempt = 1; attempt <= config.receiptAttempts(); attempt++) {
+                Optional<TransactionReceipt> receipt = chain.getTransactionReceipt(txHash);
+                if (receipt.isPresent()) {
+                    return receipt.get();
+                }
+                Thread.sleep(config.receiptRetryDelay().toMillis());
+            }
+        } catch (ChainUnavailableException | RejectedByChainException | TimeoutException
+                | CircuitBreakerOpenException e) {
+            Log.warnf("chain unavailable while verifying %s: %s", txHash, e.getMessage());
+            throw unavailable(id, "the chain could not be asked about " + txHash);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PaymentRejectedException(PaymentProblem.VERIFICATION_UNAVAILABLE, "interrupted", id);
+        }
+        throw new PaymentRejectedException(PaymentProblem.VERIFICATION_FAILED,
+                "transaction " + txHash + " is not on chain", id);
+    }
+}

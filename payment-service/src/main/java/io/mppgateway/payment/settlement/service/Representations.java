@@ -1,0 +1,93 @@
+package io.mppgateway.payment.settlement.service;
+
+import static io.mppgateway.payment.settlement.service.Settlements.alreadyUsed;
+import static io.mppgateway.payment.settlement.service.Settlements.inProgress;
+import static io.mppgateway.payment.settlement.service.Settlements.refunded;
+
+import java.util.Optional;
+import java.util.function.Function;
+
+import io.mppgateway.contracts.payment.SettlementResponse;
+import io.mppgateway.payment.config.PaymentConfig;
+import io.mppgateway.payment.mpp.PaymentProblem;
+import io.mppgateway.payment.mpp.PaymentRejectedException;
+import io.mppgateway.payment.settlement.repository.Charge;
+import io.mppgateway.payment.settlement.repository.ChargeRepository;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * A credential whose challenge (or transaction) is already claimed is decided by its claim — whatever the
+ * challenge's expiry — and never answered with a fresh challenge while its charge is settled: it is released again
+ * once (unfulfilled → redeeming), told to wait (409), its pending broadcast resumed, or refused (402).
+ */
+@ApplicationScoped
+public class Representations {
+    private final ChargeRepository charges;
+    private final Settlements settlements;
+    private final PaymentConfig config;
+
+    public Representations(ChargeRepository charges, Settlements settlements, PaymentConfig config) {
+        this.charges = charges;
+        this.settlements = settlements;
+        this.config = config;
+    }
+
+    /**
+     * @param ref           the transaction the credential names (push hash, or keccak of the pull transaction)
+     * @param resumePending resumes the broadcast of a pending pull claim, once this request holds its lease
+     * @return the answer for a re-presented credential, or empty when neither its challenge nor its transaction was
+     *         claimed
+     */
+    public Optional<SettlementResponse> presentedAgain(String challengeId, String ref,
+            Function<Charge, SettlementResponse> resumePending) {
+        Optional<Charge> byChallenge = charges.findByChallenge(challengeId);
+        if (byChallenge.isEmpty()) {
+            // another replica may have committed this very charge between the two reads: then it is ours
+            byChallenge = charges.findByTransaction(ref);
+            if (byChallenge.isEmpty()) {
+                return Optional.empty();
+            }
+            if (!byChallenge.get().challengeId().equals(challengeId)) {
+                throw new PaymentRejectedException(PaymentProblem.VERIFICATION_FAILED,
+                        "this transaction has already paid for another challenge", challengeId);
+            }
+        }
+        Charge charge = byChallenge.get();
+        if (!charge.credentialRef().equalsIgnoreCase(ref) && !charge.txHash().equalsIgnoreCase(ref)) {
+            throw new PaymentRejectedException(PaymentProblem.VERIFICATION_FAILED,
+                    "this challenge has already been paid with another transaction", challengeId);
+        }
+        return Optional.of(switch (ChargeStatus.of(charge.status())) {
+            case UNFULFILLED -> {
+                if (!charges.startRedemption(charge.chargeId())) {
+                    throw notRedeemable(challengeId, charges.findById(charge.chargeId()).map(Charge::status)
+                            .orElse(charge.status()));
+                }
+                yield settlements.response(charge, true);
+            }
+            case REFUNDING, REFUNDED -> throw refunded(challengeId);
+            case SETTLED, REDEEMING -> throw inProgress(challengeId,
+                    "this payment is settled and its call is being served; retry the same credential shortly");
+            case PENDING -> {
+                if (!charges.takeBroadcastLease(charge.chargeId(), config.broadcastLease())) {
+                    throw inProgress(challengeId, "this payment's transaction is being broadcast; retry shortly");
+                }
+                yield resumePending.apply(charge);
+            }
+            case FAILED -> throw new PaymentRejectedException(PaymentProblem.VERIFICATION_FAILED,
+                    "this payment's transaction did not pay on chain", challengeId);
+            case FULFILLED -> throw alreadyUsed(challengeId);
+        });
+    }
+
+    /** Why an unfulfilled charge was not released again just now: the other claim that won decides. */
+    private static PaymentRejectedException notRedeemable(String id, String status) {
+        return switch (ChargeStatus.of(status)) {
+            case REDEEMING -> inProgress(id, "another request is redeeming this payment right now");
+            case UNFULFILLED -> new PaymentRejectedException(PaymentProblem.VERIFICATION_FAILED,
+                    "this payment has already been used: it was redeemed once and is refunded instead", id);
+            case REFUNDING, REFUNDED -> refunded(id);
+            default -> alreadyUsed(id);
+        };
+    }
+}
