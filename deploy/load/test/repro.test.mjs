@@ -29,7 +29,7 @@ test('64 simultaneous identical unpaid requests get 64 distinct challenges', { t
   assert.equal(new Set(ids).size, 64, `${new Set(ids).size} distinct challenge ids for 64 requests`)
 })
 
-test('one credential presented 10 times at once: exactly one 200, the others 409 payment-in-progress with Retry-After', { timeout: 90_000 }, async () => {
+test('one credential presented 10 times at once: exactly one 200, the others 409 payment-in-progress with Retry-After (or 402 spent, once delivered)', { timeout: 90_000 }, async () => {
   const p = PROVIDERS.mistral
   const [key] = await fundKeys(RPC_URL, 1)
   const body = { ...p.body, messages: [{ role: 'user', content: `ten presentations load-agent:${key.address}` }] }
@@ -38,14 +38,20 @@ test('one credential presented 10 times at once: exactly one 200, the others 409
   assert.equal(challenge.status, 402)
   const credential = await client(key).createCredential(challenge)
   const answers = await Promise.all(Array.from({ length: 10 }, () => fetch(`${p.url}${p.route}`, post(body, { authorization: credential }))))
-  const statuses = await Promise.all(answers.map(async (r) => `${r.status} ${r.status === 200 ? '' : (await r.json()).type?.replace(/^.*\//, '')}`.trim()))
+  const problems = await Promise.all(answers.map(async (r) => (r.status === 200 ? null : await r.json())))
+  const statuses = answers.map((r, i) => `${r.status} ${problems[i]?.type?.replace(/^.*\//, '') ?? ''}`.trim())
   const ok = statuses.filter((s) => s === '200').length
   assert.equal(ok, 1, `exactly one delivery; got ${JSON.stringify(statuses)}`)
   for (const [i, r] of answers.entries()) {
-    if (r.status !== 200) {
-      assert.equal(statuses[i], '409 payment-in-progress', JSON.stringify(statuses))
-      assert.ok(r.headers.get('retry-after'), 'a 409 says when to come back')
+    if (r.status === 200) continue
+    // a presentation the server reads only after the one delivery was recorded is no longer concurrent: the
+    // credential is spent (402 "already been used"), which on a loaded machine happens to the slowest of the ten
+    if (statuses[i] === '402 verification-failed') {
+      assert.match(problems[i].detail, /already been used/, JSON.stringify(problems[i]))
+      continue
     }
+    assert.equal(statuses[i], '409 payment-in-progress', JSON.stringify(statuses))
+    assert.ok(r.headers.get('retry-after'), 'a 409 says when to come back')
   }
   assert.equal(await standinCount(p.upstreamPath), upstreamBefore + 1, 'one upstream call for one payment')
 })
