@@ -6,6 +6,7 @@
 #      PostgreSQL, Kafka, chain and stand-in; it also builds the service jars;
 #   2. the four services from those jars, and the end-to-end tests where the real mppx client pays (node --test);
 #      every metric name deploy/grafana/gateway.json queries is checked against the services' /q/metrics;
+#      one paid call per provider is one trace over the four services and both topics (deploy/tracing);
 #      then deploy/load's CI subset (8 agents at once in pull and push, a Kafka broker bounce, the invariant checker
 #      and its seeded faults, the issue 9 reproductions) and the fuzzers' short run (jqwik, deploy/load/fuzz);
 #      then two replicas of every service behind nginx mirroring the Ingress, one of each killed -9 mid-load
@@ -66,6 +67,8 @@ env $(node_test_env) node --test --test-concurrency=1 "$REPO_ROOT/deploy/load/te
 log "stage 2/4: fuzzers, short run (deploy/load/fuzz)"
 (cd "$REPO_ROOT" && env $(node_test_env) ./mvnw -B -ntp -f deploy/load/fuzz/pom.xml test \
   -Dfuzz.exclusive=true)
+log "stage 2/4: one trace per paid call (deploy/tracing: the services restarted with tracing on, an in-process OTLP receiver)"
+"$REPO_ROOT/deploy/tracing/trace-test.sh"
 log "stage 2/4: two replicas of every service behind nginx (the Ingress), kill -9 mid-load (deploy/replicas)"
 "$LOCAL_DIR/services.sh" down
 started_replicas=1

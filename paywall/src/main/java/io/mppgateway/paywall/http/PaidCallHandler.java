@@ -36,6 +36,9 @@ import io.mppgateway.paywall.upstream.UpstreamClient;
 import io.mppgateway.paywall.upstream.UpstreamClient.StreamOpening;
 import io.mppgateway.paywall.upstream.UpstreamUnavailableException;
 import io.mppgateway.paywall.usage.Usage;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -74,9 +77,11 @@ public class PaidCallHandler {
     private final Vertx vertx;
     private final Answers answers;
     private final PaywallMetrics metrics;
+    private final Tracer tracer;
 
     public PaidCallHandler(PaymentGateway payments, SettlementAwaiter awaiter, UsagePublisher usage,
-            PaywallConfig config, ObjectMapper mapper, UpstreamClient upstream, Vertx vertx, PaywallMetrics metrics) {
+            PaywallConfig config, ObjectMapper mapper, UpstreamClient upstream, Vertx vertx, PaywallMetrics metrics,
+            Tracer tracer) {
         this.payments = payments;
         this.awaiter = awaiter;
         this.usage = usage;
@@ -86,6 +91,7 @@ public class PaidCallHandler {
         this.vertx = vertx;
         this.answers = new Answers(mapper);
         this.metrics = metrics;
+        this.tracer = tracer;
     }
 
     /** One paid request, on its event loop (the route's body handler has read the body). */
@@ -205,12 +211,20 @@ public class PaidCallHandler {
     }
 
     private void awaitRelease(Call paid, Release release) {
+        // the wait for payments.settled, as a span of the buyer's trace (the event's consumer span is in it too)
+        Span waiting = tracer.spanBuilder("paywall release").setAttribute("mpp.challenge_id", release.challengeId())
+                .startSpan();
         Uni.createFrom().completionStage(release.settled())
                 .ifNoItem().after(config.settlementWait()).recoverWithItem(() -> null)
                 .onFailure().recoverWithNull()
                 .emitOn(paid.onContext())
                 .subscribe().with(released -> {
                     awaiter.forget(release);
+                    waiting.setAttribute("paywall.release.result", released == null ? "delayed" : "released");
+                    if (released == null) {
+                        waiting.setStatus(StatusCode.ERROR, "no payments.settled event within the wait");
+                    }
+                    waiting.end();
                     if (released == null) {
                         Log.warnf("no payments.settled event for %s within %s", release.challengeId(),
                                 config.settlementWait());
@@ -388,7 +402,8 @@ public class PaidCallHandler {
         }
         ChargeOutcomeReport report = new ChargeOutcomeReport(outcome, event);
         // the adapter over payment-service's REST API blocks; the background reporter will not (PLAN 2.3)
-        Infrastructure.getDefaultWorkerPool().execute(() -> payments.report(settled.challengeId(), report));
+        Infrastructure.getDefaultWorkerPool().execute(io.opentelemetry.context.Context.current().wrap(
+                () -> payments.report(settled.challengeId(), report)));
         // until payment-service publishes the reported event from its outbox (PLAN 2.1), the paywall does
         usage.publish(event);
     }

@@ -10,6 +10,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.mppgateway.paywall.config.PaywallConfig;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
 import io.quarkus.logging.Log;
 import io.smallrye.faulttolerance.api.CustomBackoffStrategy;
 import io.smallrye.faulttolerance.api.TypedGuard;
@@ -24,6 +28,7 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.tracing.TracingPolicy;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.util.TypeLiteral;
@@ -37,6 +42,9 @@ import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
  * stream by the wait for its headers); a 429, 5xx or connection error is retried (after the upstream's
  * Retry-After, capped) always before the first byte reaches the buyer; a timeout is not retried (it would only
  * multiply the wait); a circuit breaker stops calling an upstream that keeps failing.
+ * <p>
+ * Tracing: every attempt is a client span of the buyer's trace, but no trace context is ever sent to the provider
+ * (the HTTP client ignores tracing: no traceparent, tracestate or baggage header leaves the gateway).
  */
 @ApplicationScoped
 public class UpstreamClient {
@@ -51,8 +59,10 @@ public class UpstreamClient {
     private final String bearer;
     private final TypedGuard<Uni<UpstreamAnswer>> answers;
     private final TypedGuard<Uni<StreamOpening>> streams;
+    private final Tracer tracer;
 
-    public UpstreamClient(Vertx vertx, PaywallConfig paywall) {
+    public UpstreamClient(Vertx vertx, PaywallConfig paywall, Tracer tracer) {
+        this.tracer = tracer;
         this.config = paywall.upstream();
         URI base = URI.create(config.baseUrl().replaceAll("/+$", ""));
         this.ssl = "https".equalsIgnoreCase(base.getScheme());
@@ -62,6 +72,8 @@ public class UpstreamClient {
         this.bearer = "Bearer " + config.apiKey();
         this.http = vertx.createHttpClient(new HttpClientOptions()
                 .setSsl(ssl).setVerifyHost(true).setForceSni(ssl)
+                // never propagate the buyer's trace to Mistral/xAI (the spans are made here, by hand)
+                .setTracingPolicy(TracingPolicy.IGNORE)
                 .setKeepAlive(true)
                 .setMaxPoolSize(config.maxConnections())
                 .setConnectTimeout((int) config.connectTimeout().toMillis())
@@ -161,9 +173,15 @@ public class UpstreamClient {
         if (hasBody) {
             options.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
         }
+        Span span = tracer.spanBuilder("upstream " + method + " " + uri.replaceFirst("\\?.*", ""))
+                .setSpanKind(SpanKind.CLIENT).setAttribute("http.request.method", method)
+                .setAttribute("server.address", host).setAttribute("server.port", (long) port)
+                .setAttribute("url.path", uri.replaceFirst("\\?.*", "")).startSpan();
         http.request(options).onComplete(opened -> {
             if (opened.failed()) {
                 done.set(true);
+                span.setStatus(StatusCode.ERROR, String.valueOf(opened.cause()));
+                span.end();
                 emitter.fail(new UpstreamConnectionException(opened.cause()));
                 return;
             }
@@ -171,20 +189,30 @@ public class UpstreamClient {
             sent.set(request);
             if (done.get()) {
                 request.reset(); // cancelled while the connection was being made
+                span.end();
                 return;
             }
             (hasBody ? request.send(Buffer.buffer(body)) : request.send()).onComplete(answered -> {
                 if (!done.compareAndSet(false, true)) {
+                    span.setStatus(StatusCode.ERROR, "cancelled");
+                    span.end();
                     if (answered.succeeded()) {
                         answered.result().request().reset(); // answered after a timeout: nobody reads it
                     }
                     return;
                 }
                 if (answered.failed()) {
+                    span.setStatus(StatusCode.ERROR, String.valueOf(answered.cause()));
+                    span.end();
                     emitter.fail(new UpstreamConnectionException(answered.cause()));
                     return;
                 }
                 HttpClientResponse response = answered.result();
+                span.setAttribute("http.response.status_code", (long) response.statusCode());
+                if (response.statusCode() >= 500 || response.statusCode() == 429) {
+                    span.setStatus(StatusCode.ERROR);
+                }
+                span.end(); // the exchange: until the status and headers are in (a stream's body is the relay's)
                 response.pause(); // whoever reads it sets its handlers first
                 emitter.complete(response);
             });

@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -17,6 +18,13 @@ import io.mppgateway.ledger.ingest.service.EventOrigin;
 import io.mppgateway.ledger.ingest.service.IncomingEvent;
 import io.mppgateway.ledger.ingest.service.IngestResult;
 import io.mppgateway.ledger.ingest.service.LedgerIngestService;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapGetter;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -24,6 +32,9 @@ import io.smallrye.mutiny.Uni;
  * transaction; the returned Uni completes after its commit, and only then is the batch acknowledged and its offsets
  * committable (throttled strategy). A failure rolls the batch back, nacks it, and the "fail" strategy stops the
  * channel (health DOWN): a financial fact is never skipped. No thread waits for the database meanwhile.
+ * <p>
+ * Tracing: each record's booking is a span of the trace its producer started (the traceparent Kafka header), from
+ * the batch's start to its commit.
  */
 @ApplicationScoped
 public class LedgerEventConsumer {
@@ -32,11 +43,13 @@ public class LedgerEventConsumer {
     private final EventParser parser;
     private final LedgerIngestService ingest;
     private final MeterRegistry meters;
+    private final Tracer tracer;
 
-    public LedgerEventConsumer(EventParser parser, LedgerIngestService ingest, MeterRegistry meters) {
+    public LedgerEventConsumer(EventParser parser, LedgerIngestService ingest, MeterRegistry meters, Tracer tracer) {
         this.parser = parser;
         this.ingest = ingest;
         this.meters = meters;
+        this.tracer = tracer;
     }
 
     @Incoming("payments-settled")
@@ -57,13 +70,21 @@ public class LedgerEventConsumer {
     /** Books records of one contract in one transaction (the channels' path, and the tests' direct way in). */
     public Uni<Void> book(EventKind kind, List<ConsumerRecord<String, String>> records) {
         List<IncomingEvent> events = new ArrayList<>(records.size());
+        List<Span> bookings = new ArrayList<>(records.size());
         for (ConsumerRecord<String, String> record : records) {
             events.add(parse(kind, record));
+            bookings.add(bookingSpan(record));
         }
-        return ingest.book(events).invoke(results -> {
+        return ingest.book(events).onFailure().invoke(failure -> bookings.forEach(span -> {
+            span.setStatus(StatusCode.ERROR, String.valueOf(failure));
+            span.end();
+        })).invoke(results -> {
             for (int i = 0; i < results.size(); i++) {
                 EventOrigin origin = events.get(i).origin();
                 IngestResult result = results.get(i);
+                Span booking = bookings.get(i);
+                booking.setAttribute("ledger.result", result.name().toLowerCase(Locale.ROOT));
+                booking.end();
                 LOG.debugf("%s/%d@%d: %s", origin.topic(), origin.partition(), origin.offset(), result);
                 meters.counter("ledger.events", "topic", origin.topic(), "result",
                         result.name().toLowerCase(Locale.ROOT)).increment();
@@ -86,6 +107,36 @@ public class LedgerEventConsumer {
             return new IncomingEvent.Invalid(origin, e.getMessage());
         }
     }
+
+    /** The record's booking, in the trace of its producer (W3C traceparent header) when it carries one. */
+    private Span bookingSpan(ConsumerRecord<String, String> record) {
+        Context parent = W3CTraceContextPropagator.getInstance().extract(Context.root(), record, KAFKA_HEADERS);
+        return tracer.spanBuilder("ledger book " + record.topic()).setParent(parent).setSpanKind(SpanKind.CONSUMER)
+                .setAttribute("messaging.system", "kafka").setAttribute("messaging.operation", "process")
+                .setAttribute("messaging.destination.name", record.topic())
+                .setAttribute("messaging.kafka.message.offset", record.offset())
+                .setAttribute("messaging.destination.partition.id", Integer.toString(record.partition()))
+                .startSpan();
+    }
+
+    private static final TextMapGetter<ConsumerRecord<String, String>> KAFKA_HEADERS = new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(ConsumerRecord<String, String> record) {
+            List<String> keys = new ArrayList<>();
+            record.headers().forEach(h -> keys.add(h.key()));
+            return keys;
+        }
+
+        @Override
+        public String get(ConsumerRecord<String, String> record, String key) {
+            if (record == null) {
+                return null;
+            }
+            Header header = record.headers().lastHeader(key);
+            return header == null || header.value() == null ? null
+                    : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    };
 
     private static List<ConsumerRecord<String, String>> list(ConsumerRecords<String, String> records) {
         List<ConsumerRecord<String, String>> out = new ArrayList<>(records.count());

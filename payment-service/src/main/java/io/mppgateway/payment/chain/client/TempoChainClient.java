@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.micrometer.core.annotation.Timed;
+import io.opentelemetry.instrumentation.annotations.WithSpan;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
@@ -36,6 +37,7 @@ public class TempoChainClient {
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5000,
             failOn = ChainUnavailableException.class)
     @Timed(value = "payment.chain.rpc", extraTags = { "method", "eth_getTransactionReceipt" })
+    @WithSpan("chain eth_getTransactionReceipt")
     public Optional<TransactionReceipt> getTransactionReceipt(String txHash) {
         JsonNode result = call("eth_getTransactionReceipt", txHash);
         if (result == null || result.isNull()) {
@@ -52,6 +54,7 @@ public class TempoChainClient {
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5000,
             failOn = ChainUnavailableException.class)
     @Timed(value = "payment.chain.rpc", extraTags = { "method", "eth_sendRawTransactionSync" })
+    @WithSpan("chain eth_sendRawTransactionSync")
     public TransactionReceipt sendRawTransactionSync(String rawTransaction) {
         JsonNode result = call("eth_sendRawTransactionSync", rawTransaction);
         if (result == null || result.isNull()) {
@@ -66,6 +69,7 @@ public class TempoChainClient {
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5000,
             failOn = ChainUnavailableException.class)
     @Timed(value = "payment.chain.rpc", extraTags = { "method", "eth_call" })
+    @WithSpan("chain eth_call")
     public String simulate(String from, String to, String data) {
         JsonNode result = call("eth_call", java.util.Map.of("from", from, "to", to, "data", data), "latest");
         return result == null ? null : result.asText();
@@ -76,6 +80,7 @@ public class TempoChainClient {
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5000,
             failOn = ChainUnavailableException.class)
     @Timed(value = "payment.chain.rpc", extraTags = { "method", "eth_gasPrice" })
+    @WithSpan("chain eth_gasPrice")
     public java.math.BigInteger gasPrice() {
         return new java.math.BigInteger(call("eth_gasPrice").asText().substring(2), 16);
     }
@@ -85,6 +90,7 @@ public class TempoChainClient {
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5000,
             failOn = ChainUnavailableException.class)
     @Timed(value = "payment.chain.rpc", extraTags = { "method", "eth_sendRawTransaction" })
+    @WithSpan("chain eth_sendRawTransaction")
     public String sendRawTransaction(String rawTransaction) {
         return call("eth_sendRawTransaction", rawTransaction).asText().toLowerCase();
     }

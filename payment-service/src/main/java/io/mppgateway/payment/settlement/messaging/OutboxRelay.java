@@ -7,6 +7,7 @@ import io.mppgateway.payment.settlement.repository.OutboxRepository;
 import io.mppgateway.payment.settlement.repository.OutboxRepository.OutboxEvent;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -58,8 +59,10 @@ public class OutboxRelay {
                 continue;
             }
             try {
-                emitter.sendMessage(Message.of(event.payload()).addMetadata(
-                        OutgoingKafkaRecordMetadata.<String>builder().withKey(event.key()).build()))
+                // published in the trace of the request that wrote it (its producer span's parent; traceparent header)
+                emitter.sendMessage(Message.of(event.payload())
+                        .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(event.key()).build())
+                        .addMetadata(TracingMetadata.withCurrent(event.restoredTraceContext())))
                         .await().atMost(ACK_TIMEOUT);
             } catch (RuntimeException e) {
                 // the broker is unreachable: keep the rest for the next round, in order
