@@ -74,7 +74,7 @@ class PaidChatRouteTest {
     @Test
     void aPaidCallRecordsReasoningAndCachedTokensFromXaiUsage() throws Exception {
         try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
-            SimulatedSettlement settlement = new SimulatedSettlement(kafka);
+            SimulatedSettlement settlement = new SimulatedSettlement(kafka, payments);
             GatewayMock.whenSettling(payments).thenAnswer(settlement.settles("grok", "/v1/chat/completions", 36_062));
             given().contentType(ContentType.JSON).header("Authorization", settlement.credential()).body(CHAT)
                     .post("/v1/chat/completions").then().statusCode(200)

@@ -58,7 +58,7 @@ class StreamOutcomeTest {
                 {"model":"grok-4","stream":true,"max_completion_tokens":100,"messages":[{"role":"user","content":"%s"}]}"""
                 .formatted(marker);
         try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
-            SimulatedSettlement settlement = new SimulatedSettlement(kafka);
+            SimulatedSettlement settlement = new SimulatedSettlement(kafka, payments);
             // payment-service as its state machine has it: a presentation after the outcome is known is redeemed
             // only when nothing was delivered (usage.delivered; old reports without usage: by the outcome)
             AtomicReference<ChargeOutcomeReport> reported = new AtomicReference<>();

@@ -60,7 +60,7 @@ class StreamingTest {
     @Test
     void chunksAreRelayedAsTheyArriveAndTheUsageChunkTheGatewayAskedForIsRecordedNotForwarded() throws Exception {
         try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
-            SimulatedSettlement settlement = new SimulatedSettlement(kafka);
+            SimulatedSettlement settlement = new SimulatedSettlement(kafka, payments);
             GatewayMock.whenSettling(payments).thenAnswer(settlement.settles("grok", "/v1/chat/completions", 5000));
             String marker = "say hello " + UUID.randomUUID();
             long sent = System.nanoTime();
@@ -104,7 +104,7 @@ class StreamingTest {
     @Test
     void aBuyerWhoAskedForTheUsageChunkGetsItBeforeDone() throws Exception {
         try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
-            SimulatedSettlement settlement = new SimulatedSettlement(kafka);
+            SimulatedSettlement settlement = new SimulatedSettlement(kafka, payments);
             GatewayMock.whenSettling(payments).thenAnswer(settlement.settles("grok", "/grok/chat", 5000));
             String marker = "say hello " + UUID.randomUUID();
             String body = STREAM_WITH_USAGE.formatted(marker);

@@ -39,7 +39,7 @@ class UpstreamRateLimitTest {
     void aRateLimitedCallIsRetriedAfterRetryAfterThenAnsweredPaymentKept() throws Exception {
         String marker = UUID.randomUUID().toString();
         try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
-            SimulatedSettlement settlement = new SimulatedSettlement(kafka);
+            SimulatedSettlement settlement = new SimulatedSettlement(kafka, payments);
             GatewayMock.whenSettling(payments).thenAnswer(settlement.settles("grok", "/grok/chat", 5000));
             long started = System.nanoTime();
             given().contentType(ContentType.JSON).header("Authorization", settlement.credential())

@@ -78,7 +78,7 @@ class PaidImageRouteTest {
     @Test
     void aPaidCallDeliversTheImagesAndBooksXaisOwnCost() throws Exception {
         try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
-            SimulatedSettlement settlement = new SimulatedSettlement(kafka);
+            SimulatedSettlement settlement = new SimulatedSettlement(kafka, payments);
             GatewayMock.whenSettling(payments).thenAnswer(settlement.settles("grok", "/v1/images/generations", 120_000));
             given().contentType(ContentType.JSON).header("Authorization", settlement.credential())
                     .body("{\"prompt\":\"a cat in a tree\",\"n\":2}")

@@ -57,7 +57,7 @@ class PaidSpeechRouteTest {
     void aPaidCallRelaysTheAudioBytesWithTheirTypeAndBooksTheCharacters() throws Exception {
         byte[] audio = Files.readAllBytes(Path.of("../deploy/standin/__files/xai-tts.mp3"));
         try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
-            SimulatedSettlement settlement = new SimulatedSettlement(kafka);
+            SimulatedSettlement settlement = new SimulatedSettlement(kafka, payments);
             GatewayMock.whenSettling(payments).thenAnswer(settlement.settles("grok", "/grok/tts", 5_000));
             byte[] answer = given().contentType(ContentType.JSON).header("Authorization", settlement.credential())
                     .body("{\"text\":\"Hello world\",\"language\":\"en\",\"voice_id\":\"eve\"}")
@@ -76,7 +76,7 @@ class PaidSpeechRouteTest {
     @Test
     void withTimestampsTheAnswerIsJson() throws Exception {
         try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
-            SimulatedSettlement settlement = new SimulatedSettlement(kafka);
+            SimulatedSettlement settlement = new SimulatedSettlement(kafka, payments);
             GatewayMock.whenSettling(payments).thenAnswer(settlement.settles("grok", "/v1/tts", 5_000));
             given().contentType(ContentType.JSON).header("Authorization", settlement.credential())
                     .body("{\"text\":\"Hello world\",\"language\":\"en\",\"with_timestamps\":true}")

@@ -106,7 +106,7 @@ class PaidChatRouteTest {
     @Test
     void aSettledPaymentIsReleasedByItsKafkaEventThenServedWithReceiptAndUsage() throws Exception {
         try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
-            SimulatedSettlement settlement = new SimulatedSettlement(kafka);
+            SimulatedSettlement settlement = new SimulatedSettlement(kafka, payments);
             GatewayMock.whenSettling(payments).thenAnswer(settlement.settles("mistral", "/mistral/chat", 5000));
 
             String body = given().contentType(ContentType.JSON).header("Authorization", settlement.credential())

@@ -51,7 +51,7 @@ class StreamingTest {
     @Test
     void eventsAreRelayedAsTheyArriveWithTheReceiptInTheHeaders() throws Exception {
         try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
-            SimulatedSettlement settlement = new SimulatedSettlement(kafka);
+            SimulatedSettlement settlement = new SimulatedSettlement(kafka, payments);
             GatewayMock.whenSettling(payments).thenAnswer(settlement.settles("mistral", "/v1/chat/completions", 5000));
             long sent = System.nanoTime();
             HttpResponse<InputStream> response = new SseBuyer(root, settlement.credential())
@@ -83,7 +83,7 @@ class StreamingTest {
     @Test
     void fimStreamsToo() throws Exception {
         try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
-            SimulatedSettlement settlement = new SimulatedSettlement(kafka);
+            SimulatedSettlement settlement = new SimulatedSettlement(kafka, payments);
             GatewayMock.whenSettling(payments).thenAnswer(settlement.settles("mistral", "/mistral/fim", 5000));
             HttpResponse<String> response = new SseBuyer(root, settlement.credential()).readWhole("/mistral/fim",
                     "{\"model\":\"codestral-latest\",\"stream\":true,\"prompt\":\"def add(a, b):\"}");

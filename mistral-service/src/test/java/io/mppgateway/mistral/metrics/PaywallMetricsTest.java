@@ -56,7 +56,7 @@ class PaywallMetricsTest {
         double costBefore = value(metrics, cost);
 
         try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
-            SimulatedSettlement settlement = new SimulatedSettlement(kafka);
+            SimulatedSettlement settlement = new SimulatedSettlement(kafka, payments);
             GatewayMock.whenSettling(payments).thenAnswer(settlement.settles("mistral", "/mistral/chat", 5000));
             given().contentType(ContentType.JSON).header("Authorization", settlement.credential())
                     .body(CHAT).post("/mistral/chat").then().statusCode(200);
@@ -80,7 +80,7 @@ class PaywallMetricsTest {
     @Test
     void aStreamIsOpenWhileItIsRelayedAndClosedAfter() throws Exception {
         try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
-            SimulatedSettlement settlement = new SimulatedSettlement(kafka);
+            SimulatedSettlement settlement = new SimulatedSettlement(kafka, payments);
             GatewayMock.whenSettling(payments).thenAnswer(settlement.settles("mistral", "/mistral/chat", 5000));
             given().contentType(ContentType.JSON).header("Authorization", settlement.credential())
                     .body(STREAM).post("/mistral/chat").then().statusCode(200);

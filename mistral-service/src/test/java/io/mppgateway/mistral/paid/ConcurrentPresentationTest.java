@@ -52,7 +52,7 @@ class ConcurrentPresentationTest {
     @Test
     void tenPresentationsOfOneCredentialAtOnceAreServedExactlyOnceAndTheOthersAreAskedToRetry() throws Exception {
         try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
-            SimulatedSettlement settlement = new SimulatedSettlement(kafka);
+            SimulatedSettlement settlement = new SimulatedSettlement(kafka, payments);
             AtomicInteger presented = new AtomicInteger();
             CountDownLatch othersAnswered = new CountDownLatch(PRESENTATIONS - 1);
             GatewayMock.whenSettling(payments).thenAnswer(invocation -> {

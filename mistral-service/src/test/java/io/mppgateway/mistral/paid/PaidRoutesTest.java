@@ -77,7 +77,7 @@ class PaidRoutesTest {
         String marker = UUID.randomUUID().toString();
         String body = template.formatted(marker);
         try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
-            SimulatedSettlement settlement = new SimulatedSettlement(kafka);
+            SimulatedSettlement settlement = new SimulatedSettlement(kafka, payments);
             GatewayMock.whenSettling(payments).thenAnswer(settlement.settles("mistral", route, price));
 
             Response answer = given().contentType(ContentType.JSON).header("Authorization", settlement.credential())
@@ -113,7 +113,7 @@ class PaidRoutesTest {
     @Test
     void usageComesFromEachKindOfAnswer() throws Exception {
         try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
-            SimulatedSettlement embed = new SimulatedSettlement(kafka);
+            SimulatedSettlement embed = new SimulatedSettlement(kafka, payments);
             GatewayMock.whenSettling(payments).thenAnswer(embed.settles("mistral", "/v1/embeddings", 8000));
             given().contentType(ContentType.JSON).header("Authorization", embed.credential())
                     .body("{\"model\":\"mistral-embed\",\"input\":[\"a\",\"b\",\"c\"]}").post("/v1/embeddings")
@@ -122,7 +122,7 @@ class PaidRoutesTest {
             assertEquals(15, embedUsage.path("promptTokens").asLong());
             assertEquals(0, embedUsage.path("completionTokens").asLong());
 
-            SimulatedSettlement ocr = new SimulatedSettlement(kafka);
+            SimulatedSettlement ocr = new SimulatedSettlement(kafka, payments);
             GatewayMock.whenSettling(payments).thenAnswer(ocr.settles("mistral", "/v1/ocr", 9600));
             given().contentType(ContentType.JSON).header("Authorization", ocr.credential())
                     .body("{\"model\":\"mistral-ocr-latest\",\"document\":{\"type\":\"document_url\",\"document_url\":\"https://example.com/a.pdf\"}}")
@@ -145,7 +145,7 @@ class PaidRoutesTest {
         for (String[] call : new String[][] { { "GET", "/mistral/models" }, { "POST", "/mistral/models" },
                 { "GET", "/v1/models?provider=mistralai" }, { "GET", "/v1/models/codestral-latest" } }) {
             try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
-                SimulatedSettlement settlement = new SimulatedSettlement(kafka);
+                SimulatedSettlement settlement = new SimulatedSettlement(kafka, payments);
                 String route = call[1].replaceAll("\\?.*", "");
                 GatewayMock.whenSettling(payments).thenAnswer(settlement.settles("mistral", route, 8000));
                 int upstreamBefore = STAND_IN.count("GET", call[1].startsWith("/mistral")
@@ -185,7 +185,7 @@ class PaidRoutesTest {
                 .formatted(marker);
         assertEquals(List.of(), MistralSpec.load().requestProblems("/v1/chat/completions", MAPPER.readTree(body)));
         try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
-            SimulatedSettlement settlement = new SimulatedSettlement(kafka);
+            SimulatedSettlement settlement = new SimulatedSettlement(kafka, payments);
             GatewayMock.whenSettling(payments).thenAnswer(settlement.settles("mistral", "/v1/chat/completions", 5000));
             given().contentType(ContentType.JSON).header("Authorization", settlement.credential()).body(body)
                     .post("/v1/chat/completions").then().statusCode(200).body("model", equalTo("pixtral-large-latest"));

@@ -58,7 +58,7 @@ class UpstreamFailureTest {
             long leastMs) throws Exception {
         String marker = UUID.randomUUID().toString();
         try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
-            SimulatedSettlement settlement = new SimulatedSettlement(kafka);
+            SimulatedSettlement settlement = new SimulatedSettlement(kafka, payments);
             GatewayMock.whenSettling(payments).thenAnswer(settlement.settles("mistral", "/mistral/chat", 5000));
             long started = System.nanoTime();
             given().contentType(ContentType.JSON).header("Authorization", settlement.credential())
@@ -87,7 +87,7 @@ class UpstreamFailureTest {
         String marker = UUID.randomUUID().toString();
         String body = CHAT.formatted("standin:outage", marker);
         try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
-            SimulatedSettlement settlement = new SimulatedSettlement(kafka);
+            SimulatedSettlement settlement = new SimulatedSettlement(kafka, payments);
             STAND_IN.outageBegins();
             try {
                 GatewayMock.whenSettling(payments).thenAnswer(settlement.settles("mistral", "/v1/chat/completions", 5000));

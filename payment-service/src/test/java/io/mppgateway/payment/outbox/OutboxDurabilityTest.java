@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
@@ -14,7 +15,11 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
+import io.mppgateway.contracts.EventSchemaAssert;
 import io.mppgateway.contracts.Topics;
+import io.mppgateway.contracts.events.UsageOutcome;
+import io.mppgateway.contracts.events.UsageRecorded;
+import io.mppgateway.contracts.payment.ChargeOutcomeReport;
 import io.mppgateway.payment.mpp.AttributionMemo;
 import io.mppgateway.payment.testsupport.DevChain;
 import io.mppgateway.payment.testsupport.SecondKafkaBroker;
@@ -30,8 +35,9 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.junit.jupiter.api.Test;
 
 /**
- * With the (real, private) Kafka broker stopped, a settlement still commits and the buyer gets its answer; once the
- * broker is back, the outbox publishes the payments.settled event exactly once.
+ * With the (real, private) Kafka broker stopped, a settlement still commits and the buyer gets its answer, and
+ * outcome reports still record their usage events; once the broker is back, the outbox publishes each
+ * payments.settled and usage.recorded event exactly once.
  */
 @QuarkusTest
 @TestProfile(OutboxDurabilityTest.OwnBroker.class)
@@ -79,6 +85,96 @@ class OutboxDurabilityTest {
             Thread.sleep(3_000); // more relay rounds: nothing is sent twice
             assertEquals(1, settled.getRecords().stream().filter(r -> id.equals(r.key())).count());
             settled.stop();
+        }
+    }
+
+    /**
+     * Providers report outcomes (with their usage events) while the broker is down: every report is answered, each
+     * usage event waits in the outbox, a repeated report (a provider retrying after a lost answer) writes no second
+     * one, and once the broker is back each reaches usage.recorded exactly once.
+     */
+    @Test
+    void usageReportedDuringABrokerOutageIsPublishedExactlyOnceWhenTheBrokerIsBack() throws Exception {
+        SecondKafkaBroker broker = SecondKafkaBroker.current();
+        long amount = 5_700;
+        List<String> challenges = new java.util.ArrayList<>();
+        List<String> hashes = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Map<String, String> challenge = issue(amount);
+            challenges.add(challenge.get("id"));
+            hashes.add(DevChain.transferWithMemo(DevChain.PATH_USD, DevChain.PAYER, DevChain.RECIPIENT, amount,
+                    AttributionMemo.encode(REALM, challenge.get("id"))));
+            settle(pushCredential(challenge, hashes.get(i), DevChain.PAYER), amount).then().statusCode(200);
+        }
+
+        broker.down();
+        Map<String, String> eventIds = new java.util.HashMap<>();
+        for (String id : challenges) {
+            String chargeId = one("SELECT charge_id::text FROM charges WHERE challenge_id = ?", id);
+            UsageRecorded usage = usage(chargeId, id, UsageOutcome.FULFILLED);
+            eventIds.put(id, usage.eventId());
+            report(id, new ChargeOutcomeReport(UsageOutcome.FULFILLED, usage)).then().statusCode(204);
+            // the same report again, and a retry that built its event anew: neither writes a second event
+            report(id, new ChargeOutcomeReport(UsageOutcome.FULFILLED, usage)).then().statusCode(204);
+            report(id, new ChargeOutcomeReport(UsageOutcome.FULFILLED, usage(chargeId, id, UsageOutcome.FULFILLED)))
+                    .then().statusCode(204);
+            assertEquals("fulfilled", one("SELECT status FROM charges WHERE challenge_id = ?", id));
+            assertEquals("1", one("SELECT count(*)::text FROM outbox WHERE topic = 'usage.recorded' AND message_key = ?",
+                    id));
+        }
+        Thread.sleep(2_000); // a few relay rounds against the dead broker
+        for (String id : challenges) {
+            assertNull(one("SELECT published_at::text FROM outbox WHERE topic = 'usage.recorded' AND message_key = ?",
+                    id), "not published yet");
+        }
+
+        broker.up();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> challenges.stream()
+                .allMatch(id -> published(id)));
+        try (KafkaCompanion kafka = new KafkaCompanion(broker.bootstrap())) {
+            ConsumerTask<String, String> usage = kafka.consumeStrings()
+                    .withGroupId("durability-" + UUID.randomUUID()).withOffsetReset(OffsetResetStrategy.EARLIEST)
+                    .fromTopics(Topics.USAGE_RECORDED);
+            await().atMost(Duration.ofSeconds(30)).until(() -> challenges.stream().allMatch(
+                    id -> usage.getRecords().stream().anyMatch(r -> id.equals(r.key()))));
+            Thread.sleep(3_000); // more relay rounds: nothing is sent twice
+            for (String id : challenges) {
+                List<ConsumerRecord<String, String>> records = usage.getRecords().stream()
+                        .filter(r -> id.equals(r.key())).toList();
+                assertEquals(1, records.size(), "usage events of " + id);
+                EventSchemaAssert.assertValid(Topics.USAGE_RECORDED, records.get(0).value());
+                assertTrue(records.get(0).value().contains("\"eventId\":\"" + eventIds.get(id) + "\""),
+                        records.get(0).value());
+            }
+            usage.stop();
+        }
+    }
+
+    /** A usage event about another charge than the one reported is refused, and nothing changes. */
+    @Test
+    void usageAboutAnotherChargeIsRefused() throws Exception {
+        long amount = 5_800;
+        Map<String, String> challenge = issue(amount);
+        String id = challenge.get("id");
+        String hash = DevChain.transferWithMemo(DevChain.PATH_USD, DevChain.PAYER, DevChain.RECIPIENT, amount,
+                AttributionMemo.encode(REALM, id));
+        settle(pushCredential(challenge, hash, DevChain.PAYER), amount).then().statusCode(200);
+        String chargeId = one("SELECT charge_id::text FROM charges WHERE challenge_id = ?", id);
+        report(id, new ChargeOutcomeReport(UsageOutcome.FULFILLED,
+                usage(UUID.randomUUID().toString(), id, UsageOutcome.FULFILLED))).then().statusCode(400);
+        report(id, new ChargeOutcomeReport(UsageOutcome.FULFILLED,
+                usage(chargeId, id, UsageOutcome.UPSTREAM_FAILED))).then().statusCode(400);
+        assertEquals("settled", one("SELECT status FROM charges WHERE challenge_id = ?", id));
+        assertEquals("0", one("SELECT count(*)::text FROM outbox WHERE topic = 'usage.recorded' AND message_key = ?",
+                id));
+    }
+
+    private boolean published(String challengeId) {
+        try {
+            return one("SELECT published_at::text FROM outbox WHERE topic = 'usage.recorded' AND message_key = ?",
+                    challengeId) != null;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -5,9 +5,11 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -16,6 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mppgateway.contracts.payment.ChallengeRequest;
 import io.mppgateway.contracts.payment.ChargeOutcomeReport;
 import io.mppgateway.contracts.events.UsageOutcome;
+import io.mppgateway.contracts.events.UsageRecorded;
 import io.mppgateway.contracts.payment.SettlementRequest;
 import io.mppgateway.payment.mpp.Base64Url;
 import io.restassured.http.ContentType;
@@ -27,6 +30,8 @@ public final class Payments {
     public static final String ROUTE = "/mistral/chat";
     public static final String DIGEST = "sha-256=:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=:";
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper EVENTS = new ObjectMapper().findAndRegisterModules()
+            .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     private Payments() {
     }
@@ -93,8 +98,24 @@ public final class Payments {
     }
 
     public static Response report(String challengeId, UsageOutcome outcome) {
-        return given().contentType(ContentType.JSON).body(new ChargeOutcomeReport(outcome))
-                .post("/internal/charges/{id}/outcome", challengeId);
+        return report(challengeId, new ChargeOutcomeReport(outcome));
+    }
+
+    public static Response report(String challengeId, ChargeOutcomeReport report) {
+        try {
+            return given().contentType(ContentType.JSON).body(EVENTS.writeValueAsString(report))
+                    .post("/internal/charges/{id}/outcome", challengeId);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The usage event a provider reports with its outcome: one delivery attempt of this charge. */
+    public static UsageRecorded usage(String chargeId, String challengeId, UsageOutcome outcome) {
+        boolean delivered = outcome == UsageOutcome.FULFILLED || outcome == UsageOutcome.REDEEMED;
+        return new UsageRecorded(UUID.randomUUID().toString(), chargeId, challengeId, "mistral", ROUTE,
+                "mistral-small-latest", outcome, delivered, 12, delivered ? 30 : 0, delivered ? 42 : 12, 0, 0, 0, 0,
+                0, 0, delivered ? 200 : 502, 120, 7, 900, null, Instant.now());
     }
 
     /** A 402 (or 400) problem with a fresh challenge to pay instead. */

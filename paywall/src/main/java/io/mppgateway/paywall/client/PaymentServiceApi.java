@@ -5,6 +5,7 @@ import io.mppgateway.contracts.payment.ChallengeResponse;
 import io.mppgateway.contracts.payment.ChargeOutcomeReport;
 import io.mppgateway.contracts.payment.SettlementRequest;
 import io.mppgateway.contracts.payment.SettlementResponse;
+import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -31,5 +32,5 @@ public interface PaymentServiceApi {
 
     @POST
     @Path("/charges/{challengeId}/outcome")
-    void reportOutcome(@PathParam("challengeId") String challengeId, ChargeOutcomeReport report);
+    Uni<Void> reportOutcome(@PathParam("challengeId") String challengeId, ChargeOutcomeReport report);
 }

@@ -4,6 +4,8 @@ import io.mppgateway.contracts.payment.ChallengeRequest;
 import io.mppgateway.contracts.payment.ChallengeResponse;
 import io.mppgateway.contracts.payment.ChargeOutcomeReport;
 import io.mppgateway.contracts.payment.SettlementRequest;
+import io.mppgateway.paywall.config.PaywallConfig;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
@@ -19,9 +21,11 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 @ApplicationScoped
 public class PaymentServiceClient {
     private final PaymentServiceApi api;
+    private final PaywallConfig config;
 
-    public PaymentServiceClient(@RestClient PaymentServiceApi api) {
+    public PaymentServiceClient(@RestClient PaymentServiceApi api, PaywallConfig config) {
         this.api = api;
+        this.config = config;
     }
 
     /** Issuing a challenge has no side effect, so it is retried. */
@@ -32,11 +36,27 @@ public class PaymentServiceClient {
         return api.issueChallenge(request);
     }
 
-    /** Idempotent (same outcome, same state), so retried; short, because the buyer's answer waits for it. */
-    @Timeout(2000)
-    @Retry(maxRetries = 2, delay = 50)
-    public void reportOutcome(String challengeId, ChargeOutcomeReport report) {
-        api.reportOutcome(challengeId, report);
+    /**
+     * Idempotent (a repeated report moves nothing and writes no second usage event), so retried with exponential
+     * backoff while payment-service is unreachable or failing, a bounded number of times; never after a 4xx, which
+     * a retry would only repeat. Holds no thread between attempts.
+     */
+    public Uni<Void> reportOutcome(String challengeId, ChargeOutcomeReport report) {
+        PaywallConfig.OutcomeReport policy = config.outcomeReport();
+        return Uni.createFrom().deferred(() -> api.reportOutcome(challengeId, report))
+                .ifNoItem().after(policy.attemptTimeout()).fail()
+                .onFailure(PaymentServiceClient::worthRetrying).retry()
+                .withBackOff(policy.initialBackoff(), policy.maxBackoff()).withJitter(0.2)
+                .atMost(policy.retries());
+    }
+
+    /** Unreachable, timed out or failing on its side: a later attempt may succeed. A 4xx will not. */
+    static boolean worthRetrying(Throwable failure) {
+        if (failure instanceof WebApplicationException e) {
+            int status = e.getResponse().getStatus();
+            return status >= 500 || status == 429;
+        }
+        return true;
     }
 
     /**

@@ -42,15 +42,16 @@ public class RemotePaymentGateway implements PaymentGateway {
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
-    /** Synchronous for now: a credential presented again right after the answer must see the outcome. */
+    /**
+     * In the background, retried while payment-service is unreachable (see
+     * {@link PaymentServiceClient#reportOutcome}). Meanwhile the charge stays "outcome unknown" at payment-service,
+     * which answers re-presentations 409 payment-in-progress.
+     */
     @Override
     public void report(String challengeId, ChargeOutcomeReport report) {
-        try {
-            payments.reportOutcome(challengeId, report);
-        } catch (RuntimeException e) {
-            // the charge stays "outcome unknown" at payment-service, which answers re-presentations 409 meanwhile
-            Log.warnf("outcome %s of %s not reported to payment-service: %s", report.outcome(), challengeId,
-                    e.getMessage());
-        }
+        payments.reportOutcome(challengeId, report).subscribe().with(ok -> {
+        }, failure -> Log.errorf("outcome %s of %s (usage event %s) not reported to payment-service, gave up: %s",
+                report.outcome(), challengeId, report.usage() == null ? "none" : report.usage().eventId(),
+                failure.toString()));
     }
 }

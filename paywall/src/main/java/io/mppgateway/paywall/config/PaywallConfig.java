@@ -30,6 +30,9 @@ public interface PaywallConfig {
     /** The provider's API, called after payment (one OpenAI-style client for every route). */
     Upstream upstream();
 
+    /** How outcome reports (with their usage events) reach payment-service while it is briefly unreachable. */
+    OutcomeReport outcomeReport();
+
     /** What the discovery documents publish beyond the route table. */
     Discovery discovery();
 
@@ -92,6 +95,26 @@ public interface PaywallConfig {
 
         @WithDefault("PT10S")
         Duration delay();
+    }
+
+    /**
+     * Retries of an outcome report, with exponential backoff from {@code initialBackoff} to {@code maxBackoff} (the
+     * defaults keep trying for about a minute and a half). A report is idempotent, so a retry after a lost answer is
+     * harmless.
+     */
+    interface OutcomeReport {
+        @WithDefault("12")
+        int retries();
+
+        @WithDefault("PT0.2S")
+        Duration initialBackoff();
+
+        @WithDefault("PT10S")
+        Duration maxBackoff();
+
+        /** Longest wait for payment-service's answer to one attempt. */
+        @WithDefault("PT5S")
+        Duration attemptTimeout();
     }
 
     interface Discovery {

@@ -21,7 +21,6 @@ import io.mppgateway.paywall.client.SettlementOutcome;
 import io.mppgateway.paywall.config.PaywallConfig;
 import io.mppgateway.paywall.messaging.SettlementAwaiter;
 import io.mppgateway.paywall.messaging.SettlementAwaiter.Release;
-import io.mppgateway.paywall.messaging.UsagePublisher;
 import io.mppgateway.paywall.metrics.PaywallMetrics;
 import io.mppgateway.paywall.pricing.InvalidRequestException;
 import io.mppgateway.paywall.relay.SseRelay;
@@ -70,7 +69,6 @@ public class PaidCallHandler {
 
     private final PaymentGateway payments;
     private final SettlementAwaiter awaiter;
-    private final UsagePublisher usage;
     private final PaywallConfig config;
     private final ObjectMapper mapper;
     private final UpstreamClient upstream;
@@ -79,12 +77,10 @@ public class PaidCallHandler {
     private final PaywallMetrics metrics;
     private final Tracer tracer;
 
-    public PaidCallHandler(PaymentGateway payments, SettlementAwaiter awaiter, UsagePublisher usage,
-            PaywallConfig config, ObjectMapper mapper, UpstreamClient upstream, Vertx vertx, PaywallMetrics metrics,
-            Tracer tracer) {
+    public PaidCallHandler(PaymentGateway payments, SettlementAwaiter awaiter, PaywallConfig config,
+            ObjectMapper mapper, UpstreamClient upstream, Vertx vertx, PaywallMetrics metrics, Tracer tracer) {
         this.payments = payments;
         this.awaiter = awaiter;
-        this.usage = usage;
         this.config = config;
         this.mapper = mapper;
         this.upstream = upstream;
@@ -377,7 +373,9 @@ public class PaidCallHandler {
 
     /**
      * Builds the call's usage event (one per delivery attempt, its own event id) and hands it to payment-service with
-     * the outcome, which moves the charge on by it (a delivered charge is not redeemable), and to the ledger.
+     * the outcome: payment-service moves the charge on by it (a delivered charge is not redeemable) and writes the
+     * event to its outbox in the same transaction, from which it reaches the ledger even across a Kafka outage. The
+     * provider publishes nothing itself: one path, one event per attempt.
      *
      * @param delivered whether anything reached the buyer; said explicitly, never derived from the outcome
      */
@@ -401,11 +399,8 @@ public class PaidCallHandler {
             metrics.upstream(paid.route.name(), upstreamStatus, latencyMs);
         }
         ChargeOutcomeReport report = new ChargeOutcomeReport(outcome, event);
-        // the adapter over payment-service's REST API blocks; the background reporter will not (PLAN 2.3)
-        Infrastructure.getDefaultWorkerPool().execute(io.opentelemetry.context.Context.current().wrap(
-                () -> payments.report(settled.challengeId(), report)));
-        // until payment-service publishes the reported event from its outbox (PLAN 2.1), the paywall does
-        usage.publish(event);
+        // off the response path (in this request's trace), retried by the gateway while payment-service is unreachable
+        payments.report(settled.challengeId(), report);
     }
 
     // --- helpers ---

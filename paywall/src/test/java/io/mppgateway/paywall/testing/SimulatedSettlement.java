@@ -4,8 +4,11 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,20 +19,23 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.mppgateway.contracts.EventSchemaAssert;
 import io.mppgateway.contracts.Topics;
 import io.mppgateway.contracts.events.PaymentSettled;
+import io.mppgateway.contracts.events.UsageRecorded;
+import io.mppgateway.contracts.payment.ChargeOutcomeReport;
 import io.mppgateway.contracts.payment.SettlementResponse;
+import io.mppgateway.paywall.client.PaymentGateway;
 import io.mppgateway.paywall.client.SettlementOutcome;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.mockito.Mockito;
+import org.mockito.invocation.Invocation;
 import org.mockito.stubbing.Answer;
 
 /**
  * For provider tests with payment-service mocked: a settlement that publishes its payments.settled event to the
- * real broker (as payment-service's outbox would), and a reader of the usage.recorded event that follows.
+ * real broker (as payment-service's outbox would), and a reader of the usage.recorded events that follow, as the
+ * provider hands them to payment-service with its outcome reports (which payment-service writes to its outbox).
  */
 public final class SimulatedSettlement {
     public static final String TX_HASH = "0x" + "ab".repeat(32);
@@ -40,12 +46,12 @@ public final class SimulatedSettlement {
     public final String challengeId = UUID.randomUUID().toString().replace("-", "") + "abcdefghijk";
     public final String chargeId = UUID.randomUUID().toString();
     private final KafkaCompanion kafka;
-    private final ConsumerTask<String, String> usage;
+    private final PaymentGateway payments;
 
-    public SimulatedSettlement(KafkaCompanion kafka) {
+    /** @param payments the test's mocked gateway, whose reports carry this settlement's usage events */
+    public SimulatedSettlement(KafkaCompanion kafka, PaymentGateway payments) {
         this.kafka = kafka;
-        this.usage = kafka.consumeStrings().withGroupId("provider-test-" + UUID.randomUUID())
-                .withOffsetReset(OffsetResetStrategy.EARLIEST).fromTopics(Topics.USAGE_RECORDED);
+        this.payments = payments;
     }
 
     /** An {@code Authorization} value whose credential echoes this challenge id. */
@@ -98,26 +104,36 @@ public final class SimulatedSettlement {
 
     /** The usage.recorded event of this challenge with this outcome (there may be several), schema-checked. */
     public JsonNode awaitUsage(String outcome) throws Exception {
-        ConsumerRecord<String, String> recorded = await().atMost(Duration.ofSeconds(20)).until(
-                () -> usage.getRecords().stream().filter(r -> challengeId.equals(r.key())
-                        && r.value().contains("\"outcome\":\"" + outcome + "\"")).findFirst().orElse(null),
-                r -> r != null);
-        EventSchemaAssert.assertValid(Topics.USAGE_RECORDED, recorded.value());
-        return MAPPER.readTree(recorded.value());
+        return awaitReported(usage -> usage.outcome().name().equals(outcome), Duration.ofSeconds(20));
     }
 
     /** How many usage.recorded events this challenge has so far. */
     public long usageCount() {
-        return usage.getRecords().stream().filter(r -> challengeId.equals(r.key())).count();
+        return reported().size();
     }
 
-    /** The usage.recorded event for this challenge, checked against its schema. */
+    /** The (first) usage.recorded event for this challenge, checked against its schema. */
     public JsonNode awaitUsage() throws Exception {
-        ConsumerRecord<String, String> recorded = await().atMost(Duration.ofSeconds(15)).until(
-                () -> usage.getRecords().stream().filter(r -> challengeId.equals(r.key())).findFirst().orElse(null),
-                r -> r != null);
-        usage.stop();
-        EventSchemaAssert.assertValid(Topics.USAGE_RECORDED, recorded.value());
-        return MAPPER.readTree(recorded.value());
+        return awaitReported(usage -> true, Duration.ofSeconds(15));
+    }
+
+    private JsonNode awaitReported(Predicate<UsageRecorded> which, Duration within) throws Exception {
+        UsageRecorded recorded = await().atMost(within).until(
+                () -> reported().stream().filter(which).findFirst().orElse(null), r -> r != null);
+        String json = MAPPER.writeValueAsString(recorded);
+        EventSchemaAssert.assertValid(Topics.USAGE_RECORDED, json);
+        return MAPPER.readTree(json);
+    }
+
+    /** The usage events reported for this challenge so far, in order (the event payment-service would publish). */
+    private List<UsageRecorded> reported() {
+        List<UsageRecorded> events = new ArrayList<>();
+        for (Invocation invocation : Mockito.mockingDetails(payments).getInvocations()) {
+            if (invocation.getMethod().getName().equals("report") && challengeId.equals(invocation.getArgument(0))
+                    && invocation.getArgument(1) instanceof ChargeOutcomeReport report && report.usage() != null) {
+                events.add(report.usage());
+            }
+        }
+        return events;
     }
 }

@@ -95,7 +95,7 @@ public record StreamEndings(URL root, PaymentGateway payments, String provider) 
     }
 
     private SimulatedSettlement paidFor(KafkaCompanion kafka, String route) {
-        SimulatedSettlement settlement = new SimulatedSettlement(kafka);
+        SimulatedSettlement settlement = new SimulatedSettlement(kafka, payments);
         GatewayMock.whenSettling(payments).thenAnswer(settlement.settles(provider, route, PRICE));
         return settlement;
     }

@@ -23,6 +23,6 @@ public class ChargeOutcomeResource {
         if (report == null) {
             throw new IllegalArgumentException("body {\"outcome\": ...} is required");
         }
-        outcomes.report(challengeId, report.outcome());
+        outcomes.report(challengeId, report);
     }
 }

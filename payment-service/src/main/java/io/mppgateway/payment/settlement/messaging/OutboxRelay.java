@@ -17,7 +17,8 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
- * Relays committed outbox events to Kafka and marks them only once the broker acknowledged them, so a settlement
+ * Relays committed outbox events (payments.settled, payments.refunded, and the usage.recorded events providers
+ * report with their outcomes) to Kafka and marks them only once the broker acknowledged them, so a settlement
  * survives a broker outage and is published when the broker is back (consumers dedupe by event id).
  */
 @ApplicationScoped
@@ -29,12 +30,15 @@ public class OutboxRelay {
     private final OutboxRepository outbox;
     private final MutinyEmitter<String> settled;
     private final MutinyEmitter<String> refunded;
+    private final MutinyEmitter<String> usage;
 
     public OutboxRelay(OutboxRepository outbox, @Channel("payments-settled") MutinyEmitter<String> settled,
-            @Channel("payments-refunded") MutinyEmitter<String> refunded) {
+            @Channel("payments-refunded") MutinyEmitter<String> refunded,
+            @Channel("usage-recorded") MutinyEmitter<String> usage) {
         this.outbox = outbox;
         this.settled = settled;
         this.refunded = refunded;
+        this.usage = usage;
     }
 
     // delayed: the Kafka emitters connect only after the scheduler starts
@@ -52,6 +56,7 @@ public class OutboxRelay {
             MutinyEmitter<String> emitter = switch (event.topic()) {
                 case Topics.PAYMENTS_SETTLED -> settled;
                 case Topics.PAYMENTS_REFUNDED -> refunded;
+                case Topics.USAGE_RECORDED -> usage;
                 default -> null;
             };
             if (emitter == null) {
