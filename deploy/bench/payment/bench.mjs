@@ -7,6 +7,8 @@
 //    real on-chain transfers (made beforehand from anvil's unlocked dev account #1, so the chain's work is not in the
 //    figure), one at a time; the service reports per settlement total minus time spent waiting for the node
 //    (payment_settlement_overhead_seconds, median and p99 from /q/metrics), and the client-side latency is printed too.
+import { createPrivateKey, sign as cryptoSign } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import path from 'node:path'
@@ -27,7 +29,15 @@ const PAYER = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8' // anvil dev account 
 const RECIPIENT = '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC' // anvil dev account #2, the local gateway wallet
 const PATH_USD = '0x20c0000000000000000000000000000000000000'
 
-const post = (url, body) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+// payment-service's /internal/* wants a service token: mistral-service's, signed with its PUBLIC TEST key (dev-keys)
+const serviceToken = (() => {
+  const key = createPrivateKey(readFileSync(new URL('../../local/dev-keys/mistral-service-dev-private.pem', import.meta.url)))
+  const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url')
+  const now = Math.floor(Date.now() / 1000)
+  const input = `${b64({ alg: 'RS256', typ: 'JWT', kid: 'mistral-service' })}.${b64({ iss: 'mistral-service', sub: 'mistral-service', aud: 'payment-service', iat: now, exp: now + 540 })}`
+  return `Bearer ${input}.${cryptoSign('sha256', Buffer.from(input), key).toString('base64url')}`
+})()
+const post = (url, body) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: serviceToken }, body: JSON.stringify(body) })
 let rpcId = 0
 async function rpc(method, params) {
   const res = await post(RPC_URL, { jsonrpc: '2.0', id: ++rpcId, method, params })

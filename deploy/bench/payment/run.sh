@@ -12,6 +12,8 @@ LOG="$ROOT/payment-service/target/bench-instance.log"
 # local-dev-only secret and the public anvil dev account #2 as recipient: nothing here is a production value
 "$JAVA" -Dquarkus.http.port="$PORT" -Dpayment.secret-key=local-dev-only-mpp-secret-not-for-production-use \
   -Dpayment.recipient=0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC \
+  -Dpayment.callers.keys="$ROOT/deploy/local/dev-keys/payment-callers-dev-jwks.json" \
+  -Dpayment.callers.providers.mistral.realm=bench.local \
   -Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:5432/payments_test \
   -Dquarkus.log.level=WARN -jar "$JAR" >"$LOG" 2>&1 &
 PID=$!

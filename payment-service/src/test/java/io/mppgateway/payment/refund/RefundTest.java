@@ -23,6 +23,7 @@ import io.mppgateway.contracts.events.UsageOutcome;
 import io.mppgateway.contracts.testing.LocalStack;
 import io.mppgateway.payment.mpp.AttributionMemo;
 import io.mppgateway.payment.refund.service.AutomaticRefunds;
+import io.mppgateway.payment.testsupport.CallerTokens;
 import io.mppgateway.payment.testsupport.ChargeRows;
 import io.mppgateway.payment.testsupport.DevChain;
 import io.mppgateway.contracts.testing.TempoTx;
@@ -59,7 +60,7 @@ class RefundTest {
             ConsumerTask<String, String> refunded = kafka.consumeStrings()
                     .withGroupId("refund-test-" + UUID.randomUUID()).withOffsetReset(OffsetResetStrategy.EARLIEST)
                     .fromTopics(Topics.PAYMENTS_REFUNDED);
-            String txHash = given().post("/internal/refunds/{id}", paid.chargeId).then().statusCode(200)
+            String txHash = operator().post("/internal/refunds/{id}", paid.chargeId).then().statusCode(200)
                     .body("status", equalTo("sent")).body("amount", equalTo((int) amount))
                     .body("payer", equalTo(paid.buyer.getAddress().toLowerCase()))
                     .body("challengeId", equalTo(paid.challengeId)).extract().path("refundTxHash");
@@ -67,7 +68,7 @@ class RefundTest {
             assertEquals("0x1", DevChain.rpc("eth_getTransactionReceipt", List.of(txHash)).path("status").asText());
 
             // again: the same refund, no second transfer
-            given().post("/internal/refunds/{id}", paid.chargeId).then().statusCode(200)
+            operator().post("/internal/refunds/{id}", paid.chargeId).then().statusCode(200)
                     .body("refundTxHash", equalTo(txHash));
             assertEquals(refundedBalance, DevChain.balanceOf(DevChain.PATH_USD, paid.buyer.getAddress()));
             assertEquals(1, count("SELECT count(*) FROM refunds WHERE charge_id = ?::uuid", paid.chargeId));
@@ -112,9 +113,9 @@ class RefundTest {
     @Test
     void onlyUnfulfilledChargesAreRefunded() throws Exception {
         Paid delivered = payAndFail(4_400, UsageOutcome.FULFILLED);
-        given().post("/internal/refunds/{id}", delivered.chargeId).then().statusCode(409)
+        operator().post("/internal/refunds/{id}", delivered.chargeId).then().statusCode(409)
                 .body("type", equalTo("https://paymentauth.org/problems/outcome-conflict"));
-        given().post("/internal/refunds/{id}", UUID.randomUUID()).then().statusCode(404);
+        operator().post("/internal/refunds/{id}", UUID.randomUUID()).then().statusCode(404);
     }
 
     private record Paid(Credentials buyer, String challengeId, String chargeId, String credential) {
@@ -137,5 +138,10 @@ class RefundTest {
 
     private long count(String sql, String param) throws Exception {
         return new ChargeRows(dataSource).count(sql, param);
+    }
+
+    /** Refunds are triggered by a refund operator (service authentication of /internal/*). */
+    private static io.restassured.specification.RequestSpecification operator() {
+        return given().header("Authorization", CallerTokens.bearer(CallerTokens.REFUND_OPERATOR));
     }
 }

@@ -19,6 +19,7 @@ import io.mppgateway.contracts.payment.ChallengeRequest;
 import io.mppgateway.contracts.payment.SettlementRequest;
 import io.mppgateway.contracts.testing.LocalStack;
 import io.mppgateway.payment.mpp.AttributionMemo;
+import io.mppgateway.payment.testsupport.CallerTokens;
 import io.mppgateway.payment.testsupport.DevChain;
 import io.mppgateway.payment.testsupport.Payments;
 import io.mppgateway.payment.testsupport.ServiceInstance;
@@ -42,6 +43,7 @@ class TwoReplicasConcurrencyIT {
 
     @BeforeAll
     static void startReplicas() throws Exception {
+        CallerTokens.install();
         a = ServiceInstance.start("a", Map.of());
         b = ServiceInstance.start("b", Map.of());
     }

@@ -42,6 +42,9 @@ public final class ServiceInstance implements AutoCloseable {
                 "-Dpayment.secret-key=" + TEST_SECRET,
                 "-Dpayment.recipient=" + DevChain.RECIPIENT,
                 "-Dquarkus.datasource.jdbc.url=" + LocalStack.jdbcUrl("payments_test"),
+                // service authentication as in the tests: the PUBLIC TEST keys, the tests' realm
+                "-Dpayment.callers.keys=../deploy/local/dev-keys/payment-callers-dev-jwks.json",
+                "-Dpayment.callers.providers.mistral.realm=" + Payments.REALM,
                 "-Dquarkus.log.console.level=INFO"));
         extra.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-jar");

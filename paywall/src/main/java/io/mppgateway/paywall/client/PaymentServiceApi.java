@@ -7,15 +7,17 @@ import io.mppgateway.contracts.payment.SettlementRequest;
 import io.mppgateway.contracts.payment.SettlementResponse;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
-/** payment-service's internal API. */
+/** payment-service's internal API; every call carries this provider's service token ({@link ServiceToken}). */
 @RegisterRestClient(configKey = "payment-service")
 @Path("/internal")
 @Consumes(MediaType.APPLICATION_JSON)
@@ -24,13 +26,15 @@ public interface PaymentServiceApi {
 
     @POST
     @Path("/challenges")
-    ChallengeResponse issueChallenge(ChallengeRequest request);
+    ChallengeResponse issueChallenge(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            ChallengeRequest request);
 
     @POST
     @Path("/settlements")
-    SettlementResponse settle(SettlementRequest request);
+    SettlementResponse settle(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, SettlementRequest request);
 
     @POST
     @Path("/charges/{challengeId}/outcome")
-    Uni<Void> reportOutcome(@PathParam("challengeId") String challengeId, ChargeOutcomeReport report);
+    Uni<Void> reportOutcome(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            @PathParam("challengeId") String challengeId, ChargeOutcomeReport report);
 }

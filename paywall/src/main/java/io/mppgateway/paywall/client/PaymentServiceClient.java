@@ -22,10 +22,12 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 public class PaymentServiceClient {
     private final PaymentServiceApi api;
     private final PaywallConfig config;
+    private final ServiceToken token;
 
-    public PaymentServiceClient(@RestClient PaymentServiceApi api, PaywallConfig config) {
+    public PaymentServiceClient(@RestClient PaymentServiceApi api, PaywallConfig config, ServiceToken token) {
         this.api = api;
         this.config = config;
+        this.token = token;
     }
 
     /** Issuing a challenge has no side effect, so it is retried. */
@@ -33,7 +35,7 @@ public class PaymentServiceClient {
     @Retry(maxRetries = 2, delay = 100, retryOn = ProcessingException.class)
     @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 5000)
     public ChallengeResponse issueChallenge(ChallengeRequest request) {
-        return api.issueChallenge(request);
+        return api.issueChallenge(token.bearer(), request);
     }
 
     /**
@@ -43,7 +45,7 @@ public class PaymentServiceClient {
      */
     public Uni<Void> reportOutcome(String challengeId, ChargeOutcomeReport report) {
         PaywallConfig.OutcomeReport policy = config.outcomeReport();
-        return Uni.createFrom().deferred(() -> api.reportOutcome(challengeId, report))
+        return Uni.createFrom().deferred(() -> api.reportOutcome(token.bearer(), challengeId, report))
                 .ifNoItem().after(policy.attemptTimeout()).fail()
                 .onFailure(PaymentServiceClient::worthRetrying).retry()
                 .withBackOff(policy.initialBackoff(), policy.maxBackoff()).withJitter(0.2)
@@ -68,10 +70,11 @@ public class PaymentServiceClient {
             skipOn = WebApplicationException.class)
     public SettlementOutcome settle(SettlementRequest request) {
         try {
-            return new SettlementOutcome.Settled(api.settle(request));
+            return new SettlementOutcome.Settled(api.settle(token.bearer(), request));
         } catch (WebApplicationException e) {
             Response r = e.getResponse();
-            if (r.getStatus() >= 500 && r.getStatus() != 503) {
+            // 401/403: this provider's service token was refused, nothing the buyer can act on (503 to the buyer)
+            if (r.getStatus() >= 500 && r.getStatus() != 503 || r.getStatus() == 401 || r.getStatus() == 403) {
                 throw e;
             }
             return new SettlementOutcome.Rejected(r.getStatus(), r.readEntity(String.class),

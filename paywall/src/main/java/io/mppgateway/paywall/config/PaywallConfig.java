@@ -33,6 +33,9 @@ public interface PaywallConfig {
     /** How outcome reports (with their usage events) reach payment-service while it is briefly unreachable. */
     OutcomeReport outcomeReport();
 
+    /** Service authentication towards payment-service's {@code /internal/*}. */
+    PaymentClient paymentClient();
+
     /** What the discovery documents publish beyond the route table. */
     Discovery discovery();
 
@@ -115,6 +118,22 @@ public interface PaywallConfig {
         /** Longest wait for payment-service's answer to one attempt. */
         @WithDefault("PT5S")
         Duration attemptTimeout();
+    }
+
+    /** This provider's own signing key; payment-service holds the public half under the same key id. */
+    interface PaymentClient {
+        /** The PRIVATE key (PKCS#8 PEM file) that signs this provider's service tokens. */
+        String tokenKeyLocation();
+
+        /** The key id payment-service knows this provider's public key by (its JWKS). */
+        String tokenKeyId();
+
+        @WithDefault("payment-service")
+        String tokenAudience();
+
+        /** Lifetime of one token (re-signed after half of it); payment-service refuses tokens living over 10 min. */
+        @WithDefault("PT5M")
+        Duration tokenLifetime();
     }
 
     interface Discovery {

@@ -71,17 +71,17 @@ class OutcomeReportRetryTest {
     private static PaymentServiceClient client(AtomicInteger attempts, IntFunction<Uni<Void>> answer) {
         PaymentServiceApi api = new PaymentServiceApi() {
             @Override
-            public ChallengeResponse issueChallenge(ChallengeRequest request) {
+            public ChallengeResponse issueChallenge(String authorization, ChallengeRequest request) {
                 throw new UnsupportedOperationException();
             }
 
             @Override
-            public SettlementResponse settle(SettlementRequest request) {
+            public SettlementResponse settle(String authorization, SettlementRequest request) {
                 throw new UnsupportedOperationException();
             }
 
             @Override
-            public Uni<Void> reportOutcome(String challengeId, ChargeOutcomeReport report) {
+            public Uni<Void> reportOutcome(String authorization, String challengeId, ChargeOutcomeReport report) {
                 return answer.apply(attempts.incrementAndGet());
             }
         };
@@ -92,6 +92,8 @@ class OutcomeReportRetryTest {
         when(policy.initialBackoff()).thenReturn(Duration.ofMillis(10));
         when(policy.maxBackoff()).thenReturn(Duration.ofMillis(50));
         when(policy.attemptTimeout()).thenReturn(Duration.ofMillis(300));
-        return new PaymentServiceClient(api, config);
+        ServiceToken token = mock(ServiceToken.class);
+        when(token.bearer()).thenReturn("Bearer test");
+        return new PaymentServiceClient(api, config, token);
     }
 }

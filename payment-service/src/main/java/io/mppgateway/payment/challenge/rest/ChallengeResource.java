@@ -2,6 +2,7 @@ package io.mppgateway.payment.challenge.rest;
 
 import io.mppgateway.contracts.payment.ChallengeRequest;
 import io.mppgateway.contracts.payment.ChallengeResponse;
+import io.mppgateway.payment.caller.service.AuthenticatedCaller;
 import io.mppgateway.payment.challenge.service.ChallengeService;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -15,13 +16,19 @@ import jakarta.ws.rs.core.MediaType;
 @Produces(MediaType.APPLICATION_JSON)
 public class ChallengeResource {
     private final ChallengeService challenges;
+    private final AuthenticatedCaller caller;
 
-    public ChallengeResource(ChallengeService challenges) {
+    public ChallengeResource(ChallengeService challenges, AuthenticatedCaller caller) {
         this.challenges = challenges;
+        this.caller = caller;
     }
 
     @POST
     public ChallengeResponse issue(ChallengeRequest request) {
+        if (request == null) {
+            throw new IllegalArgumentException("a challenge request body is required");
+        }
+        caller.get().requireProvider(request.provider(), request.realm());
         return challenges.issue(request);
     }
 }

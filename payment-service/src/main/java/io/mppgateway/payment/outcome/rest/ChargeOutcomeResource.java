@@ -1,6 +1,7 @@
 package io.mppgateway.payment.outcome.rest;
 
 import io.mppgateway.contracts.payment.ChargeOutcomeReport;
+import io.mppgateway.payment.caller.service.AuthenticatedCaller;
 import io.mppgateway.payment.outcome.service.ChargeOutcomeService;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -12,9 +13,11 @@ import jakarta.ws.rs.core.MediaType;
 @Path("/internal/charges/{challengeId}/outcome")
 public class ChargeOutcomeResource {
     private final ChargeOutcomeService outcomes;
+    private final AuthenticatedCaller caller;
 
-    public ChargeOutcomeResource(ChargeOutcomeService outcomes) {
+    public ChargeOutcomeResource(ChargeOutcomeService outcomes, AuthenticatedCaller caller) {
         this.outcomes = outcomes;
+        this.caller = caller;
     }
 
     @POST
@@ -23,6 +26,6 @@ public class ChargeOutcomeResource {
         if (report == null) {
             throw new IllegalArgumentException("body {\"outcome\": ...} is required");
         }
-        outcomes.report(challengeId, report);
+        outcomes.report(challengeId, report, caller.get());
     }
 }

@@ -10,6 +10,7 @@ import io.mppgateway.contracts.Topics;
 import io.mppgateway.contracts.events.UsageOutcome;
 import io.mppgateway.contracts.events.UsageRecorded;
 import io.mppgateway.contracts.payment.ChargeOutcomeReport;
+import io.mppgateway.payment.caller.service.Caller;
 import io.mppgateway.payment.mpp.PaymentProblem;
 import io.mppgateway.payment.mpp.PaymentRejectedException;
 import io.mppgateway.payment.settlement.repository.Charge;
@@ -39,15 +40,19 @@ public class ChargeOutcomeService {
         this.metrics = metrics;
     }
 
-    /** @return the charge's status after the report */
+    /**
+     * @param caller the provider reporting: only the one that settled the charge may (403 otherwise, nothing changes)
+     * @return the charge's status after the report
+     */
     @Transactional
-    public String report(String challengeId, ChargeOutcomeReport report) {
+    public String report(String challengeId, ChargeOutcomeReport report, Caller caller) {
         UsageOutcome outcome = report.outcome();
         if (outcome == null) {
             throw new IllegalArgumentException("outcome is required");
         }
         Charge charge = charges.findByChallenge(challengeId).orElseThrow(() -> new PaymentRejectedException(
                 PaymentProblem.NOT_FOUND, "no charge for challenge " + challengeId, challengeId));
+        caller.requireOwnCharge(charge.provider(), challengeId);
         UUID usageEventId = report.usage() == null ? null : usageEventId(charge, outcome, report.usage());
         String target = switch (outcome) {
             case FULFILLED, REDEEMED -> "fulfilled";

@@ -2,6 +2,7 @@ package io.mppgateway.payment.settlement.rest;
 
 import io.mppgateway.contracts.payment.SettlementRequest;
 import io.mppgateway.contracts.payment.SettlementResponse;
+import io.mppgateway.payment.caller.service.AuthenticatedCaller;
 import io.mppgateway.payment.settlement.service.SettlementService;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -15,13 +16,19 @@ import jakarta.ws.rs.core.MediaType;
 @Produces(MediaType.APPLICATION_JSON)
 public class SettlementResource {
     private final SettlementService settlements;
+    private final AuthenticatedCaller caller;
 
-    public SettlementResource(SettlementService settlements) {
+    public SettlementResource(SettlementService settlements, AuthenticatedCaller caller) {
         this.settlements = settlements;
+        this.caller = caller;
     }
 
     @POST
     public SettlementResponse settle(SettlementRequest request) {
+        if (request == null) {
+            throw new IllegalArgumentException("a settlement request body is required");
+        }
+        caller.get().requireProvider(request.provider(), request.realm());
         return settlements.settle(request);
     }
 }
