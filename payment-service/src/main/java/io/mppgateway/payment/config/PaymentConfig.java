@@ -137,6 +137,20 @@ public interface PaymentConfig {
         /** Upper bound on maxFeePerGas of a sponsored transaction (wei-like units of the fee token). */
         @WithDefault("1000000000000")
         long maxFeePerGas();
+
+        /**
+         * Upper bound on the worst-case fee of one sponsored transaction (gas limit × max fee per gas), in base units
+         * of the fee token (6 decimals: 50,000 = $0.05).
+         */
+        @WithDefault("50000")
+        long maxFeePerTransaction();
+
+        /** Worst-case fees the sponsor commits to per {@link #budgetWindow()}, base units (5,000,000 = $5). */
+        @WithDefault("5000000")
+        long budget();
+
+        @WithDefault("PT1H")
+        Duration budgetWindow();
     }
 
     interface Outbox {

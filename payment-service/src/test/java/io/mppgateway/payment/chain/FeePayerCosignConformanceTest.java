@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.mppgateway.payment.SharedFixtures;
 import io.mppgateway.payment.chain.service.FeePayerCosigner;
+import io.mppgateway.payment.chain.service.SponsorGuard;
 import io.mppgateway.payment.chain.service.PullTransactionVerifier;
 import io.mppgateway.payment.chain.service.TransferMatcher.ExpectedPayment;
 import io.mppgateway.payment.terms.service.PaymentTerms;
@@ -118,8 +119,15 @@ class FeePayerCosignConformanceTest {
             return;
         }
         String sender = PullTransactionVerifier.verify(decoded, expected);
-        TempoTransaction cosigned = TempoTransaction.decode(new FeePayerCosigner(config(in.path("feeToken").asText(),
-                in.path("feePayerPrivateKey").asText())).cosign(decoded, sender));
+        PaymentConfig config = config(in.path("feeToken").asText(), in.path("feePayerPrivateKey").asText());
+        // the signing alone: the sponsor's checks against the chain are SponsorGuard's (FeePayerTest)
+        SponsorGuard passing = new SponsorGuard(null, null, config, null, null) {
+            @Override
+            public void check(TempoTransaction tx, String from, String challengeId) {
+            }
+        };
+        TempoTransaction cosigned = TempoTransaction.decode(new FeePayerCosigner(config, passing)
+                .cosign(decoded, sender, "challenge-123"));
         JsonNode value = result.path("value");
         assertEquals(value.path("type").asText(), cosigned.isFeePayerEnvelope() ? "0x78" : "0x76");
         assertEquals(value.path("feeToken").asText().toLowerCase(), cosigned.feeToken().toLowerCase());

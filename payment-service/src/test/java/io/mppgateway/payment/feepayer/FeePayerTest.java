@@ -8,17 +8,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.math.BigInteger;
 import java.util.Map;
 
+import javax.sql.DataSource;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mppgateway.payment.mpp.AttributionMemo;
 import io.mppgateway.payment.mpp.Base64Url;
+import io.mppgateway.payment.testsupport.ChargeRows;
 import io.mppgateway.payment.testsupport.DevChain;
 import io.mppgateway.payment.testsupport.MppxCli;
 import io.mppgateway.contracts.testing.TempoTx;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -34,6 +38,9 @@ class FeePayerTest {
     /** anvil dev account #5 (public test account): a partner paid by a split of /mistral/ocr in this profile. */
     static final String PARTNER = "0x9965507d1a55bcc2695c58ba16fb37d819b0a4dc";
     private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    @Inject
+    DataSource dataSource;
 
     public static class Sponsored implements QuarkusTestProfile {
         @Override
@@ -113,6 +120,53 @@ class FeePayerTest {
         greedy.gas = BigInteger.valueOf(50_000_000);
         assertProblem(settle(pullCredential(challenge, greedy.sign(key), key.getAddress()), 6_000), 402,
                 "verification-failed", "exceeds the sponsor's limit");
+    }
+
+    /**
+     * Issue 9: fee sponsorship simulated each call alone, so on a split route a sender who covers the largest call
+     * but not the sum passed, reverted on chain, and the sponsor paid the gas, repeatably. The whole transaction is
+     * simulated now: refused before co-signing, nothing moves.
+     */
+    @Test
+    void aSplitRouteSenderWhoCoversTheLargestCallButNotTheSumIsRefusedAndTheSponsorPaysNothing() throws Exception {
+        long amount = 7_000; // 6,300 to the wallet, 700 to the partner
+        Map<String, String> challenge = issue("/mistral/ocr", amount);
+        Credentials buyer = DevChain.freshFundedKey(6_500);
+        TempoTx tx = new TempoTx()
+                .call(DevChain.PATH_USD, TempoTx.transferWithMemo(DevChain.RECIPIENT, 6_300,
+                        AttributionMemo.encode(REALM, challenge.get("id"))))
+                .call(DevChain.PATH_USD, TempoTx.transfer(PARTNER, 700));
+        tx.sponsored = true;
+        BigInteger sponsorPath = DevChain.balanceOf(DevChain.PATH_USD, DEV_FEE_PAYER);
+        BigInteger sponsorAlpha = DevChain.balanceOf(DevChain.ALPHA_USD, DEV_FEE_PAYER);
+        BigInteger partner = DevChain.balanceOf(DevChain.PATH_USD, PARTNER);
+
+        for (int attempt = 0; attempt < 2; attempt++) { // repeatably
+            assertProblem(settle(pullCredential(challenge, tx.sign(buyer), buyer.getAddress()), "/mistral/ocr", amount),
+                    402, "verification-failed", "need 7000 in all");
+        }
+        assertEquals(sponsorPath, DevChain.balanceOf(DevChain.PATH_USD, DEV_FEE_PAYER), "the sponsor paid nothing");
+        assertEquals(sponsorAlpha, DevChain.balanceOf(DevChain.ALPHA_USD, DEV_FEE_PAYER), "the sponsor paid nothing");
+        assertEquals(BigInteger.valueOf(6_500), DevChain.balanceOf(DevChain.PATH_USD, buyer.getAddress()));
+        assertEquals(partner, DevChain.balanceOf(DevChain.PATH_USD, PARTNER));
+        assertEquals(0, new ChargeRows(dataSource).count("SELECT count(*) FROM charges WHERE challenge_id = ?",
+                challenge.get("id")), "nothing was claimed");
+    }
+
+    @Test
+    void aTransactionWhoseFeesCouldExceedThePerTransactionCapIsRefused() throws Exception {
+        long amount = 6_200;
+        Map<String, String> challenge = issue(amount);
+        Credentials buyer = DevChain.freshFundedKey(1_000_000);
+        TempoTx tx = new TempoTx().call(DevChain.PATH_USD, TempoTx.transferWithMemo(DevChain.RECIPIENT, amount,
+                AttributionMemo.encode(REALM, challenge.get("id"))));
+        tx.sponsored = true;
+        tx.gas = BigInteger.valueOf(1_900_000); // under the gas limit, but 1.9M × 40 gwei = 76,000 base units of fees
+        BigInteger sponsorBefore = DevChain.balanceOf(DevChain.PATH_USD, DEV_FEE_PAYER);
+        assertProblem(settle(pullCredential(challenge, tx.sign(buyer), buyer.getAddress()), amount), 402,
+                "verification-failed", "sponsors at most 50000 per transaction");
+        assertEquals(sponsorBefore, DevChain.balanceOf(DevChain.PATH_USD, DEV_FEE_PAYER));
+        assertEquals(BigInteger.valueOf(1_000_000), DevChain.balanceOf(DevChain.PATH_USD, buyer.getAddress()));
     }
 
     private static String challengeHeader(Map<String, String> c) {

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.micrometer.core.annotation.Timed;
+import io.mppgateway.payment.chain.tempo.TempoTransaction;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ProcessingException;
@@ -17,6 +18,7 @@ import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
+import org.web3j.utils.Numeric;
 
 /**
  * The chain reads and writes payment verification needs. Every failure to get an answer becomes
@@ -93,6 +95,39 @@ public class TempoChainClient {
     @WithSpan("chain eth_sendRawTransaction")
     public String sendRawTransaction(String rawTransaction) {
         return call("eth_sendRawTransaction", rawTransaction).asText().toLowerCase();
+    }
+
+    /** The node's result of one call of {@link #simulateCalls}. */
+    public record SimulatedCall(boolean succeeded, long gasUsed, String error) {
+    }
+
+    /**
+     * Simulates the calls from {@code from} in order in one block ({@code eth_simulateV1}), each seeing the state the
+     * previous ones left, as a Tempo transaction's batch runs. A node without the method answers -32601, a
+     * {@link RejectedByChainException}.
+     */
+    @Timeout(5000)
+    @Retry(maxRetries = 2, delay = 150, retryOn = ChainUnavailableException.class)
+    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5000,
+            failOn = ChainUnavailableException.class)
+    @Timed(value = "payment.chain.rpc", extraTags = { "method", "eth_simulateV1" })
+    public List<SimulatedCall> simulateCalls(String from, List<TempoTransaction.Call> calls) {
+        List<java.util.Map<String, String>> batch = new ArrayList<>();
+        for (TempoTransaction.Call c : calls) {
+            batch.add(java.util.Map.of("from", from, "to", c.to(), "data", Numeric.toHexString(c.data())));
+        }
+        JsonNode result = call("eth_simulateV1", java.util.Map.of("blockStateCalls",
+                List.of(java.util.Map.of("calls", batch)), "validation", false), "latest");
+        JsonNode simulated = result == null ? null : result.path(0).path("calls");
+        if (simulated == null || simulated.size() != calls.size()) {
+            throw new ChainUnavailableException("eth_simulateV1 returned " + result, null);
+        }
+        List<SimulatedCall> out = new ArrayList<>();
+        for (JsonNode c : simulated) {
+            out.add(new SimulatedCall("0x1".equals(c.path("status").asText()), Long.decode(c.path("gasUsed").asText("0x0")),
+                    c.path("error").path("message").asText("reverted")));
+        }
+        return out;
     }
 
     static TransactionReceipt toReceipt(JsonNode result) {

@@ -92,7 +92,7 @@ public class PullSettlement {
                     "transaction was not signed by the credential's source " + payer.address(), id);
         }
         simulate(tx, sender, id);
-        String raw = config.feePayer().enabled() ? cosigner.cosign(tx, sender) : credential.signature();
+        String raw = config.feePayer().enabled() ? cosigner.cosign(tx, sender, id) : credential.signature();
         Charge pending = settlements.newCharge(request, credential, ref, sender.toLowerCase(), PaymentMode.PULL,
                 ChargeStatus.PENDING, raw, terms);
         if (!recorder.claimPending(pending)) {
