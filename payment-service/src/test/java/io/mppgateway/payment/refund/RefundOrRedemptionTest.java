@@ -24,6 +24,7 @@ import io.mppgateway.payment.mpp.AttributionMemo;
 import io.mppgateway.payment.refund.repository.RefundRepository;
 import io.mppgateway.payment.refund.service.RefundRecorder;
 import io.mppgateway.payment.settlement.repository.ChargeRepository;
+import io.mppgateway.payment.testsupport.CallerTokens;
 import io.mppgateway.payment.testsupport.ChargeRows;
 import io.mppgateway.payment.testsupport.DevChain;
 import io.quarkus.test.junit.QuarkusTest;
@@ -64,7 +65,7 @@ class RefundOrRedemptionTest {
                 CyclicBarrier start = new CyclicBarrier(2);
                 CompletableFuture<Response> refund = CompletableFuture.supplyAsync(() -> {
                     await(start);
-                    return given().post("/internal/refunds/{id}", c.chargeId());
+                    return given().header("Authorization", CallerTokens.bearer(CallerTokens.REFUND_OPERATOR)).post("/internal/refunds/{id}", c.chargeId());
                 }, pool);
                 CompletableFuture<Response> redemption = CompletableFuture.supplyAsync(() -> {
                     await(start);
@@ -116,7 +117,7 @@ class RefundOrRedemptionTest {
         // undelivered again: not a second redemption
         assertProblem(settle(c.credential(), c.amount()), 402, "verification-failed", "redeemed once");
         assertEquals("unfulfilled", rows().status(c.challengeId()));
-        given().post("/internal/refunds/{id}", c.chargeId()).then().statusCode(200).body("status", equalTo("sent"));
+        given().header("Authorization", CallerTokens.bearer(CallerTokens.REFUND_OPERATOR)).post("/internal/refunds/{id}", c.chargeId()).then().statusCode(200).body("status", equalTo("sent"));
         assertEquals("refunded", rows().status(c.challengeId()));
         assertProblem(settle(c.credential(), c.amount()), 402, "verification-failed", "refunded");
     }
@@ -125,9 +126,9 @@ class RefundOrRedemptionTest {
     void aDeliveredOrRedeemingChargeIsNotRefunded() throws Exception {
         Unfulfilled c = unfulfilled(6_600);
         settle(c.credential(), c.amount()).then().statusCode(200).body("redeemed", equalTo(true));
-        given().post("/internal/refunds/{id}", c.chargeId()).then().statusCode(409);
+        given().header("Authorization", CallerTokens.bearer(CallerTokens.REFUND_OPERATOR)).post("/internal/refunds/{id}", c.chargeId()).then().statusCode(409);
         report(c.challengeId(), UsageOutcome.REDEEMED).then().statusCode(204);
-        given().post("/internal/refunds/{id}", c.chargeId()).then().statusCode(409);
+        given().header("Authorization", CallerTokens.bearer(CallerTokens.REFUND_OPERATOR)).post("/internal/refunds/{id}", c.chargeId()).then().statusCode(409);
         assertEquals(0, rows().count("SELECT count(*) FROM refunds WHERE charge_id = ?::uuid", c.chargeId()));
     }
 
