@@ -28,6 +28,9 @@ The suite is still running:
   grok-service    http://127.0.0.1:$GROK_PORT   ledger-service  http://127.0.0.1:$LEDGER_PORT/ledger/charges
   chain (anvil, chain id 1337) $LOCAL_RPC_URL, Kafka $LOCAL_KAFKA, stand-in $LOCAL_STANDIN_URL
   logs in .local/logs/
+Finance dashboard: http://127.0.0.1:$LEDGER_PORT/dashboard/
+  sign in locally: run deploy/local/mint-finance-token.sh (add --ttl 28800 for a working day) and paste the token
+  it prints on the sign-in page (signed with the PUBLIC TEST key of deploy/local/dev-keys; local only)
 Pay again:  node deploy/agent/demo.mjs   (lane $LANE: first eval "\$(LANE=$LANE deploy/local/lane-env.sh)")
 Stop it:    deploy/demo.sh stop
 MSG

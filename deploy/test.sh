@@ -7,6 +7,7 @@
 #   2. the four services from those jars, and the end-to-end tests where the real mppx client pays (node --test);
 #      every metric name deploy/grafana/gateway.json queries is checked against the services' /q/metrics;
 #      one paid call per provider is one trace over the four services and both topics (deploy/tracing);
+#      the finance dashboard's browser tests in headless Chromium (deploy/dashboard-test);
 #      then deploy/load's CI subset (8 agents at once in pull and push, a Kafka broker bounce, the invariant checker
 #      and its seeded faults, the issue 9 reproductions) and the fuzzers' short run (jqwik, deploy/load/fuzz);
 #      then two replicas of every service behind nginx mirroring the Ingress, one of each killed -9 mid-load
@@ -60,6 +61,8 @@ started_services=1
 env $(node_test_env) node --test "$REPO_ROOT/deploy/agent/test/"
 log "stage 2/4: the Grafana dashboard's metric names against the services' live /q/metrics (deploy/grafana)"
 env $(node_test_env) node --test "$REPO_ROOT/deploy/grafana/test/"
+log "stage 2/4: the finance dashboard in headless Chromium (deploy/dashboard-test; installs chromium if missing)"
+"$REPO_ROOT/deploy/dashboard-test/run.sh"
 log "stage 2/4: load subset, invariant checker, reproductions (deploy/load/test; one file at a time)"
 env $(node_test_env) node --test --test-concurrency=1 "$REPO_ROOT/deploy/load/test/"
 # fuzz.tolerate=a,b: known bugs the fuzzers report but do not fail on until their fix lands (CredentialFuzz.TOLERATED;
