@@ -174,7 +174,7 @@ test('finance signs in and sees the booked calls: overview, charges, detail, CSV
   await go(page, `#/reconciliation?from=${day}&to=${nextDay}`)
   const summary = await page.textContent('[data-testid=reconciliation-summary]')
   assert.match(summary, /Charges checked/)
-  const matched = await page.textContent('#view')
+  const matched = await page.textContent('[data-testid=reconciliation-matched]')
   for (const { charge } of Object.values(paid)) assert.ok(matched.includes(charge.txHash), `reconciliation lists ${charge.txHash}`)
   await shot(page, '08-reconciliation')
 

@@ -311,7 +311,7 @@ async function reconciliationView(params) {
     return
   }
   const s = r.summary
-  const clean = s.ledgerOnly === 0 && s.chainOnly === 0 && s.amountMismatches === 0 && s.daysWithDifference === 0
+  const clean = [s.ledgerOnly, s.chainOnly, s.amountMismatches, s.daysWithDifference].every((n) => BigInt(n) === 0n)
   view.append(h('div', { class: 'cards', 'data-testid': 'reconciliation-summary' },
     card('Charges checked', num(s.chargesChecked)), card('Matched', num(s.matched)),
     card('Amount mismatches', num(s.amountMismatches)), card('Ledger only', num(s.ledgerOnly)),
@@ -331,8 +331,8 @@ async function reconciliationView(params) {
   view.append(h('h2', {}, `Chain only (${r.chainOnly.length})`), table(['Tx', 'From', 'To', M('Amount'), 'Block', 'Time (UTC)'],
     r.chainOnly.map((c) => [td(txLink(c.txHash, '')), td(short(c.from), 'mono'), td(short(c.to), 'mono'), tdNum(money(c.amount)), tdNum(String(c.blockNumber)), td(dateTime(c.timestamp))]),
     { rowClass: () => 'mismatch' }))
-  view.append(h('h2', {}, `Matched (${r.matched.length})`), table(['Charge', 'Tx', 'Recipient', M('Amount')],
-    r.matched.map((c) => [td(h('a', { href: `#/charge/${encodeURIComponent(c.challengeId)}` }, short(c.challengeId, 12))), td(txLink(c.txHash, '')), td(short(c.recipient), 'mono'), tdNum(money(c.ledgerAmount))])))
+  view.append(h('h2', {}, `Matched (${r.matched.length})`), h('div', { 'data-testid': 'reconciliation-matched' }, table(['Charge', 'Tx', 'Recipient', M('Amount')],
+    r.matched.map((c) => [td(h('a', { href: `#/charge/${encodeURIComponent(c.challengeId)}` }, short(c.challengeId, 12))), td(txLink(c.txHash, '')), td(short(c.recipient), 'mono'), tdNum(money(c.ledgerAmount))]))))
 }
 
 async function balancesView(params) {
