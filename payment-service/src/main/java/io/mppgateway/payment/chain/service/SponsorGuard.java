@@ -77,7 +77,7 @@ public class SponsorGuard {
         Duration window = config.budgetWindow();
         Instant windowStart = Instant.ofEpochMilli(now.toEpochMilli() - Math.floorMod(now.toEpochMilli(),
                 window.toMillis()));
-        if (!budget.reserve(windowStart, fee, config.budget())) {
+        if (!budget.reserve(windowStart, fee, config.budget(), challengeId)) {
             throw refused("budget", "fee sponsorship is exhausted for now (at most " + config.budget()
                     + " base units per " + window + "); retry after " + windowStart.plus(window), challengeId);
         }
