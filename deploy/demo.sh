@@ -15,7 +15,11 @@ fi
 find_java
 command -v node >/dev/null || die "Node.js >= 20 is required (apt-get install -y nodejs npm)"
 
+chain_was_up=0
+port_open 127.0.0.1 "$CHAIN_PORT" && chain_was_up=1
 "$LOCAL_DIR/stack.sh" up
+# the chain keeps its state in memory: a new chain gets empty service databases (see postgres.sh reset)
+[ "$chain_was_up" = 1 ] || "$LOCAL_DIR/postgres.sh" reset payments ledger
 log "building the services (./mvnw -DskipTests package)"
 (cd "$REPO_ROOT" && ./mvnw -B -q -ntp -DskipTests package)
 "$LOCAL_DIR/services.sh" up

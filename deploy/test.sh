@@ -55,6 +55,12 @@ if [ -z "${WAS_UP[kafka]:-}" ]; then
   "$LOCAL_DIR/kafka.sh" up
 fi
 
+if [ -z "${WAS_UP[chain]:-}" ]; then
+  # this run's chain is fresh: so are the services' databases (an earlier run's rows name transactions of a chain
+  # that no longer exists and would be counted by the balances, reports and invariant checks)
+  "$LOCAL_DIR/postgres.sh" reset payments ledger
+fi
+
 log "stage 2/4: the four services and the end-to-end tests with the real mppx client"
 started_services=1
 "$LOCAL_DIR/services.sh" up

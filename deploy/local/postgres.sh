@@ -2,6 +2,7 @@
 # PostgreSQL for local runs and tests: role `gateway` + databases payments, payments_test, ledger, ledger_test.
 #   deploy/local/postgres.sh up     reuse a server on 127.0.0.1:$PG_PORT, or install/create/start a Debian cluster
 #   deploy/local/postgres.sh down   stop the cluster, but only if `up` started it
+#   deploy/local/postgres.sh reset DB...   drop and recreate those databases (e.g. payments ledger) empty
 # Env: PG_PORT (default 5432), PG_CLUSTER (Debian cluster name used when we have to create one, default main).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -137,8 +138,23 @@ cmd_down() {
   rm -f "$MARKER"
 }
 
+# The services' databases describe one chain: a run on a fresh chain starts them empty (their Flyway migrations
+# recreate the schema), or charges, tx hashes and seeded faults of an earlier run would be read as this run's.
+cmd_reset() {
+  [ "$#" -gt 0 ] || die "usage: $0 reset DB..."
+  pick_superuser_connection
+  local db
+  for db in "$@"; do
+    [[ " ${DATABASES[*]} " == *" $db "* ]] || die "reset: $db is not one of ${DATABASES[*]}"
+    psql_su "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null
+    psql_su "CREATE DATABASE $db OWNER $DB_ROLE" >/dev/null
+  done
+  log "databases $* recreated empty on 127.0.0.1:$PG_PORT"
+}
+
 case "${1:-}" in
   up) cmd_up ;;
   down) cmd_down ;;
-  *) echo "usage: $0 up|down" >&2; exit 2 ;;
+  reset) shift; cmd_reset "$@" ;;
+  *) echo "usage: $0 up|down|reset DB..." >&2; exit 2 ;;
 esac
