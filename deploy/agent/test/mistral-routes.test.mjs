@@ -91,10 +91,16 @@ test('mistral: every pre-payment rejection is in Mistral\'s error format, with n
 test('mistral: discovery documents for agents', async () => {
   const doc = await (await fetch(`${MISTRAL}/openapi.json`)).json()
   assert.deepEqual(doc['x-service-info'].docs.llms, '/llms.txt')
+  // a fixed price is published as its amount; a price that depends on the request (embeddings by input size since
+  // issue 12) as null with the formula
+  const models = doc.paths['/v1/models'].get
+  assert.deepEqual(models['x-payment-info'], { intent: 'charge', method: 'tempo', amount: '8000', currency: '0x20c0000000000000000000000000000000000000' })
   const embed = doc.paths['/v1/embeddings'].post
-  assert.deepEqual(embed['x-payment-info'], { intent: 'charge', method: 'tempo', amount: '8000', currency: '0x20c0000000000000000000000000000000000000' })
+  assert.equal(embed['x-payment-info'].amount, null)
+  assert.match(embed['x-payment-info'].description, /input bytes/)
   assert.ok(embed.responses['402'])
   assert.equal(doc.paths['/v1/chat/completions'].post['x-payment-info'].amount, null)
+  assert.match(doc.paths['/v1/chat/completions'].post['x-payment-info'].description, /max_tokens/)
   const llms = await (await fetch(`${MISTRAL}/llms.txt`)).text()
   assert.match(llms, /POST \/mistral\/chat/)
 })

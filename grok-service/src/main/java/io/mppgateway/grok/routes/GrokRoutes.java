@@ -25,7 +25,8 @@ import jakarta.inject.Singleton;
 @ApplicationScoped
 public class GrokRoutes {
     private static final ProviderDescription ABOUT = new ProviderDescription("xAI Grok",
-            "Grok chat completions (xAI/OpenAI-compatible, streaming included), image generation and text to speech", "xAI API", "https://api.x.ai",
+            "Grok chat completions (xAI/OpenAI-compatible, streaming included), image generation, text to speech "
+                    + "and the model list with prices", "xAI API", "https://api.x.ai",
             List.of("ai", "llm"), "https://docs.x.ai/docs/api-reference", "https://x.ai",
             "https://api.x.ai/api-docs/openapi.json",
             "an OpenAI-compatible SDK (npm openai, @ai-sdk/xai) with its base URL set to this service's /v1");
@@ -39,12 +40,13 @@ public class GrokRoutes {
                         .post("/v1/chat/completions", "chatCompletions",
                                 "Chat completion (xAI/OpenAI API), stream:true for server-sent events")
                         .describedAs("Grok chat completion")
-                        // xAI caps output with max_completion_tokens; max_tokens is its deprecated alias
+                        // xAI caps output with max_completion_tokens (sent upstream when the buyer gives no
+                        // limit); max_tokens is its deprecated alias
                         .pricedBy(prices.chat("max_completion_tokens", "max_tokens"))
                         // a stream always asks xAI for its usage chunk (validated before the challenge too)
                         .shapedBy((call, quote) -> quote.stream()
-                                ? StreamedChatRequest.of(call.body(), call.mapper()).toUpstream()
-                                : UpstreamRequest.asSent(call))
+                                ? StreamedChatRequest.of(quote.upstreamBody(call), call.mapper()).toUpstream()
+                                : UpstreamRequest.asQuoted(call, quote))
                         .upstream(UpstreamOperation.post("/v1/chat/completions")).streams()
                         .requestSchema("ChatRequest").build(),
                 PaidRoute.named("image-generate")
@@ -70,7 +72,15 @@ public class GrokRoutes {
                         .describedAs("Grok text to speech")
                         .pricedBy(speech.rule())
                         .usageFrom(SpeechPricing.USAGE)
-                        .upstream(UpstreamOperation.post("/v1/tts")).build()),
+                        .upstream(UpstreamOperation.post("/v1/tts")).build(),
+                PaidRoute.named("models")
+                        .get("/grok/models", "locusModels", "List the models with this gateway's prices")
+                        .get("/v1/models", "listModels", "List the models (xAI API), priced as sold here")
+                        .describedAs("Grok model list")
+                        .pricedBy(prices.fixedWithoutModel())
+                        // each model sold here says what it costs here: gateway_pricing, and xAI's own price fields
+                        .answeredWith(prices.modelsWithGatewayPrices(true))
+                        .upstream(UpstreamOperation.get("/v1/models")).build()),
                 ABOUT, GrokRoutes::error);
     }
 

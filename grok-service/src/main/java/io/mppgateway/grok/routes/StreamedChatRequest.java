@@ -20,6 +20,7 @@ import io.mppgateway.paywall.route.UpstreamRequest;
 public record StreamedChatRequest(byte[] upstreamBody, boolean buyerAskedForUsage) {
 
     /** Validates {@code stream_options} (before any payment) and makes sure the upstream is asked for usage. */
+    /** @param buyerBody the buyer's body, with the bounds the quote added (an output limit) */
     public static StreamedChatRequest of(byte[] buyerBody, ObjectMapper mapper) {
         ObjectNode root;
         try {

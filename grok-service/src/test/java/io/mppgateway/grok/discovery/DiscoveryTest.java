@@ -43,6 +43,9 @@ class DiscoveryTest {
                 assertEquals("0x20c0000000000000000000000000000000000000",
                         doc.getString(at + ".x-payment-info.currency"));
                 assertTrue(doc.getMap(at + ".responses").containsKey("402"), at);
+                if ("get".equals(op.getKey())) {
+                    continue; // a bodiless listing
+                }
                 // the request schema named is one xAI's own OpenAPI document declares; TTS is outside that document
                 // (upstream-apis.md: only xAI's SDK describes /v1/tts), so its body has no schema to point at
                 String ref = doc.getString(at + ".requestBody.content.'application/json'.schema.'$ref'");
@@ -57,10 +60,12 @@ class DiscoveryTest {
         }
         assertTrue(operations.containsAll(List.of("post /grok/chat", "post /v1/chat/completions",
                 "post /grok/image-generate", "post /v1/images/generations", "post /grok/image-edit",
-                "post /v1/images/edits", "post /grok/tts", "post /v1/tts")),
+                "post /v1/images/edits", "post /grok/tts", "post /v1/tts", "get /grok/models", "get /v1/models")),
                 operations.toString());
         given().get("/openapi.json").then()
                 .body("paths.'/grok/chat'.post.x-payment-info.amount", nullValue())
+                .body("paths.'/grok/chat'.post.x-payment-info.description", containsString("max_completion_tokens"))
+                .body("paths.'/v1/models'.get.x-payment-info.amount", equalTo("8000"))
                 .body("paths.'/v1/chat/completions'.post.operationId", equalTo("chatCompletions"));
     }
 
@@ -71,7 +76,9 @@ class DiscoveryTest {
                 .body(containsString("# xAI Grok over MPP (grok.mppgateway.local)"))
                 .body(containsString("POST /grok/chat: Chat completion (Locus-compatible) — dynamic price, quoted in "
                         + "the 402"))
-                .body(containsString("- grok-4: input 3000000 / output 15000000 per million tokens"))
+                .body(containsString("- grok-4: input 3000000 / output 15000000 per million tokens, output limit <= "
+                        + "65536, reasoning priced in: 32768 tokens per choice"))
+                .body(containsString("Upstream prices as of 2025-12-01"))
                 .body(containsString("present the same credential again"));
     }
 }

@@ -76,6 +76,19 @@ class StandInConformanceTest {
     }
 
     @Test
+    void theModelListIsWhatTheSpecDeclaresWithXaisPriceFields() throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(STANDIN + "/v1/models"))
+                .header("Authorization", "Bearer test").GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        spec.assertResponseValid("get", "/v1/models", 200, "application/json", response.body());
+        // USD cents per 100 million tokens: grok-4's $3 / $15 per million
+        JsonNode grok4 = JSON.readTree(response.body()).path("data").get(0);
+        assertEquals("grok-4", grok4.path("id").asText());
+        assertEquals(300_000, grok4.path("prompt_text_token_price").asLong());
+        assertEquals(1_500_000, grok4.path("completion_text_token_price").asLong());
+    }
+
+    @Test
     void aStreamWithoutIncludeUsageHasNullUsageOnEveryChunk() throws Exception {
         String body = "{\"model\":\"grok-4\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
         spec.assertRequestValid(CHAT, body);

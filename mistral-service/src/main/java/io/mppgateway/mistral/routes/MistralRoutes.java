@@ -51,20 +51,20 @@ public class MistralRoutes {
                         .post("/mistral/embed", "locusEmbed", "Embeddings (Locus-compatible)")
                         .post("/v1/embeddings", "embeddings", "Embeddings (Mistral API)")
                         .describedAs("Mistral embeddings")
-                        .pricedBy(prices.fixedPerModel(ModelUse.EMBED, "input"))
+                        .pricedBy(prices.byInputSize(ModelUse.EMBED, "input"))
                         .upstream(UpstreamOperation.post("/v1/embeddings"))
                         .requestSchema("EmbeddingRequest").build(),
                 PaidRoute.named("moderation")
                         .post("/mistral/moderate", "locusModerate", "Text moderation (Locus-compatible)")
                         .post("/v1/moderations", "moderations", "Text moderation (Mistral API)")
                         .describedAs("Mistral moderation")
-                        .pricedBy(prices.fixedPerModel(ModelUse.MODERATE, "input"))
+                        .pricedBy(prices.byInputSize(ModelUse.MODERATE, "input"))
                         .upstream(UpstreamOperation.post("/v1/moderations"))
                         .requestSchema("ClassificationRequest").build(),
                 PaidRoute.named("chat-moderation")
                         .post("/v1/chat/moderations", "chatModerations", "Conversation moderation (Mistral API)")
                         .describedAs("Mistral moderation")
-                        .pricedBy(prices.fixedPerModel(ModelUse.MODERATE, "input"))
+                        .pricedBy(prices.byInputSize(ModelUse.MODERATE, "input"))
                         .upstream(UpstreamOperation.post("/v1/chat/moderations"))
                         .requestSchema("ChatModerationRequest").build(),
                 PaidRoute.named("ocr")
@@ -77,16 +77,20 @@ public class MistralRoutes {
                         .upstream(UpstreamOperation.post("/v1/ocr"))
                         .requestSchema("OCRRequest").build(),
                 PaidRoute.named("models")
-                        .get("/mistral/models", "locusModels", "List the models (Locus-compatible)")
+                        .get("/mistral/models", "locusModels",
+                                "List the models (Locus-compatible), with this gateway's prices")
                         .post("/mistral/models", "locusModelsPost", "List the models (Locus-compatible)")
                         .get("/v1/models", "listModels", "List the models (Mistral API)")
                         .describedAs("Mistral model list")
                         .pricedBy(prices.fixedWithoutModel())
+                        // each model sold here says what it costs here, per million tokens
+                        .answeredWith(prices.modelsWithGatewayPrices(false))
                         .upstream(UpstreamOperation.get("/v1/models")).build(),
                 PaidRoute.named("model-card")
                         .get("/v1/models/{model_id}", "retrieveModel", "One model card (Mistral API)")
                         .describedAs("Mistral model card")
                         .pricedBy(prices.modelCard("model_id"))
+                        .answeredWith(prices.modelsWithGatewayPrices(false))
                         .upstream(UpstreamOperation.get("/v1/models/{model_id}")).build()),
                 ABOUT, MistralRoutes::error);
     }

@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
@@ -13,6 +14,7 @@ import static org.mockito.ArgumentMatchers.eq;
 
 import java.util.Base64;
 import java.util.List;
+import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,6 +25,7 @@ import io.mppgateway.paywall.client.PaymentGateway;
 import io.mppgateway.paywall.config.PaywallConfig;
 import io.mppgateway.paywall.testing.GatewayMock;
 import io.mppgateway.paywall.testing.SimulatedSettlement;
+import io.mppgateway.paywall.testing.StandIn;
 import io.quarkus.test.InjectMock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -135,7 +138,67 @@ class PaidChatRouteTest {
             assertEquals(24, event.path("completionTokens").asLong());
             assertEquals(36, event.path("totalTokens").asLong());
             assertEquals(200, event.path("upstreamStatus").asInt());
+            // what it cost upstream, from the stand-in's usage and the price table (mistral-small-latest: 0.1 and 0.3
+            // base units a token): 12 x 0.1 + 24 x 0.3 = 8.4 -> 9; the worst case it was sold for is above it
+            assertEquals(9, event.path("upstreamCost").asLong());
+            assertTrue(event.path("quotedUpstreamCost").asLong() >= 9);
         }
+    }
+
+    @Test
+    void withoutMaxTokensTheQuotedLimitGoesUpstream() throws Exception {
+        String marker = UUID.randomUUID().toString();
+        String body = """
+                {"model":"mistral-small-latest","messages":[{"role":"user","content":"%s"}]}""".formatted(marker);
+        try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
+            SimulatedSettlement settlement = new SimulatedSettlement(kafka);
+            GatewayMock.whenSettling(payments).thenAnswer(settlement.settles("mistral", "/v1/chat/completions", 5000));
+            given().contentType(ContentType.JSON).header("Authorization", settlement.credential()).body(body)
+                    .post("/v1/chat/completions").then().statusCode(200);
+            // the model could otherwise write up to its own maximum, which the price did not cover
+            JsonNode sent = StandIn.at("/mistral").onlyBodyContaining(marker);
+            assertEquals(1024, sent.path("max_tokens").asLong());
+            assertEquals(marker, sent.path("messages").get(0).path("content").asText());
+            settlement.awaitUsage();
+        }
+    }
+
+    @Test
+    void moreChoicesAndLargerToolsCostMore() {
+        GatewayMock.whenChallenged(payments).thenReturn(new IssuedChallenge("c", "Payment id=\"c\"", "x", 0));
+        String one = """
+                {"model":"mistral-large-latest","max_tokens":8000,"messages":[{"role":"user","content":"hi"}]}""";
+        String four = """
+                {"model":"mistral-large-latest","max_tokens":8000,"n":4,"messages":[{"role":"user","content":"hi"}]}""";
+        String tools = """
+                {"model":"mistral-large-latest","max_tokens":8000,"messages":[{"role":"user","content":"hi"}],
+                 "tools":[{"type":"function","function":{"name":"f","description":"%s","parameters":{}}}]}"""
+                .formatted("d".repeat(40_000));
+        for (String body : List.of(one, four, tools)) {
+            given().contentType(ContentType.JSON).body(body).post("/v1/chat/completions").then().statusCode(402);
+        }
+        ArgumentCaptor<Long> amount = ArgumentCaptor.forClass(Long.class);
+        verify(payments, org.mockito.Mockito.times(3)).challenge(eq("/v1/chat/completions"), amount.capture(), any(),
+                any());
+        List<Long> amounts = amount.getAllValues();
+        // n=4: four answers of up to 8000 tokens at 1.5 each = 48 000 upstream, not 12 000
+        assertTrue(amounts.get(1) >= 4 * 8000 * 15 / 10 * 12 / 10, amounts.toString());
+        assertTrue(amounts.get(1) > amounts.get(0), amounts.toString());
+        // 40 000 bytes of tools: up to 40 000 input tokens at 0.5 = 20 000 more upstream
+        assertTrue(amounts.get(2) - amounts.get(0) >= 20_000 * 12 / 10, amounts.toString());
+    }
+
+    @Test
+    void aQuoteAboveTheLargestChargeIsRefusedWithTheLargestAcceptableMaxTokens() {
+        // mistral-medium's own limit is 131 072 tokens, ~0.26 USD upstream: above the 0.10 USD one call may cost
+        given().contentType(ContentType.JSON).body("""
+                {"model":"mistral-medium-latest","max_tokens":131072,"messages":[{"role":"user","content":"x"}]}""")
+                .post("/v1/chat/completions").then().statusCode(400)
+                .body("object", equalTo("error")).body("type", equalTo("invalid_request_error"))
+                .body("param", equalTo("max_tokens"))
+                .body("message", org.hamcrest.Matchers.matchesRegex(
+                        "max_tokens must be ≤ 41,[0-9]{3} for one paid call to mistral-medium-latest"));
+        GatewayMock.verifyNoPayment(payments);
     }
 
     private static byte[] sha256(String s) throws Exception {

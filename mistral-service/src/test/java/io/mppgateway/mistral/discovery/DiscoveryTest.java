@@ -47,7 +47,11 @@ class DiscoveryTest {
         }
         assertEquals(expected.size(), operations);
         given().get("/openapi.json").then()
-                .body("paths.'/v1/embeddings'.post.x-payment-info.amount", equalTo("8000"))
+                // embeddings are priced by input size now: no one amount, the formula instead
+                .body("paths.'/v1/embeddings'.post.x-payment-info.amount", nullValue())
+                .body("paths.'/v1/embeddings'.post.x-payment-info.description", containsString("input bytes"))
+                .body("paths.'/v1/chat/completions'.post.x-payment-info.description", containsString("n x (max_tokens"))
+                .body("paths.'/v1/ocr'.post.x-payment-info.description", containsString("page price"))
                 .body("paths.'/v1/models'.get.x-payment-info.amount", equalTo("8000"))
                 .body("paths.'/mistral/chat'.post.x-payment-info.amount", nullValue())
                 .body("paths.'/v1/ocr'.post.x-payment-info.amount", nullValue());
@@ -60,7 +64,8 @@ class DiscoveryTest {
                 .body(containsString("POST /v1/chat/completions"))
                 .body(containsString("GET /v1/models/{model_id}: One model card (Mistral API) — 8000 per call"))
                 .body(containsString("- codestral-latest: input 300000 / output 900000 per million tokens"))
-                .body(containsString("- mistral-ocr-latest: 1000 per page"))
+                .body(containsString("- mistral-ocr-latest: 2000 per page, 3000 per annotated page"))
+                .body(containsString("Upstream prices as of 2025-12-01, from https://mistral.ai/pricing"))
                 .body(containsString("present the same credential again"));
     }
 }

@@ -19,6 +19,7 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.mppgateway.contracts.events.UsageOutcome;
 import io.mppgateway.paywall.client.IssuedChallenge;
@@ -54,26 +55,28 @@ class PaidRoutesTest {
     PaymentGateway payments;
 
     /**
-     * route | upstream path | body (%s = a 36-character marker unique to the run) | model in usage | price. Large:
-     * messages JSON 66 bytes → 22 tokens × 0.5 = 11, + 20000 × 1.5 = 30000 → 30011 × 1.2 = 36013.2 → 36014.
-     * OCR: 8 default pages × 1000 × 1.2 = 9600; 2 listed pages → 2400, raised to the 5000 minimum.
+     * route | upstream path | body (%s = a 36-character marker unique to the run) | model in usage | price | what the
+     * gateway adds to the body upstream (the bounds the price covers; - = the buyer's bytes untouched). Large: the
+     * 129-byte body + 64 bytes of room = 193 tokens × 0.5 = 96.5 → 97, + 20000 × 1.5 = 30000 → 30097 × 1.2 = 36116.4
+     * → 36117. FIM without max_tokens: the quoted 1024 go upstream. OCR: no pages listed → the 8 quoted pages go
+     * upstream, 8 × 2000 × 1.2 = 19200; 2 listed pages → 4800, raised to the 5000 minimum.
      */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-            "/mistral/chat|/v1/chat/completions|{\"model\":\"mistral-small-latest\",\"max_tokens\":64,\"messages\":[{\"role\":\"user\",\"content\":\"%s\"}]}|mistral-small-latest|5000",
-            "/v1/chat/completions|/v1/chat/completions|{\"model\":\"mistral-large-latest\",\"max_tokens\":20000,\"messages\":[{\"role\":\"user\",\"content\":\"%s\"}]}|mistral-large-latest|36014",
-            "/mistral/fim|/v1/fim/completions|{\"model\":\"codestral-latest\",\"max_tokens\":64,\"prompt\":\"def f(): # %s\",\"suffix\":\"return 1\"}|codestral-latest|5000",
-            "/v1/fim/completions|/v1/fim/completions|{\"model\":\"codestral-latest\",\"prompt\":\"# %s\"}|codestral-latest|5000",
-            "/mistral/embed|/v1/embeddings|{\"model\":\"mistral-embed\",\"input\":[\"%s\",\"two\"]}|mistral-embed|8000",
-            "/v1/embeddings|/v1/embeddings|{\"model\":\"codestral-embed\",\"input\":\"%s\",\"output_dimension\":256,\"output_dtype\":\"int8\"}|codestral-embed|8000",
-            "/mistral/moderate|/v1/moderations|{\"model\":\"mistral-moderation-latest\",\"input\":\"%s\"}|mistral-moderation-latest|8000",
-            "/v1/moderations|/v1/moderations|{\"model\":\"mistral-moderation-latest\",\"input\":[\"%s\"]}|mistral-moderation-latest|8000",
-            "/v1/chat/moderations|/v1/chat/moderations|{\"model\":\"mistral-moderation-latest\",\"input\":[{\"role\":\"user\",\"content\":\"%s\"}]}|mistral-moderation-latest|8000",
-            "/mistral/ocr|/v1/ocr|{\"model\":\"mistral-ocr-latest\",\"document\":{\"type\":\"document_url\",\"document_url\":\"https://example.com/%s.pdf\"},\"include_image_base64\":false}|mistral-ocr-latest|9600",
-            "/v1/ocr|/v1/ocr|{\"model\":\"mistral-ocr-latest\",\"pages\":[0,1],\"document\":{\"type\":\"image_url\",\"image_url\":\"https://example.com/%s.png\"}}|mistral-ocr-latest|5000"
+            "/mistral/chat|/v1/chat/completions|{\"model\":\"mistral-small-latest\",\"max_tokens\":64,\"messages\":[{\"role\":\"user\",\"content\":\"%s\"}]}|mistral-small-latest|5000|-",
+            "/v1/chat/completions|/v1/chat/completions|{\"model\":\"mistral-large-latest\",\"max_tokens\":20000,\"messages\":[{\"role\":\"user\",\"content\":\"%s\"}]}|mistral-large-latest|36117|-",
+            "/mistral/fim|/v1/fim/completions|{\"model\":\"codestral-latest\",\"max_tokens\":64,\"prompt\":\"def f(): # %s\",\"suffix\":\"return 1\"}|codestral-latest|5000|-",
+            "/v1/fim/completions|/v1/fim/completions|{\"model\":\"codestral-latest\",\"prompt\":\"# %s\"}|codestral-latest|5000|{\"max_tokens\":1024}",
+            "/mistral/embed|/v1/embeddings|{\"model\":\"mistral-embed\",\"input\":[\"%s\",\"two\"]}|mistral-embed|8000|-",
+            "/v1/embeddings|/v1/embeddings|{\"model\":\"codestral-embed\",\"input\":\"%s\",\"output_dimension\":256,\"output_dtype\":\"int8\"}|codestral-embed|8000|-",
+            "/mistral/moderate|/v1/moderations|{\"model\":\"mistral-moderation-latest\",\"input\":\"%s\"}|mistral-moderation-latest|8000|-",
+            "/v1/moderations|/v1/moderations|{\"model\":\"mistral-moderation-latest\",\"input\":[\"%s\"]}|mistral-moderation-latest|8000|-",
+            "/v1/chat/moderations|/v1/chat/moderations|{\"model\":\"mistral-moderation-latest\",\"input\":[{\"role\":\"user\",\"content\":\"%s\"}]}|mistral-moderation-latest|8000|-",
+            "/mistral/ocr|/v1/ocr|{\"model\":\"mistral-ocr-latest\",\"document\":{\"type\":\"document_url\",\"document_url\":\"https://example.com/%s.pdf\"},\"include_image_base64\":false}|mistral-ocr-latest|19200|{\"pages\":[0,1,2,3,4,5,6,7]}",
+            "/v1/ocr|/v1/ocr|{\"model\":\"mistral-ocr-latest\",\"pages\":[0,1],\"document\":{\"type\":\"image_url\",\"image_url\":\"https://example.com/%s.png\"}}|mistral-ocr-latest|5000|-"
     })
-    void everyPostRouteIsPaidThenPassedThroughUntouched(String route, String upstreamPath, String template,
-            String model, long price) throws Exception {
+    void everyPostRouteIsPaidThenPassedThroughWithTheQuotedBounds(String route, String upstreamPath,
+            String template, String model, long price, String added) throws Exception {
         String marker = UUID.randomUUID().toString();
         String body = template.formatted(marker);
         try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
@@ -90,12 +93,19 @@ class PaidRoutesTest {
 
             verify(payments).settle(any(), eq(route), eq(price), any(), any());
 
-            // exactly one upstream call, on the spec's path, with the buyer's bytes and a valid body
+            // exactly one upstream call, on the spec's path, with the buyer's bytes (plus the bounds the quote covers,
+            // when the buyer gave none) and a valid body
             List<JsonNode> sent = STAND_IN.requestsContaining(marker);
             assertEquals(1, sent.size());
             assertEquals("/mistral" + upstreamPath, sent.getFirst().path("url").asText());
-            assertArrayEquals(body.getBytes(StandardCharsets.UTF_8),
-                    sent.getFirst().path("body").asText().getBytes(StandardCharsets.UTF_8));
+            if ("-".equals(added)) {
+                assertArrayEquals(body.getBytes(StandardCharsets.UTF_8),
+                        sent.getFirst().path("body").asText().getBytes(StandardCharsets.UTF_8));
+            } else {
+                ObjectNode expected = (ObjectNode) MAPPER.readTree(body);
+                expected.setAll((ObjectNode) MAPPER.readTree(added));
+                assertEquals(expected, MAPPER.readTree(sent.getFirst().path("body").asText()));
+            }
             assertEquals("Bearer test-key", sent.getFirst().path("headers").path("Authorization").asText());
             assertEquals(List.of(), MistralSpec.load().requestProblems(upstreamPath, MAPPER.readTree(body)));
             MistralSpec.load().assertResponseValid("post", upstreamPath, 200, "application/json",
@@ -123,7 +133,7 @@ class PaidRoutesTest {
             assertEquals(0, embedUsage.path("completionTokens").asLong());
 
             SimulatedSettlement ocr = new SimulatedSettlement(kafka, payments);
-            GatewayMock.whenSettling(payments).thenAnswer(ocr.settles("mistral", "/v1/ocr", 9600));
+            GatewayMock.whenSettling(payments).thenAnswer(ocr.settles("mistral", "/v1/ocr", 19200));
             given().contentType(ContentType.JSON).header("Authorization", ocr.credential())
                     .body("{\"model\":\"mistral-ocr-latest\",\"document\":{\"type\":\"document_url\",\"document_url\":\"https://example.com/a.pdf\"}}")
                     .post("/v1/ocr").then().statusCode(200).body("pages.size()", equalTo(2));
@@ -157,11 +167,26 @@ class PaidRoutesTest {
                         answer.body().asString());
                 assertEquals(upstreamBefore + 1, STAND_IN.count("GET", call[1].startsWith("/mistral")
                         ? "/mistral/v1/models" : "/mistral" + call[1]), call[0] + " " + call[1]);
+                // every model sold here says what it costs here (the price table + 20 %, per million tokens)
+                JsonNode listed = MAPPER.readTree(answer.body().asString());
+                JsonNode card = listed.has("data") ? findModel(listed.path("data"), "codestral-latest") : listed;
+                assertEquals(360_000, card.path("gateway_pricing").path("input_per_million").asLong(), call[1]);
+                assertEquals(1_080_000, card.path("gateway_pricing").path("output_per_million").asLong(), call[1]);
+                assertEquals("2025-12-01", card.path("gateway_pricing").path("prices_as_of").asText(), call[1]);
                 JsonNode usage = settlement.awaitUsage();
                 assertEquals("FULFILLED", usage.path("outcome").asText());
                 assertEquals(route, usage.path("route").asText());
             }
         }
+    }
+
+    private static JsonNode findModel(JsonNode data, String id) {
+        for (JsonNode model : data) {
+            if (id.equals(model.path("id").asText())) {
+                return model;
+            }
+        }
+        throw new AssertionError(id + " is not listed: " + data);
     }
 
     @Test

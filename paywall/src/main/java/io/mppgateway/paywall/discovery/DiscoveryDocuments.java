@@ -107,7 +107,9 @@ public class DiscoveryDocuments {
                     payment.put("amount", Long.toString(amount.getAsLong()));
                 } else {
                     payment.putNull("amount");
-                    payment.put("description", "priced per request (" + route.description() + "); the 402 "
+                    String formula = route.price().formula();
+                    payment.put("description", (formula == null ? "priced per request (" + route.description()
+                            + ")" : formula) + "; amounts in base units, prices per model in /llms.txt; the 402 "
                             + "challenge quotes the exact amount");
                 }
                 payment.put("currency", currency);
@@ -140,16 +142,18 @@ public class DiscoveryDocuments {
                         + "client (e.g. mppx) or ").append(about.sdkHint()).append(" and an MPP-aware fetch.\n\n");
         text.append("## How a call works\n\n"
                 + "1. Send the request as you would to ").append(about.apiHost()).append(" (bodies are passed "
-                        + "through untouched).\n"
-                        + "2. Get 402 with a challenge bound to the body digest; pay it on Tempo; send the same "
+                        + "through, but for the bounds the price covers: without an output limit the quoted one is "
+                        + "added, without OCR pages the quoted pages).\n"
+                        + "2. Get 402 with a challenge bound to your body's digest; pay it on Tempo; send the same "
                         + "request with Authorization: Payment <credential>.\n"
                         + "3. Get the ").append(about.apiName()).append(" answer with a Payment-Receipt header. "
                                 + "stream:true returns text/event-stream.\n"
                                 + "4. If the upstream fails after you paid and nothing was delivered, you get "
                                 + "502/503/504 saying the payment is kept: present the same credential again to "
                                 + "re-run the call without paying again.\n"
-                                + "Invalid requests (unknown model, output limits above the model's, bodies over "
-                                + "the size limit, invalid JSON) are refused before any payment, in the ")
+                                + "Invalid requests (unknown model, output limits above the model's, quotes above "
+                                + "the largest charge per call, bodies over the size limit, invalid JSON) are refused "
+                                + "before any payment, in the ")
                 .append(about.apiName()).append("'s error format.\n\n");
         text.append("## Routes (amounts in base units; 1000000 = 1 USD)\n\n");
         for (PaidRoute route : table.routes()) {
@@ -162,18 +166,21 @@ public class DiscoveryDocuments {
                         .append('\n');
             }
         }
-        text.append("\n## Models and prices\n\n");
-        text.append("Token-priced calls: (input tokens estimated from the body x input price + the output limit x "
-                + "output price) + ").append(pricing.marginBps() / 100).append('.')
-                .append(String.format("%02d", pricing.marginBps() % 100)).append("% margin, between ")
-                .append(pricing.minPerCall()).append(" and ").append(pricing.maxPerCall())
-                .append(" per call. Without an output limit, ").append(pricing.defaultOutputTokens())
-                .append(" output tokens are quoted.");
-        if (!catalogue.modelsFor(ModelUse.OCR).isEmpty()) {
-            text.append(" OCR: page price x pages listed in `pages` (or ").append(pricing.defaultPagesQuoted())
-                    .append(" pages) + margin.");
+        text.append("\n## How prices are computed\n\n");
+        text.append("Every quote covers the worst-case upstream cost of exactly what is sent upstream, plus a ")
+                .append(pricing.marginBps() / 100).append('.').append(String.format("%02d", pricing.marginBps() % 100))
+                .append("% margin, at least ").append(pricing.minPerCall()).append(" per call. A quote above the "
+                        + "route's largest charge per call is refused before payment with the largest acceptable "
+                        + "value.\n\n");
+        for (PaidRoute route : table.routes()) {
+            String formula = route.price().formula();
+            if (formula != null) {
+                text.append("- ").append(route.name()).append(": ").append(formula).append('\n');
+            }
         }
-        text.append("\n\n");
+        text.append("\nUpstream prices as of ").append(pricing.asOf().orElse("(undated)")).append(", from ")
+                .append(pricing.source().orElse("(unsourced)")).append(".\n\n");
+        text.append("## Models and prices (upstream price per million tokens; this gateway adds the margin)\n\n");
         for (ModelUse use : ModelUse.values()) {
             Map<String, PricingConfig.ModelPrice> models = catalogue.modelsFor(use);
             if (models.isEmpty()) {
@@ -183,11 +190,20 @@ public class DiscoveryDocuments {
             models.forEach((id, price) -> {
                 text.append("- ").append(id).append(": ");
                 switch (use) {
-                    case CHAT, FIM -> text.append("input ").append(price.inputPerMillion()).append(" / output ")
-                            .append(price.outputPerMillion()).append(" per million tokens, max output tokens <= ")
-                            .append(price.maxOutputTokens());
-                    case OCR -> text.append(price.perPage().orElse(0L)).append(" per page");
-                    default -> text.append(price.perCall().orElse(pricing.fixedPerCall())).append(" per call");
+                    case CHAT, FIM -> {
+                        text.append("input ").append(price.inputPerMillion()).append(" / output ")
+                                .append(price.outputPerMillion()).append(" per million tokens, output limit <= ")
+                                .append(price.maxOutputTokens());
+                        if (price.reasoningTokens() > 0) {
+                            text.append(", reasoning priced in: ").append(price.reasoningTokens())
+                                    .append(" tokens per choice");
+                        }
+                    }
+                    case OCR -> text.append(price.perPage().orElse(0L)).append(" per page")
+                            .append(price.perPageAnnotated().map(p -> ", " + p + " per annotated page").orElse(""));
+                    default -> text.append("input ").append(price.inputPerMillion())
+                            .append(" per million tokens, at least ")
+                            .append(price.perCall().orElse(pricing.fixedPerCall())).append(" per call");
                 }
                 text.append('\n');
             });

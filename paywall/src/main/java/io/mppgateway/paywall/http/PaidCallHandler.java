@@ -24,6 +24,7 @@ import io.mppgateway.paywall.messaging.SettlementAwaiter.Release;
 import io.mppgateway.paywall.metrics.PaywallMetrics;
 import io.mppgateway.paywall.pricing.InvalidRequestException;
 import io.mppgateway.paywall.relay.SseRelay;
+import io.mppgateway.paywall.route.AnswerShaper;
 import io.mppgateway.paywall.route.PaidCall;
 import io.mppgateway.paywall.route.PaidRoute;
 import io.mppgateway.paywall.route.Quote;
@@ -98,8 +99,8 @@ public class PaidCallHandler {
         ctx.addEndHandler(ended -> metrics.callEnded());
         Buffer received = ctx.body().buffer();
         byte[] body = received == null ? new byte[0] : received.getBytes();
-        PaidCall call = new PaidCall(sold.method(), ctx.request().path(), ctx.pathParams(), ctx.request().query(),
-                body, mapper);
+        PaidCall call = new PaidCall(route.name(), sold.method(), ctx.request().path(), ctx.pathParams(),
+                ctx.request().query(), body, mapper);
         Quote quote;
         UpstreamRequest toUpstream;
         try {
@@ -281,8 +282,22 @@ public class PaidCallHandler {
                     .putHeader(Answers.PAYMENT_RECEIPT, paid.settled.receipt())
                     .putHeader(HttpHeaders.CACHE_CONTROL, "private")
                     .putHeader(Answers.SERVER_TIMING, paid.serverTiming(latency))
-                    .end(Buffer.buffer(answer.body()));
+                    .end(Buffer.buffer(toBuyer(paid, answer)));
         }, failure -> upstreamFailed(paid, failure, elapsedMs(started)));
+    }
+
+    /** The answer as the route hands it to the buyer (the upstream's bytes unless it shapes JSON answers). */
+    private byte[] toBuyer(Call paid, UpstreamAnswer answer) {
+        if (paid.route.answer() == AnswerShaper.AS_IS || answer.contentType() == null
+                || !answer.contentType().contains("json")) {
+            return answer.body();
+        }
+        try {
+            return paid.route.answer().shape(answer.body(), mapper.readTree(answer.body()));
+        } catch (Exception e) {
+            Log.warnf("answer of %s passed on as it came: %s", paid.route.name(), e.toString());
+            return answer.body();
+        }
     }
 
     private void deliverStream(Call paid) {

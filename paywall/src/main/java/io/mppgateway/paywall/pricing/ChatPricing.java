@@ -1,21 +1,30 @@
 package io.mppgateway.paywall.pricing;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * Validates a chat or fill-in-the-middle completion body and prices it (ARCHITECTURE §5): input estimate × input
- * price + output tokens × output price, plus margin, rounded up to base units and clamped to [min, max]. Everything
- * here happens before any payment, so a bad request never costs the buyer anything.
+ * Validates a chat or fill-in-the-middle completion body and prices the worst case of exactly what goes upstream:
+ * every input byte a token (images apart, each at the model's image tokens), the output limit for every choice
+ * ({@code n}), the reasoning the limit does not bound, plus margin, rounded up to base units. Without an output limit
+ * the default one is quoted and sent upstream. A quote above the route's largest charge is refused with the largest
+ * acceptable value, never clamped below cost. Everything here happens before any payment.
  */
 @ApplicationScoped
 public class ChatPricing {
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool", "function");
-    /** A conservative 1 token per 3 bytes of message JSON; real tokenizers average ~4. */
-    private static final long BYTES_PER_TOKEN = 3;
+    /** Content chunks priced per image. */
+    private static final Set<String> IMAGE_CHUNKS = Set.of("image_url", "input_image");
+    /** Content chunks the upstream reads at a size their bytes do not bound (a document behind a URL, audio). */
+    private static final Set<String> UNBOUNDED_CHUNKS = Set.of("document_url", "file", "text_file", "input_audio",
+            "input_file");
+    /** Room for what a route's shaper adds to the quoted body (e.g. {@code "stream_options":{"include_usage":true}}). */
+    static final long SHAPER_ALLOWANCE_BYTES = 64;
 
     private final ModelCatalogue catalogue;
 
@@ -24,15 +33,11 @@ public class ChatPricing {
     }
 
     /**
-     * @param maxTokenFields the body fields that cap output, in order of precedence (e.g. max_completion_tokens,
-     *                       max_tokens)
+     * @param route          the paid route's name (its largest charge per call may be configured)
+     * @param maxTokenFields the body fields that cap output, the one sent upstream first (e.g.
+     *                       max_completion_tokens, max_tokens)
      */
-    public ChatQuote quote(byte[] body, String... maxTokenFields) {
-        return quote(catalogue.parse(body), maxTokenFields);
-    }
-
-    /** The same, for a body already parsed into a JSON object. */
-    public ChatQuote quote(JsonNode root, String... maxTokenFields) {
+    public ChatQuote quote(JsonNode root, String route, String... maxTokenFields) {
         ModelCatalogue.Priced model = catalogue.model(root, ModelUse.CHAT);
         JsonNode messages = root.get("messages");
         if (messages == null || messages.isNull()) {
@@ -41,23 +46,20 @@ public class ChatPricing {
         if (!messages.isArray() || messages.isEmpty()) {
             throw new InvalidRequestException("messages", "invalid_value", "messages must be a non-empty array");
         }
+        Content content = new Content();
         for (int i = 0; i < messages.size(); i++) {
             JsonNode role = messages.get(i).path("role");
             if (!role.isTextual() || !ROLES.contains(role.asText())) {
                 throw new InvalidRequestException("messages[" + i + "].role", "invalid_value",
                         "messages[" + i + "].role must be one of " + ROLES);
             }
+            content.add(messages.get(i).path("content"));
         }
-        return price(root, model, messages.toString().length(), maxTokenFields);
+        return price(root, route, model, content, "messages", maxTokenFields);
     }
 
-    /** A fill-in-the-middle completion: the input is the prompt and the suffix. */
-    public ChatQuote quoteFim(byte[] body, String... maxTokenFields) {
-        return quoteFim(catalogue.parse(body), maxTokenFields);
-    }
-
-    /** The same, for a body already parsed into a JSON object. */
-    public ChatQuote quoteFim(JsonNode root, String... maxTokenFields) {
+    /** A fill-in-the-middle completion: the prompt, the suffix and every other field are the input. */
+    public ChatQuote quoteFim(JsonNode root, String route, String... maxTokenFields) {
         ModelCatalogue.Priced model = catalogue.model(root, ModelUse.FIM);
         JsonNode prompt = root.get("prompt");
         if (prompt == null || prompt.isNull()) {
@@ -66,39 +68,160 @@ public class ChatPricing {
         if (!prompt.isTextual()) {
             throw new InvalidRequestException("prompt", "invalid_type", "prompt must be a string");
         }
-        JsonNode suffix = root.path("suffix");
-        long inputBytes = prompt.asText().length() + (suffix.isTextual() ? suffix.asText().length() : 0);
-        return price(root, model, inputBytes, maxTokenFields);
+        return price(root, route, model, new Content(), "prompt", maxTokenFields);
     }
 
-    private ChatQuote price(JsonNode root, ModelCatalogue.Priced model, long inputBytes, String... maxTokenFields) {
+    private ChatQuote price(JsonNode root, String route, ModelCatalogue.Priced model, Content content,
+            String inputParam, String... maxTokenFields) {
+        PricingConfig.ModelPrice price = model.price();
         JsonNode stream = root.get("stream");
         if (stream != null && !stream.isNull() && !stream.isBoolean()) {
             throw new InvalidRequestException("stream", "invalid_type", "stream must be a boolean");
         }
-        long output = outputTokens(root, model.price(), maxTokenFields);
-        long input = Math.ceilDiv(inputBytes, BYTES_PER_TOKEN);
-        long upstream = Math.ceilDiv(input * model.price().inputPerMillion(), ModelCatalogue.MILLION)
-                + Math.ceilDiv(output * model.price().outputPerMillion(), ModelCatalogue.MILLION);
-        long amount = catalogue.withMarginClamped(upstream, model.price());
-        return new ChatQuote(model.id(), input, output, upstream, amount, stream != null && stream.asBoolean());
+        long choices = choices(root);
+        OutputLimit limit = outputLimit(root, price, maxTokenFields);
+        byte[] upstreamBody = null;
+        long bodyBytes;
+        if (limit.field() == null) {
+            // no output limit given: the one quoted goes upstream, or the model could write up to its own maximum
+            ObjectNode bounded = root.deepCopy();
+            bounded.put(maxTokenFields[0], limit.tokens());
+            upstreamBody = bounded.toString().getBytes(StandardCharsets.UTF_8);
+            bodyBytes = upstreamBody.length;
+        } else {
+            // the buyer's body as its content counts: compact, strings decoded (what tokenizers read)
+            bodyBytes = root.toString().getBytes(StandardCharsets.UTF_8).length;
+        }
+        long inputTokens;
+        if (content.unbounded) {
+            inputTokens = price.contextTokens().orElseThrow(() -> new InvalidRequestException(inputParam,
+                    "invalid_value", "documents, files and audio in messages are not sold for " + model.id()
+                            + " (their size cannot be bounded before the call)"));
+        } else {
+            long textBytes = Math.max(0, bodyBytes - content.imageBytes) + SHAPER_ALLOWANCE_BYTES;
+            inputTokens = Math.ceilDiv(textBytes, catalogue.config().bytesPerInputToken());
+            inputTokens = Math.min(inputTokens, price.contextTokens().orElse(Long.MAX_VALUE));
+        }
+        long imageTokens = content.images * price.imageTokens().orElse(catalogue.config().imageTokens());
+        WorstCase worst = new WorstCase(price, inputTokens, imageTokens);
+        long max = catalogue.maxPerCall(price, route);
+        long upstream = worst.cost(choices, limit.tokens());
+        long amount = catalogue.charge(upstream, price);
+        if (amount > max) {
+            refuse(model, inputParam, maxTokenFields, limit, choices, worst, bodyBytes, content, max);
+        }
+        return new ChatQuote(model.id(), inputTokens, content.images, limit.tokens(), choices,
+                price.reasoningTokens(), upstream, amount, stream != null && stream.asBoolean(), upstreamBody);
     }
 
-    private long outputTokens(JsonNode root, PricingConfig.ModelPrice price, String... fields) {
+    /**
+     * The most a call can cost upstream: the input once (text tokens, image tokens at the image rate), and for every
+     * choice the output limit and the reasoning the limit does not bound, at the output price; all at the
+     * long-context prices when the request may reach the model's long-context threshold.
+     */
+    record WorstCase(PricingConfig.ModelPrice price, long inputTokens, long imageTokens) {
+        long cost(long choices, long outputTokens) {
+            long output = Math.multiplyExact(choices, outputTokens + price.reasoningTokens());
+            boolean longContext = price.longContextThreshold()
+                    .map(threshold -> inputTokens + imageTokens + output > threshold).orElse(false);
+            long input = longContext ? price.longContextInputPerMillion().orElse(price.inputPerMillion())
+                    : price.inputPerMillion();
+            long image = price.imageInputPerMillion().orElse(input);
+            long out = longContext ? price.longContextOutputPerMillion().orElse(price.outputPerMillion())
+                    : price.outputPerMillion();
+            return ModelCatalogue.tokenCost(inputTokens, input) + ModelCatalogue.tokenCost(imageTokens, image)
+                    + ModelCatalogue.tokenCost(output, out);
+        }
+    }
+
+    /** Says what the largest acceptable request is: a smaller output limit, fewer choices, or a smaller input. */
+    private void refuse(ModelCatalogue.Priced model, String inputParam, String[] maxTokenFields, OutputLimit limit,
+            long choices, WorstCase worst, long bodyBytes, Content content, long max) {
+        PricingConfig.ModelPrice price = model.price();
+        String field = limit.field() == null ? maxTokenFields[0] : limit.field();
+        long tokens = ModelCatalogue.largestWithin(limit.tokens(), max,
+                t -> catalogue.charge(worst.cost(choices, t), price));
+        if (tokens > 0) {
+            throw new InvalidRequestException(field, "invalid_value", field + " must be ≤ "
+                    + ModelCatalogue.grouped(tokens) + " for one paid call to " + model.id()
+                    + (choices > 1 ? " with n=" + choices : "")
+                    + (limit.field() == null ? " (none was given: " + ModelCatalogue.grouped(limit.tokens())
+                            + " would be quoted and sent upstream)" : ""));
+        }
+        long n = ModelCatalogue.largestWithin(choices, max,
+                c -> catalogue.charge(worst.cost(c, 1), price));
+        if (n > 0) {
+            throw new InvalidRequestException("n", "invalid_value", "n must be ≤ " + ModelCatalogue.grouped(n)
+                    + " for one paid call to " + model.id() + " (with " + field + "=1)");
+        }
+        throw new InvalidRequestException(inputParam, "request_too_large", "the request is too large for one "
+                + "paid call to " + model.id() + ": its input (" + ModelCatalogue.grouped(bodyBytes) + " bytes"
+                + (content.images > 0 ? ", " + content.images + " images" : "") + ")"
+                + (price.reasoningTokens() > 0 ? " and the model's reasoning" : "") + " may cost up to "
+                + ModelCatalogue.grouped(worst.cost(1, 0)) + " base units upstream, and one call may be charged at most "
+                + ModelCatalogue.grouped(max));
+    }
+
+    private static long choices(JsonNode root) {
+        JsonNode n = root.get("n");
+        if (n == null || n.isNull()) {
+            return 1;
+        }
+        if (!n.isIntegralNumber() || !n.canConvertToInt() || n.asInt() < 1) {
+            throw new InvalidRequestException("n", "invalid_value", "n must be a positive integer");
+        }
+        return n.asInt();
+    }
+
+    /** The largest output limit the body gives (all given fields are validated), or the default one. */
+    private OutputLimit outputLimit(JsonNode root, PricingConfig.ModelPrice price, String... fields) {
+        String given = null;
+        long tokens = 0;
         for (String field : fields) {
             JsonNode value = root.get(field);
             if (value == null || value.isNull()) {
                 continue;
             }
-            if (!value.isIntegralNumber() || value.asLong() < 1) {
+            if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < 1) {
                 throw new InvalidRequestException(field, "invalid_value", field + " must be a positive integer");
             }
             if (value.asLong() > price.maxOutputTokens()) {
                 throw new InvalidRequestException(field, "invalid_value", field + " " + value.asLong()
                         + " exceeds the model's limit of " + price.maxOutputTokens());
             }
-            return value.asLong();
+            if (value.asLong() > tokens) {
+                given = field;
+                tokens = value.asLong();
+            }
         }
-        return Math.min(catalogue.config().defaultOutputTokens(), price.maxOutputTokens());
+        return given != null ? new OutputLimit(given, tokens)
+                : new OutputLimit(null, Math.min(catalogue.config().defaultOutputTokens(), price.maxOutputTokens()));
+    }
+
+    /** @param field the body field that gave it, or null when the default is quoted */
+    private record OutputLimit(String field, long tokens) {
+    }
+
+    /** What the messages hold besides text: images (priced per image) and chunks whose size the bytes do not bound. */
+    private static final class Content {
+        long images;
+        long imageBytes;
+        boolean unbounded;
+
+        void add(JsonNode content) {
+            if (!content.isArray()) {
+                return;
+            }
+            for (JsonNode chunk : content) {
+                String type = chunk.path("type").asText("");
+                if (IMAGE_CHUNKS.contains(type)) {
+                    images++;
+                    // an image is priced per image, not by its URL's (or data URL's) length
+                    imageBytes += chunk.toString().getBytes(StandardCharsets.UTF_8).length;
+                } else if (UNBOUNDED_CHUNKS.contains(type)) {
+                    unbounded = true;
+                }
+            }
+        }
     }
 }

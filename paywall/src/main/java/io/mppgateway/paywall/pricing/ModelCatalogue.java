@@ -1,7 +1,10 @@
 package io.mppgateway.paywall.pricing;
 
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.LongUnaryOperator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,7 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * The models this provider sells and the arithmetic every quote shares: parse the body, find the model for the
- * requested use, add the margin, round up, clamp. Everything here runs before any payment.
+ * requested use, add the margin, round up, find the largest charge a call may have. Everything here runs before any payment.
  */
 @ApplicationScoped
 public class ModelCatalogue {
@@ -66,13 +69,53 @@ public class ModelCatalogue {
         return new Priced(model.asText(), price);
     }
 
-    /** Upstream cost plus margin, rounded up to base units, clamped to the model's (or the default) range. */
-    public long withMarginClamped(long upstreamCost, PricingConfig.ModelPrice price) {
+    /**
+     * What the buyer pays for a worst-case upstream cost: plus the margin, rounded up to base units, at least the
+     * minimum. Never clamped from above: a charge above {@link #maxPerCall} is refused by the rule instead.
+     */
+    public long charge(long upstreamCost, PricingConfig.ModelPrice price, long minimum) {
         long margin = price.marginBps().orElse(pricing.marginBps());
-        long withMargin = Math.ceilDiv(upstreamCost * (10_000 + margin), 10_000);
-        long min = price.minPerCall().orElse(pricing.minPerCall());
-        long max = price.maxPerCall().orElse(pricing.maxPerCall());
-        return Math.max(min, Math.min(max, withMargin));
+        return Math.max(minimum, Math.ceilDiv(Math.multiplyExact(upstreamCost, 10_000 + margin), 10_000));
+    }
+
+    /** The same, with the model's (or the default) minimum per call. */
+    public long charge(long upstreamCost, PricingConfig.ModelPrice price) {
+        return charge(upstreamCost, price, price.minPerCall().orElse(pricing.minPerCall()));
+    }
+
+    /** The largest charge one call may have: the model's, else the route's, else the default. */
+    public long maxPerCall(PricingConfig.ModelPrice price, String route) {
+        return price.maxPerCall().or(() -> route == null ? Optional.empty()
+                : Optional.ofNullable(pricing.routes().get(route)).flatMap(PricingConfig.RouteLimits::maxPerCall))
+                .orElse(pricing.maxPerCall());
+    }
+
+    /** The upstream cost of {@code tokens} at a price per million, rounded up to base units. */
+    public static long tokenCost(long tokens, long perMillion) {
+        return Math.ceilDiv(Math.multiplyExact(tokens, perMillion), MILLION);
+    }
+
+    /**
+     * The largest {@code x} in [1, upTo] whose charge is at most {@code max} (charges grow with x), or 0 when even
+     * x = 1 costs more.
+     */
+    public static long largestWithin(long upTo, long max, LongUnaryOperator chargeOf) {
+        long low = 0;
+        long high = upTo;
+        while (low < high) {
+            long mid = low + (high - low + 1) / 2;
+            if (chargeOf.applyAsLong(mid) <= max) {
+                low = mid;
+            } else {
+                high = mid - 1;
+            }
+        }
+        return low;
+    }
+
+    /** 12000 as "12,000", for refusals. */
+    public static String grouped(long value) {
+        return String.format(Locale.ROOT, "%,d", value);
     }
 
     /** A model the request named, with its price entry. */

@@ -1,5 +1,11 @@
 package io.mppgateway.paywall.pricing;
 
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.mppgateway.paywall.route.AnswerShaper;
 import io.mppgateway.paywall.route.PriceRule;
 import io.mppgateway.paywall.route.Quote;
 import io.mppgateway.paywall.usage.Usage;
@@ -7,8 +13,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * The price rules paid routes are declared with (ARCHITECTURE §5), over the provider's price table
- * ({@code pricing.*}). Each validates the request before payment and quotes it; each quote carries the worst-case
- * upstream cost it was computed from and, once the usage is known, the actual upstream cost.
+ * ({@code pricing.*}). Each validates the request before payment and quotes the worst-case upstream cost of exactly
+ * what will be sent upstream plus the margin, refusing a quote above the route's largest charge; each quote carries
+ * that worst case and, once the usage is known, the actual upstream cost.
  */
 @ApplicationScoped
 public class PriceRules {
@@ -18,36 +25,65 @@ public class PriceRules {
     private final ModelCatalogue catalogue;
     private final ChatPricing chat;
     private final CallPricing calls;
+    private final PriceList list;
 
     public PriceRules(ModelCatalogue catalogue, ChatPricing chat, CallPricing calls) {
         this.catalogue = catalogue;
         this.chat = chat;
         this.calls = calls;
+        this.list = new PriceList(catalogue, new ObjectMapper());
     }
 
     /**
-     * A chat completion: input estimate × input price + output limit × output price, plus margin.
+     * For a model list or model card route: each model sold here gets its {@code gateway_pricing} (what it costs per
+     * million tokens on this gateway); with {@code xaiFields}, xAI's own price fields say the same.
+     */
+    public AnswerShaper modelsWithGatewayPrices(boolean xaiFields) {
+        return list.models(xaiFields);
+    }
+
+    /**
+     * A chat completion: (input bytes as tokens + images × image tokens) at the input prices + n × (output limit +
+     * reasoning not bounded by it) at the output price, plus margin. Without an output limit, the default one is
+     * quoted and sent upstream in the first field.
      *
-     * @param maxTokenFields the body fields that cap output, in order of precedence
+     * @param maxTokenFields the body fields that cap output, the one the gateway sends first
      */
     public PriceRule chat(String... maxTokenFields) {
-        return call -> tokens(chat.quote(call.json(), maxTokenFields));
+        return PriceRule.dynamic(tokenFormula("input bytes (every byte of the body but images, as tokens) + images x "
+                + "the model's image tokens at the input price, + n x (" + String.join(" or ", maxTokenFields)
+                + ", else " + catalogue.config().defaultOutputTokens() + ", sent upstream"
+                + " + the model's reasoning maximum where the output limit does not bound reasoning) at the output "
+                + "price"), call -> tokens(chat.quote(call.json(), call.route(), maxTokenFields)));
     }
 
-    /** A fill-in-the-middle completion: the prompt and suffix are the input. */
+    /** A fill-in-the-middle completion: the whole body is the input. */
     public PriceRule fim(String... maxTokenFields) {
-        return call -> tokens(chat.quoteFim(call.json(), maxTokenFields));
+        return PriceRule.dynamic(tokenFormula("input bytes (every byte of the body, as tokens) at the input price + "
+                + String.join(" or ", maxTokenFields) + " (else " + catalogue.config().defaultOutputTokens()
+                + ", sent upstream) at the output price"),
+                call -> tokens(chat.quoteFim(call.json(), call.route(), maxTokenFields)));
     }
 
-    /** A call that names a model sold for {@code use} and must carry {@code requiredField}, at a fixed price. */
-    public PriceRule fixedPerModel(ModelUse use, String requiredField) {
-        PriceRule rule = call -> {
-            CallPricing.CallQuote quote = calls.fixed(call.json(), use, requiredField);
-            return Quote.of(quote.model(), quote.amount());
-        };
-        // discovery can publish one amount only when no model of this use has a price of its own
-        boolean uniform = catalogue.modelsFor(use).values().stream().allMatch(p -> p.perCall().isEmpty());
-        return uniform ? PriceRule.fixed(catalogue.config().fixedPerCall(), rule::quote) : rule;
+    /**
+     * A call whose input is all it costs (embeddings, moderation) on a model sold for {@code use}, which must carry
+     * {@code requiredField}: every body byte a token at the model's input price, plus margin, at least the model's
+     * per-call price. The actual cost is the usage's prompt tokens; an answer without usage (moderation) records the
+     * quoted worst case.
+     */
+    public PriceRule byInputSize(ModelUse use, String requiredField) {
+        long minimum = catalogue.config().fixedPerCall();
+        return PriceRule.dynamic("max(" + minimum + " or the model's per-call price, input bytes (every byte of the "
+                + "body, as tokens) x the model's input price + " + percent(catalogue.config().marginBps())
+                + " margin), up to the route's largest charge per call", call -> {
+                    CallPricing.CallQuote quote = calls.byInputSize(call.json(), call.route(), use, requiredField);
+                    PricingConfig.ModelPrice price = catalogue.config().models().get(quote.model());
+                    long quoted = quote.upstreamCostCeiling();
+                    return Quote.of(quote.model(), quote.amount()).withQuotedUpstreamCost(quoted)
+                            .withUpstreamCost(usage -> usage.promptTokens() > 0
+                                    ? ModelCatalogue.tokenCost(usage.promptTokens(), price.inputPerMillion())
+                                    : quoted);
+                });
     }
 
     /** A call about no model in particular (a model listing), at the fixed price. */
@@ -73,33 +109,76 @@ public class PriceRules {
     }
 
     /**
-     * A document read page by page: the pages listed in {@code pages}, or {@code pricing.default-pages-quoted}, at
-     * the model's page price plus margin.
+     * A document read page by page: the pages listed in {@code pages}, or the first
+     * {@code pricing.default-pages-quoted} pages (sent upstream as {@code pages}), at the model's page price plus
+     * margin.
      */
     public PriceRule perPage(ModelUse use) {
-        return call -> {
-            CallPricing.CallQuote quote = calls.perPage(call.json(), use);
-            long perPage = catalogue.modelsFor(use).get(quote.model()).perPage().orElse(0L);
-            return Quote.of(quote.model(), quote.amount())
-                    .withQuotedUpstreamCost(quote.units() * perPage)
-                    .withDetail(quote.model() + ", up to " + quote.units() + " pages quoted")
-                    .withUpstreamCost(usage -> usage.pages() * perPage);
-        };
+        return PriceRule.dynamic("pages listed in `pages` (else the first " + catalogue.config().defaultPagesQuoted()
+                + ", sent upstream) x the model's page price (annotated page price with bbox or document annotations) + "
+                + percent(catalogue.config().marginBps()) + " margin, up to the route's largest charge per call",
+                call -> {
+                    CallPricing.CallQuote quote = calls.perPage(call.json(), call.route(), use);
+                    long perPage = calls.pagePrice(call.json(), catalogue.model(call.json(), use));
+                    return Quote.of(quote.model(), quote.amount())
+                            .withQuotedUpstreamCost(quote.upstreamCostCeiling())
+                            .withUpstreamBody(quote.upstreamBody())
+                            .withDetail(quote.model() + ", up to " + quote.units() + " pages quoted")
+                            .withUpstreamCost(usage -> Math.multiplyExact(usage.pages(), perPage));
+                });
     }
 
     private Quote tokens(ChatQuote quote) {
         PricingConfig.ModelPrice price = catalogue.config().models().get(quote.model());
+        List<String> detail = new ArrayList<>();
+        detail.add(quote.model());
+        detail.add("up to " + quote.outputTokens() + " output tokens");
+        if (quote.choices() > 1) {
+            detail.add("n=" + quote.choices());
+        }
+        if (quote.stream()) {
+            detail.add("streamed");
+        }
         return Quote.of(quote.model(), quote.amount())
                 .withQuotedUpstreamCost(quote.upstreamCostCeiling())
                 .streamed(quote.stream())
-                .withDetail(quote.model() + (quote.stream() ? ", streamed" : ""))
+                .withUpstreamBody(quote.upstreamBody())
+                .withDetail(String.join(", ", detail))
                 .withUpstreamCost(usage -> tokenCost(usage, price));
     }
 
-    /** Prompt tokens at the input price, everything else the model produced (reasoning included) at the output price. */
-    static long tokenCost(Usage usage, PricingConfig.ModelPrice price) {
+    /**
+     * What a call cost upstream from its usage: xAI's own {@code cost_in_usd_ticks} when it sent one (rounded up to
+     * base units); else uncached prompt tokens at the input price, cached ones at the cached price, and everything
+     * else the model produced (reasoning included: {@code total - prompt}) at the output price.
+     */
+    public static long tokenCost(Usage usage, PricingConfig.ModelPrice price) {
+        if (usage.upstreamCostFromTicks().isPresent()) {
+            return usage.upstreamCostFromTicks().getAsLong();
+        }
+        long cached = Math.min(Math.max(0, usage.cachedTokens()), usage.promptTokens());
         long output = Math.max(0, usage.totalTokens() - usage.promptTokens());
-        return Math.ceilDiv(usage.promptTokens() * price.inputPerMillion(), ModelCatalogue.MILLION)
-                + Math.ceilDiv(output * price.outputPerMillion(), ModelCatalogue.MILLION);
+        boolean longContext = price.longContextThreshold()
+                .map(threshold -> usage.promptTokens() + output > threshold).orElse(false);
+        long input = longContext ? price.longContextInputPerMillion().orElse(price.inputPerMillion())
+                : price.inputPerMillion();
+        long out = longContext ? price.longContextOutputPerMillion().orElse(price.outputPerMillion())
+                : price.outputPerMillion();
+        long micro = Math.addExact(Math.addExact(Math.multiplyExact(usage.promptTokens() - cached, input),
+                Math.multiplyExact(cached, price.cachedInputPerMillion().orElse(input))),
+                Math.multiplyExact(output, out));
+        return Math.ceilDiv(micro, ModelCatalogue.MILLION); // summed exactly, rounded up once
+    }
+
+    private String tokenFormula(String cost) {
+        PricingConfig config = catalogue.config();
+        return "(" + cost + ") + " + percent(config.marginBps()) + " margin, at least " + config.minPerCall()
+                + "; a quote above the route's largest charge per call (default " + config.maxPerCall()
+                + ") is refused with the largest acceptable output limit";
+    }
+
+    /** 2000 basis points as "20.00%". */
+    static String percent(long bps) {
+        return bps / 100 + "." + String.format("%02d", bps % 100) + "%";
     }
 }

@@ -12,6 +12,7 @@ import io.mppgateway.paywall.pricing.InvalidRequestException;
  * challenge by digest), the path as called with its parameters, and the query string.
  */
 public final class PaidCall {
+    private final String route;
     private final String method;
     private final String path;
     private final Map<String, String> pathParams;
@@ -20,14 +21,21 @@ public final class PaidCall {
     private final ObjectMapper mapper;
     private JsonNode json;
 
-    public PaidCall(String method, String path, Map<String, String> pathParams, String query, byte[] body,
+    /** @param route the paid route's name in the route table (per-route limits are configured by it) */
+    public PaidCall(String route, String method, String path, Map<String, String> pathParams, String query, byte[] body,
             ObjectMapper mapper) {
+        this.route = route;
         this.method = method;
         this.path = path;
         this.pathParams = Map.copyOf(pathParams);
         this.query = query;
         this.body = body == null ? new byte[0] : body;
         this.mapper = mapper;
+    }
+
+    /** The paid route's name, e.g. {@code chat}. */
+    public String route() {
+        return route;
     }
 
     /** GET or POST. */

@@ -19,13 +19,15 @@ import io.mppgateway.paywall.upstream.UpstreamOperation;
  * @param maxBodyBytes  the largest body accepted (413 above it, before payment); empty = paywall.max-body-bytes
  * @param upstream      the provider API operation called after payment
  * @param streaming     whether a quote asking for a stream is relayed as server-sent events
- * @param shaper        what goes upstream (the buyer's bytes by default)
+ * @param shaper        what goes upstream (by default the body the quote covers: the buyer's, with the bounds
+ *                      the price rule added)
  * @param usage         what a JSON answer used (the OpenAI-style usage by default)
+ * @param answer        what of a successful JSON answer the buyer gets (the upstream's bytes by default)
  * @param requestSchema the provider's schema of the request body, for discovery (null for bodiless calls)
  */
 public record PaidRoute(String name, List<SoldPath> paths, String description, PriceRule price,
         OptionalLong maxBodyBytes, UpstreamOperation upstream, boolean streaming, UpstreamRequest.Shaper shaper,
-        UsageReader usage, String requestSchema) {
+        UsageReader usage, AnswerShaper answer, String requestSchema) {
 
     public PaidRoute {
         Objects.requireNonNull(name, "name");
@@ -54,8 +56,9 @@ public record PaidRoute(String name, List<SoldPath> paths, String description, P
         private OptionalLong maxBodyBytes = OptionalLong.empty();
         private UpstreamOperation upstream;
         private boolean streaming;
-        private UpstreamRequest.Shaper shaper = (call, quote) -> UpstreamRequest.asSent(call);
+        private UpstreamRequest.Shaper shaper = UpstreamRequest::asQuoted;
         private UsageReader usage = UsageReaders.OPENAI;
+        private AnswerShaper answer = AnswerShaper.AS_IS;
         private String requestSchema;
 
         private Builder(String name) {
@@ -108,6 +111,12 @@ public record PaidRoute(String name, List<SoldPath> paths, String description, P
             return this;
         }
 
+        /** The buyer gets this of a successful JSON answer (e.g. a model list with this gateway's prices). */
+        public Builder answeredWith(AnswerShaper answerShaper) {
+            this.answer = answerShaper;
+            return this;
+        }
+
         public Builder requestSchema(String schemaName) {
             this.requestSchema = schemaName;
             return this;
@@ -115,7 +124,7 @@ public record PaidRoute(String name, List<SoldPath> paths, String description, P
 
         public PaidRoute build() {
             return new PaidRoute(name, paths, description, price, maxBodyBytes, upstream, streaming, shaper, usage,
-                    requestSchema);
+                    answer, requestSchema);
         }
     }
 }

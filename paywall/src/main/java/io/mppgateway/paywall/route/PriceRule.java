@@ -18,18 +18,26 @@ public interface PriceRule {
         return OptionalLong.empty();
     }
 
+    /** How the amount is computed, in one sentence for discovery (a dynamic rule's formula); null when fixed. */
+    default String formula() {
+        return null;
+    }
+
     /** A rule whose every call pays {@code amount} (validated and described by {@code quote}). */
     static PriceRule fixed(long amount, Function<PaidCall, Quote> quote) {
-        return new PriceRule() {
-            @Override
-            public Quote quote(PaidCall call) {
-                return quote.apply(call);
-            }
+        return new Declared(quote, OptionalLong.of(amount), null);
+    }
 
-            @Override
-            public OptionalLong fixedAmount() {
-                return OptionalLong.of(amount);
-            }
-        };
+    /** A rule whose amount depends on the request, computed as {@code formula} says. */
+    static PriceRule dynamic(String formula, Function<PaidCall, Quote> quote) {
+        return new Declared(quote, OptionalLong.empty(), formula);
+    }
+
+    /** A rule as declared: how it quotes, and what discovery says about it. */
+    record Declared(Function<PaidCall, Quote> rule, OptionalLong fixedAmount, String formula) implements PriceRule {
+        @Override
+        public Quote quote(PaidCall call) {
+            return rule.apply(call);
+        }
     }
 }

@@ -18,6 +18,11 @@ public record UpstreamRequest(byte[] body, Predicate<JsonNode> withheldFromBuyer
         return new UpstreamRequest(call.body(), chunk -> false);
     }
 
+    /** The body the quote covers (the buyer's, with the bounds the price rule added), everything relayed. */
+    public static UpstreamRequest asQuoted(PaidCall call, Quote quote) {
+        return new UpstreamRequest(quote.upstreamBody(call), chunk -> false);
+    }
+
     /**
      * Adapts a paid call before it goes upstream. Runs before the challenge, so it may refuse a request too (with
      * {@link io.mppgateway.paywall.pricing.InvalidRequestException}); the challenge still binds the buyer's bytes.
