@@ -25,6 +25,8 @@ public class ChatPricing {
             "input_file");
     /** Room for what a route's shaper adds to the quoted body (e.g. {@code "stream_options":{"include_usage":true}}). */
     static final long SHAPER_ALLOWANCE_BYTES = 64;
+    /** The most choices one call may ask for (OpenAI's limit; every choice is priced, so the quote stays exact). */
+    static final int MAX_CHOICES = 128;
 
     private final ModelCatalogue catalogue;
 
@@ -167,8 +169,8 @@ public class ChatPricing {
         if (n == null || n.isNull()) {
             return 1;
         }
-        if (!n.isIntegralNumber() || !n.canConvertToInt() || n.asInt() < 1) {
-            throw new InvalidRequestException("n", "invalid_value", "n must be a positive integer");
+        if (!n.isIntegralNumber() || !n.canConvertToInt() || n.asInt() < 1 || n.asInt() > MAX_CHOICES) {
+            throw new InvalidRequestException("n", "invalid_value", "n must be an integer from 1 to " + MAX_CHOICES);
         }
         return n.asInt();
     }

@@ -94,6 +94,10 @@ class ChatPricingTest {
         assertTrue(q4.quotedUpstreamCost() >= 96_000, "" + q4.quotedUpstreamCost());
         assertEquals("n", assertThrows(InvalidRequestException.class, () -> chat("chat", """
                 {"model":"large","n":0,"messages":[{"role":"user","content":"hi"}]}""")).param());
+        // a huge n is a 400, never an overflow
+        assertEquals("n", assertThrows(InvalidRequestException.class, () -> chat("big", """
+                {"model":"grok-4","n":2000000000,"max_completion_tokens":65536,"messages":[{"role":"user","content":"hi"}]}"""))
+                .param());
     }
 
     @Test
