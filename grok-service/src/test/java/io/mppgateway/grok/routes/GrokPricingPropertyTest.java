@@ -58,7 +58,7 @@ class GrokPricingPropertyTest extends RoutePricingProperties {
                             }));
             case "tts" -> Arbitraries.strings().withCharRange(' ', '~').withCharRange('\u4e00', '\u4e80')
                     .ofMinLength(1).ofMaxLength(3000)
-                    .map(text -> JSON.objectNode().put("text", text).put("language", "en"));
+                    .map(text -> JSON.objectNode().put("text", "Say: " + text).put("language", "en"));
             default -> null;
         };
     }
