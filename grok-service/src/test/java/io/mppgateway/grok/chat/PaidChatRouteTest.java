@@ -112,7 +112,7 @@ class PaidChatRouteTest {
                     {"model":"grok-3","stream":%s,"messages":[{"role":"user","content":"%s"}]}"""
                     .formatted(stream, marker);
             try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
-                SimulatedSettlement settlement = new SimulatedSettlement(kafka);
+                SimulatedSettlement settlement = new SimulatedSettlement(kafka, payments);
                 GatewayMock.whenSettling(payments).thenAnswer(settlement.settles("grok", "/v1/chat/completions", 1));
                 given().contentType(ContentType.JSON).header("Authorization", settlement.credential()).body(body)
                         .post("/v1/chat/completions").then().statusCode(200);
@@ -141,7 +141,7 @@ class PaidChatRouteTest {
     void theModelListSaysWhatEachModelCostsHere() throws Exception {
         for (String path : new String[] {"/v1/models", "/grok/models"}) {
             try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
-                SimulatedSettlement settlement = new SimulatedSettlement(kafka);
+                SimulatedSettlement settlement = new SimulatedSettlement(kafka, payments);
                 GatewayMock.whenSettling(payments).thenAnswer(settlement.settles("grok", path, 8000));
                 JsonNode list = new com.fasterxml.jackson.databind.ObjectMapper().readTree(given()
                         .header("Authorization", settlement.credential()).get(path).then().statusCode(200)
