@@ -10,7 +10,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "$LOCAL_DIR/services.env"
 
-READY_TIMEOUT="${READY_TIMEOUT:-60}"
+READY_TIMEOUT="${READY_TIMEOUT:-180}"
 
 declare -A PORT=()
 ALL=()
