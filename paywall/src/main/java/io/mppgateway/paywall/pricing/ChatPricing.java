@@ -57,7 +57,51 @@ public class ChatPricing {
             }
             content.add(messages.get(i).path("content"));
         }
-        return price(root, route, model, content, "messages", maxTokenFields);
+        return price(root, route, model, content, "messages", ToolCalls.NONE, maxTokenFields);
+    }
+
+    /**
+     * A Responses API call ({@code /v1/responses}): {@code input} (a string, or items whose {@code content} may hold
+     * images and files) and every other field are the input; the server-side tool calls it may make are priced in on
+     * top. A {@code previous_response_id} makes the input a stored conversation whose size the body does not bound:
+     * priced at the model's whole context window, as a document is.
+     *
+     * @param tools the server-side tool calls the request can make upstream (bounded by the caller)
+     */
+    public ChatQuote quoteResponses(JsonNode root, String route, ToolCalls tools, String... maxTokenFields) {
+        ModelCatalogue.Priced model = catalogue.model(root, ModelUse.CHAT);
+        JsonNode input = root.get("input");
+        if (input == null || input.isNull()) {
+            throw new InvalidRequestException("input", "missing_required_parameter", "input is required");
+        }
+        Content content = new Content();
+        if (input.isTextual()) {
+            if (input.asText().isBlank()) {
+                throw new InvalidRequestException("input", "invalid_value", "input must not be blank");
+            }
+        } else if (input.isArray() && !input.isEmpty()) {
+            for (int i = 0; i < input.size(); i++) {
+                JsonNode item = input.get(i);
+                if (!item.isObject()) {
+                    throw new InvalidRequestException("input[" + i + "]", "invalid_type",
+                            "input[" + i + "] must be an object (a message or an item)");
+                }
+                JsonNode role = item.get("role");
+                if (role != null && (!role.isTextual() || !ROLES.contains(role.asText()))) {
+                    throw new InvalidRequestException("input[" + i + "].role", "invalid_value",
+                            "input[" + i + "].role must be one of " + ROLES);
+                }
+                content.add(item.path("content"));
+            }
+        } else {
+            throw new InvalidRequestException("input", "invalid_type",
+                    "input must be a non-empty string or a non-empty array of items");
+        }
+        JsonNode previous = root.get("previous_response_id");
+        if (previous != null && !previous.isNull()) {
+            content.unbounded = true; // the stored conversation is read upstream, whatever this body's size
+        }
+        return price(root, route, model, content, "input", tools, maxTokenFields);
     }
 
     /** A fill-in-the-middle completion: the prompt, the suffix and every other field are the input. */
@@ -70,11 +114,11 @@ public class ChatPricing {
         if (!prompt.isTextual()) {
             throw new InvalidRequestException("prompt", "invalid_type", "prompt must be a string");
         }
-        return price(root, route, model, new Content(), "prompt", maxTokenFields);
+        return price(root, route, model, new Content(), "prompt", ToolCalls.NONE, maxTokenFields);
     }
 
     private ChatQuote price(JsonNode root, String route, ModelCatalogue.Priced model, Content content,
-            String inputParam, String... maxTokenFields) {
+            String inputParam, ToolCalls tools, String... maxTokenFields) {
         PricingConfig.ModelPrice price = model.price();
         JsonNode stream = root.get("stream");
         if (stream != null && !stream.isNull() && !stream.isBoolean()) {
@@ -105,7 +149,7 @@ public class ChatPricing {
             inputTokens = Math.min(inputTokens, price.contextTokens().orElse(Long.MAX_VALUE));
         }
         long imageTokens = content.images * price.imageTokens().orElse(catalogue.config().imageTokens());
-        WorstCase worst = new WorstCase(price, inputTokens, imageTokens);
+        WorstCase worst = new WorstCase(price, inputTokens, imageTokens, tools);
         long max = catalogue.maxPerCall(price, route);
         long upstream = worst.cost(choices, limit.tokens());
         long amount = catalogue.charge(upstream, price);
@@ -113,26 +157,28 @@ public class ChatPricing {
             refuse(model, inputParam, maxTokenFields, limit, choices, worst, bodyBytes, content, max);
         }
         return new ChatQuote(model.id(), inputTokens, content.images, limit.tokens(), choices,
-                price.reasoningTokens(), upstream, amount, stream != null && stream.asBoolean(), upstreamBody);
+                price.reasoningTokens(), tools, upstream, amount, stream != null && stream.asBoolean(), upstreamBody);
     }
 
     /**
      * The most a call can cost upstream: the input once (text tokens, image tokens at the image rate), and for every
      * choice the output limit and the reasoning the limit does not bound, at the output price; all at the
-     * long-context prices when the request may reach the model's long-context threshold.
+     * long-context prices when the request may reach the model's long-context threshold; plus the server-side tool
+     * calls, each at its price per call with its results read back as input.
      */
-    record WorstCase(PricingConfig.ModelPrice price, long inputTokens, long imageTokens) {
+    record WorstCase(PricingConfig.ModelPrice price, long inputTokens, long imageTokens, ToolCalls tools) {
         long cost(long choices, long outputTokens) {
             long output = Math.multiplyExact(choices, outputTokens + price.reasoningTokens());
+            long textInput = Math.addExact(inputTokens, tools.resultTokens());
             boolean longContext = price.longContextThreshold()
-                    .map(threshold -> inputTokens + imageTokens + output > threshold).orElse(false);
+                    .map(threshold -> textInput + imageTokens + output > threshold).orElse(false);
             long input = longContext ? price.longContextInputPerMillion().orElse(price.inputPerMillion())
                     : price.inputPerMillion();
             long image = price.imageInputPerMillion().orElse(input);
             long out = longContext ? price.longContextOutputPerMillion().orElse(price.outputPerMillion())
                     : price.outputPerMillion();
-            return ModelCatalogue.tokenCost(inputTokens, input) + ModelCatalogue.tokenCost(imageTokens, image)
-                    + ModelCatalogue.tokenCost(output, out);
+            return ModelCatalogue.tokenCost(textInput, input) + ModelCatalogue.tokenCost(imageTokens, image)
+                    + ModelCatalogue.tokenCost(output, out) + tools.invocationCost();
         }
     }
 
@@ -159,7 +205,8 @@ public class ChatPricing {
         throw new InvalidRequestException(inputParam, "request_too_large", "the request is too large for one "
                 + "paid call to " + model.id() + ": its input (" + ModelCatalogue.grouped(bodyBytes) + " bytes"
                 + (content.images > 0 ? ", " + content.images + " images" : "") + ")"
-                + (price.reasoningTokens() > 0 ? " and the model's reasoning" : "") + " may cost up to "
+                + (price.reasoningTokens() > 0 ? " and the model's reasoning" : "")
+                + (worst.tools().calls() > 0 ? " and up to " + worst.tools().calls() + " server-side tool calls" : "") + " may cost up to "
                 + ModelCatalogue.grouped(worst.cost(1, 0)) + " base units upstream, and one call may be charged at most "
                 + ModelCatalogue.grouped(max));
     }

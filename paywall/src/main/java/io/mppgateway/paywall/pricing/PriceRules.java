@@ -128,13 +128,22 @@ public class PriceRules {
                 });
     }
 
-    private Quote tokens(ChatQuote quote) {
+    /**
+     * The quote of a call priced by {@link ChatPricing} (chat, fill-in-the-middle, Responses): its amount and worst
+     * case, the body it covers, and once the usage is known its actual upstream cost ({@link #tokenCost}, plus each
+     * server-side tool call at its price when the upstream sent no cost figure of its own).
+     */
+    public Quote tokens(ChatQuote quote) {
         PricingConfig.ModelPrice price = catalogue.config().models().get(quote.model());
         List<String> detail = new ArrayList<>();
         detail.add(quote.model());
         detail.add("up to " + quote.outputTokens() + " output tokens");
         if (quote.choices() > 1) {
             detail.add("n=" + quote.choices());
+        }
+        long perToolCall = quote.tools().costPerCall();
+        if (quote.tools().calls() > 0) {
+            detail.add("up to " + quote.tools().calls() + " tool calls");
         }
         if (quote.stream()) {
             detail.add("streamed");
@@ -144,7 +153,8 @@ public class PriceRules {
                 .streamed(quote.stream())
                 .withUpstreamBody(quote.upstreamBody())
                 .withDetail(String.join(", ", detail))
-                .withUpstreamCost(usage -> tokenCost(usage, price));
+                .withUpstreamCost(usage -> usage.upstreamCostFromTicks().isPresent() ? tokenCost(usage, price)
+                        : Math.addExact(tokenCost(usage, price), Math.multiplyExact(usage.toolCalls(), perToolCall)));
     }
 
     /**
@@ -170,7 +180,8 @@ public class PriceRules {
         return Math.ceilDiv(micro, ModelCatalogue.MILLION); // summed exactly, rounded up once
     }
 
-    private String tokenFormula(String cost) {
+    /** A token-priced rule's formula for discovery: {@code cost}, plus the margin, the minimum and the largest charge. */
+    public String tokenFormula(String cost) {
         PricingConfig config = catalogue.config();
         return "(" + cost + ") + " + percent(config.marginBps()) + " margin, at least " + config.minPerCall()
                 + "; a quote above the route's largest charge per call (default " + config.maxPerCall()

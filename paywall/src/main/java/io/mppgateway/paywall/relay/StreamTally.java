@@ -10,11 +10,12 @@ import io.mppgateway.paywall.usage.OpenAiUsage;
 import io.mppgateway.paywall.usage.Usage;
 
 /**
- * What a relayed stream of OpenAI-style chat chunks delivered, and so what it is recorded as (issue 9 item 3). The
+ * What a relayed stream of OpenAI-style chat chunks, or of the Responses API's typed events
+ * ({@code response.output_text.delta}, ..., {@code response.completed} with the usage), delivered, and so what it is recorded as (issue 9 item 3). The
  * rules cannot be gamed by hanging up at the right moment:
  * <ul>
  * <li>a stream whose upstream <em>finished</em> — every choice carried its {@code finish_reason}, or the usage-only
- * chunk arrived — is delivered whole, even if the buyer left before {@code [DONE]}: the answer was complete;</li>
+ * chunk arrived, or the response's {@code response.completed} / {@code response.incomplete} event — is delivered whole, even if the buyer left before {@code [DONE]}: the answer was complete;</li>
  * <li>a stream cut before that (the buyer left, the upstream broke or stalled) is delivered <em>in part</em> if any
  * content, reasoning or tool call reached the buyer, with the tokens relayed so far;</li>
  * <li>only a stream of which nothing reached the buyer is not delivered (and so stays redeemable).</li>
@@ -47,6 +48,7 @@ public final class StreamTally {
     private final Set<Integer> choicesFinished = new HashSet<>();
     private Usage usage = Usage.NONE;
     private boolean usageChunkSeen;
+    private boolean responseEnded;
     private long contentChunks;
     private long reasoningChunks;
     private long toolCallChunks;
@@ -57,6 +59,14 @@ public final class StreamTally {
             return;
         }
         read(chunk);
+        switch (chunk.path("type").asText("")) {
+            case "response.output_text.delta", "response.refusal.delta" -> contentChunks += hasText(chunk.path("delta")) ? 1 : 0;
+            case "response.reasoning_text.delta", "response.reasoning_summary_text.delta" ->
+                reasoningChunks += hasText(chunk.path("delta")) ? 1 : 0;
+            case "response.function_call_arguments.delta" -> toolCallChunks++;
+            default -> {
+            }
+        }
         for (JsonNode choice : chunk.path("choices")) {
             JsonNode delta = choice.path("delta");
             if (hasText(delta.path("content")) || delta.path("content").isArray() && !delta.path("content").isEmpty()) {
@@ -79,6 +89,12 @@ public final class StreamTally {
     }
 
     private void read(JsonNode chunk) {
+        String type = chunk.path("type").asText("");
+        if (type.equals("response.completed") || type.equals("response.incomplete") || type.equals("response.failed")) {
+            // the Responses API: the final event carries the whole response, its usage included
+            usage = OpenAiUsage.of(chunk.path("response").get("usage"));
+            responseEnded = !type.equals("response.failed");
+        }
         JsonNode reported = chunk.get("usage");
         JsonNode choices = chunk.path("choices");
         if (reported != null && reported.isObject()) {
@@ -97,9 +113,12 @@ public final class StreamTally {
         }
     }
 
-    /** The upstream produced its whole answer: every choice finished, or its usage-only chunk arrived. */
+    /**
+     * The upstream produced its whole answer: every choice finished, or its usage-only chunk arrived, or (Responses
+     * API) the response completed.
+     */
     public boolean upstreamFinished() {
-        return usageChunkSeen || !choicesSeen.isEmpty() && choicesFinished.containsAll(choicesSeen);
+        return usageChunkSeen || responseEnded || !choicesSeen.isEmpty() && choicesFinished.containsAll(choicesSeen);
     }
 
     /** Some content, reasoning or tool call reached the buyer. */
