@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.mppgateway.grok.image.ImagePricing;
+import io.mppgateway.grok.responses.ResponsesPricing;
 import io.mppgateway.grok.speech.SpeechPricing;
 import io.mppgateway.paywall.pricing.InvalidRequestException;
 import io.mppgateway.paywall.pricing.PriceRules;
@@ -25,15 +26,15 @@ import jakarta.inject.Singleton;
 @ApplicationScoped
 public class GrokRoutes {
     private static final ProviderDescription ABOUT = new ProviderDescription("xAI Grok",
-            "Grok chat completions (xAI/OpenAI-compatible, streaming included), image generation, text to speech "
-                    + "and the model list with prices", "xAI API", "https://api.x.ai",
+            "Grok chat completions and responses (xAI/OpenAI-compatible, streaming included), web search, X search "
+                    + "and code execution, image generation, text to speech and the model list with prices", "xAI API", "https://api.x.ai",
             List.of("ai", "llm"), "https://docs.x.ai/docs/api-reference", "https://x.ai",
             "https://api.x.ai/api-docs/openapi.json",
             "an OpenAI-compatible SDK (npm openai, @ai-sdk/xai) with its base URL set to this service's /v1");
 
     @Produces
     @Singleton
-    RouteTable routes(PriceRules prices, ImagePricing images, SpeechPricing speech) {
+    RouteTable routes(PriceRules prices, ImagePricing images, SpeechPricing speech, ResponsesPricing responses) {
         return new RouteTable(List.of(
                 PaidRoute.named("chat")
                         .post("/grok/chat", "locusChat", "Chat completion (Locus-compatible)")
@@ -49,6 +50,22 @@ public class GrokRoutes {
                                 : UpstreamRequest.asQuoted(call, quote))
                         .upstream(UpstreamOperation.post("/v1/chat/completions")).streams()
                         .requestSchema("ChatRequest").build(),
+                PaidRoute.named("responses")
+                        .post("/v1/responses", "createResponse", "Response (xAI/OpenAI Responses API) with function "
+                                + "and server-side tools, stream:true for typed server-sent events")
+                        .describedAs("Grok response")
+                        .pricedBy(responses.rule())
+                        .upstream(UpstreamOperation.post("/v1/responses")).streams()
+                        .requestSchema("ModelRequest").build(),
+                searchTool("web-search", "web_search", "Web search", responses),
+                searchTool("x-search", "x_search", "X search", responses),
+                PaidRoute.named("code-execution")
+                        .post("/grok/code-execution", "locusCodeExecution",
+                                "Grok with code execution (a Responses API request; the code_interpreter tool added)")
+                        .describedAs("Grok code execution")
+                        .pricedBy(responses.withTool("code_interpreter"))
+                        .upstream(UpstreamOperation.post("/v1/responses")).streams()
+                        .requestSchema("ModelRequest").build(),
                 PaidRoute.named("image-generate")
                         .post("/grok/image-generate", "locusImageGenerate", "Image generation (Locus-compatible)")
                         .post("/v1/images/generations", "imageGenerations",
@@ -80,8 +97,26 @@ public class GrokRoutes {
                         .pricedBy(prices.fixedWithoutModel())
                         // each model sold here says what it costs here: gateway_pricing, and xAI's own price fields
                         .answeredWith(prices.modelsWithGatewayPrices(true))
-                        .upstream(UpstreamOperation.get("/v1/models")).build()),
+                        .upstream(UpstreamOperation.get("/v1/models")).build(),
+                PaidRoute.named("model-card")
+                        .get("/v1/models/{model_id}", "retrieveModel", "One model (xAI API), priced as sold here")
+                        .describedAs("Grok model card")
+                        .pricedBy(prices.modelCard("model_id"))
+                        .answeredWith(prices.modelsWithGatewayPrices(true))
+                        .upstream(UpstreamOperation.get("/v1/models/{model_id}")).build()),
                 ABOUT, GrokRoutes::error);
+    }
+
+    /** A Locus-style search route: a Responses API request with its search tool added, answered with citations. */
+    private static PaidRoute searchTool(String name, String toolType, String title, ResponsesPricing responses) {
+        return PaidRoute.named(name)
+                .post("/grok/" + name, "locus" + title.replace(" ", ""), title + " by Grok (a Responses API request; "
+                        + "the " + toolType + " tool added), with the cited URLs as citations")
+                .describedAs("Grok " + title.toLowerCase(java.util.Locale.ROOT))
+                .pricedBy(responses.withTool(toolType))
+                .answeredWith(ResponsesPricing.WITH_CITATIONS)
+                .upstream(UpstreamOperation.post("/v1/responses")).streams()
+                .requestSchema("ModelRequest").build();
     }
 
     /** The OpenAI-compatible nested error shape that xAI's and OpenAI's SDKs parse. */

@@ -60,12 +60,15 @@ class DiscoveryTest {
         }
         assertTrue(operations.containsAll(List.of("post /grok/chat", "post /v1/chat/completions",
                 "post /grok/image-generate", "post /v1/images/generations", "post /grok/image-edit",
-                "post /v1/images/edits", "post /grok/tts", "post /v1/tts", "get /grok/models", "get /v1/models")),
+                "post /v1/images/edits", "post /grok/tts", "post /v1/tts", "get /grok/models", "get /v1/models",
+                "post /v1/responses", "post /grok/web-search", "post /grok/x-search", "post /grok/code-execution",
+                "get /v1/models/{model_id}")),
                 operations.toString());
         given().get("/openapi.json").then()
                 .body("paths.'/grok/chat'.post.x-payment-info.amount", nullValue())
                 .body("paths.'/grok/chat'.post.x-payment-info.description", containsString("max_completion_tokens"))
                 .body("paths.'/v1/models'.get.x-payment-info.amount", equalTo("8000"))
+                .body("paths.'/grok/web-search'.post.x-payment-info.description", containsString("max_turns"))
                 .body("paths.'/v1/chat/completions'.post.operationId", equalTo("chatCompletions"));
     }
 

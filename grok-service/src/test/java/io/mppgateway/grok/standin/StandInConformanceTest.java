@@ -23,7 +23,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The WireMock stand-in (deploy/standin, running on 127.0.0.1:8090) answers xAI's chat completions as xAI's OpenAPI
  * document says: the JSON answer, and the data-only stream of ChatResponseChunk objects, with the usage-only chunk
- * before {@code [DONE]} exactly when {@code stream_options.include_usage} is true (upstream-apis.md §2.6).
+ * before {@code [DONE]} exactly when {@code stream_options.include_usage} is true (upstream-apis.md §2.6); its
+ * Responses API: the JSON response (with the tool calls and citations of the tools asked for) and the typed events of
+ * a stream; and a model card.
  */
 class StandInConformanceTest {
     private static final String STANDIN = LocalStack.STANDIN + "/xai";
@@ -139,6 +141,84 @@ class StandInConformanceTest {
         } catch (java.io.IOException expected) {
             // the connection broke: what the injection is for
         }
+    }
+
+    static HttpResponse<String> postTo(String path, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(STANDIN + path)).header("Authorization", "Bearer test")
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aResponseIsWhatTheSpecDeclaresWithTheToolCallsAndCitationsOfItsTools() throws Exception {
+        String responses = "/v1/responses";
+        for (String tools : List.of("", ",\"tools\":[{\"type\":\"web_search\"}],\"max_turns\":3",
+                ",\"tools\":[{\"type\":\"x_search\",\"allowed_x_handles\":[\"NASA\"]}]",
+                ",\"tools\":[{\"type\":\"function\",\"name\":\"f\",\"parameters\":{}},{\"type\":\"code_interpreter\"}]")) {
+            String body = "{\"model\":\"grok-4\",\"max_output_tokens\":100,\"input\":[{\"role\":\"user\","
+                    + "\"content\":[{\"type\":\"input_text\",\"text\":\"hi\"}]}]" + tools + "}";
+            spec.assertRequestValid(responses, body);
+            HttpResponse<String> response = postTo(responses, body);
+            assertEquals(200, response.statusCode(), response.body());
+            spec.assertResponseValid("post", responses, 200, "application/json", response.body());
+            JsonNode answer = JSON.readTree(response.body());
+            assertEquals(100, answer.path("max_output_tokens").asInt());
+            JsonNode usage = answer.path("usage");
+            assertEquals(usage.path("total_tokens").asLong(), usage.path("input_tokens").asLong()
+                    + usage.path("output_tokens").asLong() + usage.at("/output_tokens_details/reasoning_tokens").asLong());
+            if (tools.contains("search")) {
+                assertEquals(2, usage.path("num_server_side_tools_used").asInt());
+                assertEquals("url_citation", answer.at("/output/2/content/0/annotations/0/type").asText());
+            } else if (tools.contains("code_interpreter")) {
+                assertEquals("code_interpreter_call", answer.at("/output/0/type").asText());
+                assertEquals(1, usage.at("/server_side_tool_usage_details/code_interpreter_calls").asInt());
+            } else {
+                assertEquals(0, usage.path("num_server_side_tools_used").asInt());
+            }
+        }
+    }
+
+    @Test
+    void aStreamedResponseIsTypedEventsEndingWithTheCompletedResponse() throws Exception {
+        String body = "{\"model\":\"grok-4\",\"stream\":true,\"input\":\"hi\"}";
+        spec.assertRequestValid("/v1/responses", body);
+        HttpResponse<String> response = postTo("/v1/responses", body);
+        assertEquals(200, response.statusCode());
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
+        List<String> blocks = List.of(response.body().split("\n\n"));
+        StringBuilder text = new StringBuilder();
+        long sequence = 0;
+        JsonNode last = null;
+        for (String block : blocks) {
+            String[] lines = block.split("\n");
+            assertTrue(lines[0].startsWith("event: ") && lines[1].startsWith("data: "), block);
+            JsonNode event = JSON.readTree(lines[1].substring(6));
+            assertEquals(lines[0].substring(7), event.path("type").asText(), "the event line names the data's type");
+            assertEquals(sequence++, event.path("sequence_number").asLong());
+            if (event.has("response")) {
+                // response.created / in_progress / completed carry a whole ModelResponse
+                assertEquals(List.of(), spec.componentProblems("ModelResponse", event.path("response")), block);
+            }
+            if ("response.output_text.delta".equals(event.path("type").asText())) {
+                text.append(event.path("delta").asText());
+            }
+            last = event;
+        }
+        assertEquals("response.created", JSON.readTree(blocks.getFirst().split("\n")[1].substring(6)).path("type").asText());
+        assertEquals("response.completed", last.path("type").asText());
+        assertEquals("Hello from the local xAI (Grok) stand-in.", text.toString());
+        assertEquals(text.toString(), last.at("/response/output/0/content/0/text").asText());
+        assertEquals(150, last.at("/response/usage/total_tokens").asInt());
+        assertFalse(response.body().contains("[DONE]"));
+    }
+
+    @Test
+    void aModelCardIsWhatTheSpecDeclares() throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(STANDIN + "/v1/models/grok-3"))
+                .header("Authorization", "Bearer test").GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        spec.assertResponseValid("get", "/v1/models/{model_id}", 200, "application/json", response.body());
+        assertEquals("grok-3", JSON.readTree(response.body()).path("id").asText());
     }
 
     @Test
