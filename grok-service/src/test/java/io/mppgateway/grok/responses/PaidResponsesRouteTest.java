@@ -84,7 +84,10 @@ class PaidResponsesRouteTest {
         given().contentType(ContentType.JSON).body("[1]").post("/grok/web-search").then().statusCode(400)
                 .body("error.code", equalTo("invalid_json"));
         given().contentType(ContentType.JSON).body("{\"model\":\"grok-4\",\"input\":\"" + "x".repeat(1_100_000) + "\"}")
-                .post("/v1/responses").then().statusCode(413);
+                .post("/v1/responses").then().statusCode(413)
+                .body("error.type", equalTo("invalid_request_error"))
+                .body("error.code", equalTo("request_too_large"))
+                .body("error.message", containsString("exceeds the limit of 1048576 bytes"));
         GatewayMock.verifyNoPayment(payments);
     }
 

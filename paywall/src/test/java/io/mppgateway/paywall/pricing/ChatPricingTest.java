@@ -262,4 +262,69 @@ class ChatPricingTest {
         assertEquals(413, assertThrows(InvalidRequestException.class,
                 () -> InvalidRequestException.requireAtMost(new byte[11], 10)).status());
     }
+
+    private final ChatPricing chatPricing = new ChatPricing(PriceTables.catalogue(TABLE));
+
+    private Quote responses(String json, ToolCalls tools) {
+        return rules.tokens(chatPricing.quoteResponses(parse(json), "big", tools,
+                "max_output_tokens"));
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            return MAPPER.readTree(json);
+        } catch (Exception e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    @Test
+    void aResponsesCallIsPricedAsAChatOverItsInputPlusItsToolCalls() throws Exception {
+        String json = """
+                {"model":"large","max_output_tokens":2000,"input":[{"role":"user","content":[{"type":"input_text","text":"hi"},{"type":"input_image","image_url":"https://x/c.png"}]}]}""";
+        Quote plain = responses(json, ToolCalls.NONE);
+        long bytes = MAPPER.readTree(json).toString().length();
+        long imageBytes = MAPPER.readTree(json).at("/input/0/content/1").toString().length();
+        // the body but its image as tokens (+ 64 of room) x 2, the image at 4000 tokens x 2, 2000 output x 6
+        assertEquals((bytes - imageBytes + 64) * 2 + 4000 * 2 + 12_000, plain.quotedUpstreamCost());
+        // 6 tool calls at 5000 each, each adding 1000 input tokens at 2
+        Quote withTools = responses(json, new ToolCalls(6, 5000, 1000));
+        assertEquals(plain.quotedUpstreamCost() + 6 * 5000 + 6 * 1000 * 2, withTools.quotedUpstreamCost());
+        assertTrue(withTools.detail().contains("up to 6 tool calls"), withTools.detail());
+        // without an output limit the default goes upstream as max_output_tokens
+        PaidCall call = call("big", "{\"model\":\"large\",\"input\":\"hi\"}");
+        Quote bounded = rules.tokens(chatPricing.quoteResponses(call.json(), "big", ToolCalls.NONE, "max_output_tokens"));
+        assertEquals(1024, upstream(call, bounded).path("max_output_tokens").asLong());
+    }
+
+    @Test
+    void aStoredConversationIsPricedAtTheWholeContextAndABadInputIsRefused() {
+        // previous_response_id: xAI reads the stored conversation, whatever this body's size
+        Quote continued = responses("""
+                {"model":"grok-4","max_output_tokens":100,"input":"and then?","previous_response_id":"r1"}""",
+                ToolCalls.NONE);
+        assertTrue(continued.quotedUpstreamCost() >= 256_000 * 3, "" + continued.quotedUpstreamCost());
+        for (String bad : new String[] {"{\"model\":\"large\"}", "{\"model\":\"large\",\"input\":[]}",
+                "{\"model\":\"large\",\"input\":\" \"}", "{\"model\":\"large\",\"input\":[\"x\"]}"}) {
+            assertTrue(assertThrows(InvalidRequestException.class, () -> responses(bad, ToolCalls.NONE)).param()
+                    .startsWith("input"), bad);
+        }
+    }
+
+    @Test
+    void theActualCostOfAResponseAddsItsToolCallsUnlessXaiSentItsOwnCost() throws Exception {
+        Quote q = responses("{\"model\":\"large\",\"max_output_tokens\":100,\"input\":\"hi\"}",
+                new ToolCalls(6, 5000, 1000));
+        // Responses usage names: 1000 input at 2, 500 output + 200 reasoning at 6, 2 tool calls at 5000
+        var usage = OpenAiUsage.of(MAPPER.readTree("""
+                {"input_tokens":1000,"input_tokens_details":{"cached_tokens":0},"output_tokens":500,
+                 "output_tokens_details":{"reasoning_tokens":200},"total_tokens":1700,"num_server_side_tools_used":2,
+                 "server_side_tool_usage_details":{"web_search_calls":1,"x_search_calls":1,"x_posts_fetched":7}}"""));
+        assertEquals(1000, usage.promptTokens());
+        assertEquals(500, usage.completionTokens());
+        assertEquals(200, usage.reasoningTokens());
+        assertEquals(2, usage.toolCalls(), "calls, not the posts fetched");
+        assertEquals(2000 + 700 * 6 + 2 * 5000, q.upstreamCost().applyAsLong(usage));
+        assertEquals(10_500, q.upstreamCost().applyAsLong(usage.withCostInUsdTicks(105_000_000L)));
+    }
 }
