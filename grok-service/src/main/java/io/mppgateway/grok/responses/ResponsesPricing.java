@@ -3,6 +3,7 @@ package io.mppgateway.grok.responses;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -44,7 +45,8 @@ public class ResponsesPricing {
 
     /** {@code /v1/responses}: the tools the buyer offers, any of the server-side tools sold here among them. */
     public PriceRule rule() {
-        return PriceRule.dynamic(formula(), call -> quote(call, null));
+        return PriceRule.dynamic(formula("server-side tools (per call: " + new TreeMap<>(tools.perCall())
+                + ")"), call -> quote(call, null));
     }
 
     /** A Locus-style route that is one server-side tool: the tool is added when the buyer did not configure it. */
@@ -52,15 +54,14 @@ public class ResponsesPricing {
         if (!tools.perCall().containsKey(toolType)) {
             throw new IllegalStateException("no price per call for the tool " + toolType + " (grok.tools.per-call)");
         }
-        return PriceRule.dynamic(formula() + "; the " + toolType + " tool is always offered",
-                call -> quote(call, toolType));
+        return PriceRule.dynamic(formula("the " + toolType + " tool (always offered; " + tools.perCall().get(toolType)
+                + " per call)"), call -> quote(call, toolType));
     }
 
-    private String formula() {
+    private String formula(String toolsPriced) {
         return prices.tokenFormula("input bytes (every byte of the body but images, as tokens) + images x the "
                 + "model's image tokens at the input price, + (" + OUTPUT_LIMIT + ", else the default, sent upstream"
-                + " + the model's reasoning maximum) at the output price, + with server-side tools (per call: "
-                + tools.perCall() + ") max_turns (else " + tools.maxTurns() + ", sent upstream; at most "
+                + " + the model's reasoning maximum) at the output price, + with " + toolsPriced + " max_turns (else " + tools.maxTurns() + ", sent upstream; at most "
                 + tools.maxTurns() + ") x " + tools.callsPerTurn() + " calls, each at its price + "
                 + tools.resultTokensPerCall() + " result tokens at the input price");
     }
