@@ -1,11 +1,9 @@
 package io.mppgateway.payment.config;
 
 import java.time.Clock;
-import java.util.List;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.mppgateway.payment.mpp.ChallengeIdSigner;
 import io.mppgateway.payment.mpp.CredentialParser;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -14,12 +12,6 @@ import jakarta.inject.Singleton;
 /** Wires the plain wire-format classes into CDI. */
 @ApplicationScoped
 public class PaymentBeans {
-
-    @Produces
-    @Singleton
-    ChallengeIdSigner challengeIdSigner(PaymentConfig config) {
-        return new ChallengeIdSigner(config.secretKey(), config.previousSecretKeys().orElse(List.of()));
-    }
 
     @Produces
     @Singleton

@@ -1,5 +1,7 @@
 package io.mppgateway.payment.mpp;
 
+import io.mppgateway.contracts.mpp.Challenge;
+
 /**
  * A parsed {@code Authorization: Payment} credential.
  *

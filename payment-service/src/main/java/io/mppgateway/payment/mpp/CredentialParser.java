@@ -8,6 +8,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.mppgateway.contracts.mpp.Base64Url;
+import io.mppgateway.contracts.mpp.Challenge;
+import io.mppgateway.contracts.mpp.Jcs;
+
 /** Parses {@code Authorization} header values into exactly one Payment credential. */
 public final class CredentialParser {
     /** Servers must accept at least 4 KB; anything far larger is not a tempo charge credential. */

@@ -1,5 +1,7 @@
 package io.mppgateway.payment.mpp;
 
+import io.mppgateway.contracts.mpp.Challenge;
+
 /** The MPP problem types this server emits, with their HTTP status (core spec §Error Codes). */
 public enum PaymentProblem {
     PAYMENT_REQUIRED("payment-required", "Payment Required", 402),

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.mppgateway.contracts.mpp.Base64Url;
+
 /** The tempo {@code Payment-Receipt}: base64url JSON {method, status, timestamp, reference = tx hash}. Not signed. */
 @JsonPropertyOrder({ "method", "status", "timestamp", "reference" })
 public record PaymentReceipt(String method, String status, String timestamp, String reference) {

@@ -86,7 +86,7 @@ class OutOfRangeCredentialTest {
                 java.nio.charset.StandardCharsets.UTF_8);
         String withSource = json.substring(0, json.length() - 1) + ",\"source\":\"did:pkh:eip155:9999999999999999999:"
                 + key.getAddress() + "\"}";
-        assertProblem(settle("Payment " + io.mppgateway.payment.mpp.Base64Url.encode(withSource), AMOUNT), 402,
+        assertProblem(settle("Payment " + io.mppgateway.contracts.mpp.Base64Url.encode(withSource), AMOUNT), 402,
                 "malformed-credential", "out of range");
         assertNothingClaimed(challenge);
     }

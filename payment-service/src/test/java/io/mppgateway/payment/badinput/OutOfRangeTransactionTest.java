@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 
+import io.mppgateway.contracts.mpp.PaymentTerms;
 import io.mppgateway.contracts.testing.TempoTx;
 import io.mppgateway.payment.chain.service.PullTransactionVerifier;
 import io.mppgateway.payment.chain.service.TransferMatcher.ExpectedPayment;
@@ -19,7 +20,6 @@ import io.mppgateway.payment.mpp.AttributionMemo;
 import io.mppgateway.payment.mpp.PaymentProblem;
 import io.mppgateway.payment.mpp.PaymentRejectedException;
 import io.mppgateway.payment.settlement.rest.PaymentProblemMapper;
-import io.mppgateway.payment.terms.service.PaymentTerms;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;

@@ -17,17 +17,17 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.mppgateway.contracts.mpp.PaymentTerms;
+import io.mppgateway.contracts.testing.TempoTx;
 import io.mppgateway.payment.SharedFixtures;
 import io.mppgateway.payment.chain.service.FeePayerCosigner;
-import io.mppgateway.payment.chain.service.SponsorGuard;
 import io.mppgateway.payment.chain.service.PullTransactionVerifier;
+import io.mppgateway.payment.chain.service.SponsorGuard;
 import io.mppgateway.payment.chain.service.TransferMatcher.ExpectedPayment;
-import io.mppgateway.payment.terms.service.PaymentTerms;
 import io.mppgateway.payment.chain.tempo.TempoTransaction;
 import io.mppgateway.payment.config.PaymentConfig;
 import io.mppgateway.payment.mpp.PaymentProblem;
 import io.mppgateway.payment.mpp.PaymentRejectedException;
-import io.mppgateway.contracts.testing.TempoTx;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.web3j.crypto.Credentials;

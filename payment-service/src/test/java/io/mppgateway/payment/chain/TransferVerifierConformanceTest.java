@@ -9,11 +9,11 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.mppgateway.contracts.mpp.PaymentTerms;
 import io.mppgateway.payment.SharedFixtures;
 import io.mppgateway.payment.chain.client.TransactionReceipt;
 import io.mppgateway.payment.chain.service.TransferMatcher.ExpectedPayment;
 import io.mppgateway.payment.chain.service.TransferVerifier;
-import io.mppgateway.payment.terms.service.PaymentTerms;
 import io.mppgateway.payment.mpp.AttributionMemo;
 import io.mppgateway.payment.mpp.PaymentProblem;
 import io.mppgateway.payment.mpp.PaymentRejectedException;

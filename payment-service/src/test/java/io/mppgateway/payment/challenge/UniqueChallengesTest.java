@@ -16,9 +16,9 @@ import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import io.mppgateway.contracts.mpp.Jcs;
+import io.mppgateway.payment.challenge.service.ChallengeKeys;
 import io.mppgateway.payment.challenge.service.ChallengeService;
-import io.mppgateway.payment.mpp.ChallengeIdSigner;
-import io.mppgateway.payment.mpp.Jcs;
 import io.mppgateway.payment.testsupport.DevChain;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -34,7 +34,7 @@ class UniqueChallengesTest {
     @Inject
     ChallengeService challenges;
     @Inject
-    ChallengeIdSigner signer;
+    ChallengeKeys keys;
 
     @Test
     void sixtyFourIdenticalSimultaneousRequestsGetSixtyFourChallenges() throws Exception {
@@ -75,7 +75,7 @@ class UniqueChallengesTest {
         String expires = Instant.now().plusSeconds(60).toString();
         String request = challenges.encodedRequest(ROUTE, 20_000);
         String opaque = opaque("{\"route\":\"" + ROUTE + "\"}");
-        String id = signer.sign(REALM, "tempo", "charge", request, expires, DIGEST, null, opaque);
+        String id = keys.forRealm(REALM).sign(REALM, "tempo", "charge", request, expires, DIGEST, null, opaque);
         Map<String, String> old = Map.of("id", id, "realm", REALM, "method", "tempo", "intent", "charge",
                 "request", request, "expires", expires, "digest", DIGEST, "opaque", opaque);
         // an unknown transaction: the challenge passes and the chain is asked (not 'invalid-challenge')

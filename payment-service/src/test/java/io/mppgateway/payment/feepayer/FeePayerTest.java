@@ -13,12 +13,12 @@ import javax.sql.DataSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.mppgateway.contracts.mpp.Base64Url;
+import io.mppgateway.contracts.testing.TempoTx;
 import io.mppgateway.payment.mpp.AttributionMemo;
-import io.mppgateway.payment.mpp.Base64Url;
 import io.mppgateway.payment.testsupport.ChargeRows;
 import io.mppgateway.payment.testsupport.DevChain;
 import io.mppgateway.payment.testsupport.MppxCli;
-import io.mppgateway.contracts.testing.TempoTx;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;

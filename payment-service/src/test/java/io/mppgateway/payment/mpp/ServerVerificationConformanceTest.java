@@ -15,7 +15,11 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.mppgateway.contracts.mpp.Challenge;
+import io.mppgateway.contracts.mpp.ChallengeIdSigner;
+import io.mppgateway.contracts.mpp.Jcs;
 import io.mppgateway.payment.SharedFixtures;
+import io.mppgateway.payment.challenge.service.ChallengeKeys;
 import io.mppgateway.payment.challenge.service.ChallengeService;
 import io.mppgateway.payment.challenge.service.EchoedChallengeVerifier;
 import jakarta.enterprise.inject.Vetoed;
@@ -49,7 +53,7 @@ class ServerVerificationConformanceTest {
         // the vectors sign with "secret-key" (10 bytes); production keeps the 32-byte minimum
         ChallengeIdSigner signer = ChallengeIdSigner.withoutLengthCheck(in.path("secretKey").asText());
         RouteChallenges route = new RouteChallenges(Jcs.encode(in.path("request").toString()));
-        EchoedChallengeVerifier verifier = new EchoedChallengeVerifier(signer, route, null, MAPPER,
+        EchoedChallengeVerifier verifier = new EchoedChallengeVerifier(new VectorKeys(signer), route, null, MAPPER,
                 Clock.fixed(NOW, ZoneOffset.UTC));
 
         JsonNode ch = in.path("credential").path("challenge");
@@ -93,6 +97,22 @@ class ServerVerificationConformanceTest {
         return n.hasNonNull(field) ? n.path(field).asText() : null;
     }
 
+    /** The vectors' ids are HMACs with their secret itself (mppx's scheme), not with a derived realm key. */
+    @Vetoed
+    static final class VectorKeys extends ChallengeKeys {
+        private final ChallengeIdSigner signer;
+
+        VectorKeys(ChallengeIdSigner signer) {
+            this.signer = signer;
+        }
+
+        @Override
+        public boolean verify(String id, String realm, String method, String intent, String request, String expires,
+                String digest, String opaque) {
+            return signer.verify(id, realm, method, intent, request, expires, digest, opaque);
+        }
+    }
+
     /**
      * The vector's route parameters: its request is the bare {amount, currency, recipient} and it binds no route
      * through opaque. Vetoed so Quarkus tests never see a second ChallengeService bean.
@@ -102,7 +122,7 @@ class ServerVerificationConformanceTest {
         private final String encodedRequest;
 
         RouteChallenges(String encodedRequest) {
-            super(null, null, null, null, null, null);
+            super(null, null, null, null);
             this.encodedRequest = encodedRequest;
         }
 

@@ -13,6 +13,10 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.mppgateway.contracts.mpp.Base64Url;
+import io.mppgateway.contracts.mpp.Challenge;
+import io.mppgateway.contracts.mpp.ChallengeIdSigner;
+import io.mppgateway.contracts.mpp.Jcs;
 import io.mppgateway.payment.SharedFixtures;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;

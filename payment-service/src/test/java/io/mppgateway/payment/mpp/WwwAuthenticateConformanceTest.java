@@ -13,6 +13,8 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.mppgateway.contracts.mpp.Challenge;
+import io.mppgateway.contracts.mpp.Jcs;
 import io.mppgateway.payment.SharedFixtures;
 
 import org.junit.jupiter.api.DynamicTest;

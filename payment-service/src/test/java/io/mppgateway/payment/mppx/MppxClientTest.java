@@ -9,8 +9,8 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.mppgateway.contracts.mpp.Base64Url;
 import io.mppgateway.contracts.payment.ChallengeRequest;
-import io.mppgateway.payment.mpp.Base64Url;
 import io.mppgateway.payment.testsupport.DevChain;
 import io.mppgateway.payment.testsupport.MppxCli;
 import io.quarkus.test.junit.QuarkusTest;

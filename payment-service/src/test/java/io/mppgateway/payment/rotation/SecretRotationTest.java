@@ -10,9 +10,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.mppgateway.contracts.mpp.ChallengeIdSigner;
+import io.mppgateway.contracts.mpp.RealmKeys;
 import io.mppgateway.payment.challenge.service.ChallengeService;
 import io.mppgateway.payment.mpp.AttributionMemo;
-import io.mppgateway.payment.mpp.ChallengeIdSigner;
 import io.mppgateway.payment.testsupport.DevChain;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -21,7 +22,11 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
-/** After a secret rotation, challenges signed with the previous secret stay payable until they expire. */
+/**
+ * After a secret rotation, challenges signed with the previous secret's realm key (a provider service not yet given its
+ * new realm key) stay payable until they expire; so do ids signed with a master secret itself, as the previous release
+ * issued them (rolling deploy).
+ */
 @QuarkusTest
 @TestProfile(SecretRotationTest.Rotated.class)
 class SecretRotationTest {
@@ -42,6 +47,7 @@ class SecretRotationTest {
     @Test
     void aChallengeIssuedBeforeTheRotationIsStillPaidAndNewOnesUseTheNewSecret() {
         long amount = 2_700;
+        // signed with the old master secret itself: the previous release's challenges, accepted until they expire
         Map<String, String> old = signedWith(OLD, amount, Instant.now().plusSeconds(120));
         String hash = DevChain.transferWithMemo(DevChain.PATH_USD, DevChain.PAYER, DevChain.RECIPIENT, amount,
                 AttributionMemo.encode(REALM, old.get("id")));
@@ -49,9 +55,24 @@ class SecretRotationTest {
                 .body("txHash", equalTo(hash));
 
         Map<String, String> fresh = issue(amount);
-        ChallengeIdSigner newOnly = new ChallengeIdSigner(NEW);
+        ChallengeIdSigner newOnly = ChallengeIdSigner.ofKeys(List.of(RealmKeys.derive(NEW, REALM)));
         assertTrue(newOnly.verify(fresh.get("id"), REALM, "tempo", "charge", fresh.get("request"),
-                fresh.get("expires"), fresh.get("digest"), fresh.get("opaque")), "new challenges use the new secret");
+                fresh.get("expires"), fresh.get("digest"), fresh.get("opaque")), "new challenges use the new secret's realm key");
+    }
+
+    @Test
+    void aChallengeMintedWithTheRealmKeyOfThePreviousSecretIsStillPaid() {
+        long amount = 2_600;
+        Map<String, String> old = mint(RealmKeys.derive(OLD, REALM), REALM, ROUTE, amount);
+        String hash = DevChain.transferWithMemo(DevChain.PATH_USD, DevChain.PAYER, DevChain.RECIPIENT, amount,
+                AttributionMemo.encode(REALM, old.get("id")));
+        settle(pushCredential(old, hash, DevChain.PAYER), amount).then().statusCode(200)
+                .body("txHash", equalTo(hash));
+        // a key derived from a secret that is neither current nor previous mints nothing payable
+        Map<String, String> foreign = mint(RealmKeys.derive("someone-elses-secret-that-is-32-bytes-or-more", REALM),
+                REALM, ROUTE, amount);
+        assertProblem(settle(pushCredential(foreign, "0x" + "56".repeat(32), DevChain.PAYER), amount), 402,
+                "invalid-challenge", "not issued");
     }
 
     @Test

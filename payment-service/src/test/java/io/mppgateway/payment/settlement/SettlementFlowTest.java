@@ -23,12 +23,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mppgateway.contracts.EventSchemaAssert;
 import io.mppgateway.contracts.Topics;
+import io.mppgateway.contracts.mpp.Base64Url;
 import io.mppgateway.contracts.payment.ChallengeRequest;
 import io.mppgateway.contracts.testing.LocalStack;
+import io.mppgateway.payment.challenge.service.ChallengeKeys;
 import io.mppgateway.payment.challenge.service.ChallengeService;
 import io.mppgateway.payment.mpp.AttributionMemo;
-import io.mppgateway.payment.mpp.Base64Url;
-import io.mppgateway.payment.mpp.ChallengeIdSigner;
 import io.mppgateway.payment.testsupport.DevChain;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -49,7 +49,7 @@ class SettlementFlowTest {
     @Inject
     DataSource dataSource;
     @Inject
-    ChallengeIdSigner signer;
+    ChallengeKeys keys;
     @Inject
     ChallengeService challenges;
 
@@ -190,7 +190,7 @@ class SettlementFlowTest {
         String expires = Instant.now().minusSeconds(1).toString();
         String request = challenges.encodedRequest(ROUTE, 20_000);
         String opaque = challenges.encodedOpaque(ROUTE);
-        String id = signer.sign(REALM, "tempo", "charge", request, expires, DIGEST, null, opaque);
+        String id = keys.forRealm(REALM).sign(REALM, "tempo", "charge", request, expires, DIGEST, null, opaque);
         Map<String, String> expired = Map.of("id", id, "realm", REALM, "method", "tempo", "intent", "charge",
                 "request", request, "expires", expires, "digest", DIGEST, "opaque", opaque);
         assertProblem(settle(credential(expired, "0x" + "ef".repeat(32)), 20_000), 402, "payment-expired",
@@ -230,7 +230,7 @@ class SettlementFlowTest {
                 params.get("opaque"));
         Instant expires = Instant.parse(params.get("expires"));
         assertEquals(300, Duration.between(Instant.now(), expires).toSeconds(), 5);
-        assertEquals(signer.sign(REALM, "tempo", "charge", params.get("request"), params.get("expires"), DIGEST, null,
+        assertEquals(keys.forRealm(REALM).sign(REALM, "tempo", "charge", params.get("request"), params.get("expires"), DIGEST, null,
                 params.get("opaque")), params.get("id"));
 
         given().contentType(ContentType.JSON)

@@ -20,15 +20,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mppgateway.contracts.EventSchemaAssert;
 import io.mppgateway.contracts.Topics;
+import io.mppgateway.contracts.mpp.Base64Url;
 import io.mppgateway.contracts.payment.ChallengeRequest;
+import io.mppgateway.contracts.testing.TempoTx;
+import io.mppgateway.payment.challenge.service.ChallengeKeys;
 import io.mppgateway.payment.challenge.service.ChallengeService;
 import io.mppgateway.payment.mpp.AttributionMemo;
-import io.mppgateway.payment.mpp.Base64Url;
-import io.mppgateway.payment.mpp.ChallengeIdSigner;
 import io.mppgateway.payment.testsupport.ChargeRows;
 import io.mppgateway.payment.testsupport.DevChain;
 import io.mppgateway.payment.testsupport.MppxCli;
-import io.mppgateway.contracts.testing.TempoTx;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -75,7 +75,7 @@ class RouteSplitsAndMemoTest {
     @Inject
     ChallengeService challenges;
     @Inject
-    ChallengeIdSigner signer;
+    ChallengeKeys keys;
 
     @Test
     void challengesStateTheRoutesSplitsMemoAndModes() throws Exception {
@@ -221,7 +221,7 @@ class RouteSplitsAndMemoTest {
         String expires = Instant.now().plusSeconds(120).truncatedTo(ChronoUnit.MILLIS).toString();
         String request = challenges.encodedRequest(ROUTE, 20_000); // the plain route's terms
         String opaque = challenges.encodedOpaque(SPLIT_ROUTE);
-        String id = signer.sign(REALM, "tempo", "charge", request, expires, DIGEST, null, opaque);
+        String id = keys.forRealm(REALM).sign(REALM, "tempo", "charge", request, expires, DIGEST, null, opaque);
         Map<String, String> stale = new LinkedHashMap<>(Map.of("id", id, "realm", REALM, "method", "tempo",
                 "intent", "charge", "request", request, "expires", expires, "digest", DIGEST, "opaque", opaque));
         assertProblem(settle(pushCredential(stale, "0x" + "cd".repeat(32), DevChain.PAYER), SPLIT_ROUTE, 20_000),

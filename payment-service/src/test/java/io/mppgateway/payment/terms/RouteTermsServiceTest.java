@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 import io.mppgateway.contracts.events.PaymentSplit;
+import io.mppgateway.contracts.mpp.PaymentTerms;
 import io.mppgateway.payment.config.PaymentConfig;
-import io.mppgateway.payment.terms.service.PaymentTerms;
 import io.mppgateway.payment.terms.service.RouteTermsService;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;

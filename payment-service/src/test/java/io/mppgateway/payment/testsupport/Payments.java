@@ -15,12 +15,16 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.mppgateway.contracts.payment.ChallengeRequest;
-import io.mppgateway.contracts.payment.ChargeOutcomeReport;
 import io.mppgateway.contracts.events.UsageOutcome;
 import io.mppgateway.contracts.events.UsageRecorded;
+import io.mppgateway.contracts.mpp.Base64Url;
+import io.mppgateway.contracts.mpp.Challenge;
+import io.mppgateway.contracts.mpp.ChallengeIdSigner;
+import io.mppgateway.contracts.mpp.ChargeChallenges;
+import io.mppgateway.contracts.mpp.ChargeTerms;
+import io.mppgateway.contracts.payment.ChallengeRequest;
+import io.mppgateway.contracts.payment.ChargeOutcomeReport;
 import io.mppgateway.contracts.payment.SettlementRequest;
-import io.mppgateway.payment.mpp.Base64Url;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 
@@ -49,6 +53,21 @@ public final class Payments {
         return given().contentType(ContentType.JSON)
                 .body(new ChallengeRequest(REALM, "mistral", route, amount, DIGEST, "Mistral " + route))
                 .post("/internal/challenges").then().statusCode(200).extract().path("wwwAuthenticate");
+    }
+
+    /** The charge terms a provider service mints its challenges with, as it fetches them. */
+    public static ChargeTerms chargeTerms() {
+        return given().get("/internal/charge-terms").then().statusCode(200).extract().as(ChargeTerms.class);
+    }
+
+    /**
+     * A challenge minted as a provider service mints it in-process (the paywall): the charge terms payment-service
+     * serves, signed with a realm key.
+     */
+    public static Map<String, String> mint(byte[] realmKey, String realm, String route, long amount) {
+        Challenge challenge = ChargeChallenges.issue(ChallengeIdSigner.ofKeys(List.of(realmKey)), chargeTerms(),
+                realm, route, amount, DIGEST, "Mistral " + route, Instant.now());
+        return params(challenge.toWwwAuthenticate());
     }
 
     public static Map<String, String> params(String wwwAuthenticate) {

@@ -9,10 +9,10 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import io.mppgateway.contracts.events.PaymentSplit;
+import io.mppgateway.contracts.mpp.PaymentTerms;
 import io.mppgateway.payment.mpp.AttributionMemo;
 import io.mppgateway.payment.mpp.PaymentProblem;
 import io.mppgateway.payment.mpp.PaymentRejectedException;
-import io.mppgateway.payment.terms.service.PaymentTerms;
 
 /**
  * Matches the TIP-20 transfers a transaction makes (pull: its decoded calls) or made (push and after broadcast: its

@@ -9,11 +9,10 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.mppgateway.contracts.mpp.Base64Url;
+import io.mppgateway.contracts.mpp.Challenge;
+import io.mppgateway.contracts.mpp.Jcs;
 import io.mppgateway.payment.config.PaymentConfig;
-import io.mppgateway.payment.mpp.Base64Url;
-import io.mppgateway.payment.mpp.Challenge;
-import io.mppgateway.payment.mpp.ChallengeIdSigner;
-import io.mppgateway.payment.mpp.Jcs;
 import io.mppgateway.payment.mpp.PaymentProblem;
 import io.mppgateway.payment.mpp.PaymentRejectedException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,15 +27,15 @@ public class EchoedChallengeVerifier {
     private static final Pattern RFC3339 =
             Pattern.compile("^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$");
 
-    private final ChallengeIdSigner signer;
+    private final ChallengeKeys keys;
     private final ChallengeService challenges;
     private final PaymentConfig config;
     private final ObjectMapper mapper;
     private final Clock clock;
 
-    public EchoedChallengeVerifier(ChallengeIdSigner signer, ChallengeService challenges, PaymentConfig config,
+    public EchoedChallengeVerifier(ChallengeKeys keys, ChallengeService challenges, PaymentConfig config,
             ObjectMapper mapper, Clock clock) {
-        this.signer = signer;
+        this.keys = keys;
         this.challenges = challenges;
         this.config = config;
         this.mapper = mapper;
@@ -75,7 +74,8 @@ public class EchoedChallengeVerifier {
             throw new PaymentRejectedException(PaymentProblem.MALFORMED_CREDENTIAL,
                     "challenge request or opaque is not base64url JSON", id);
         }
-        if (!signer.verify(id, echoed.realm(), echoed.method(), echoed.intent(), request, echoed.expires(),
+        // under the keys of the realm the challenge names: another realm's key (a provider's) cannot have minted it
+        if (!keys.verify(id, echoed.realm(), echoed.method(), echoed.intent(), request, echoed.expires(),
                 echoed.digest(), opaque)) {
             throw reject("challenge was not issued by this server", id);
         }

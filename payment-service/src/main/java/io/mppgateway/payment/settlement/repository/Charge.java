@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.UUID;
 
 import io.mppgateway.contracts.events.PaymentSplit;
-import io.mppgateway.payment.terms.service.PaymentTerms;
+import io.mppgateway.contracts.mpp.PaymentTerms;
 
 /**
  * A charge as payment-service stores it. Amount in base units.

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
 
+import io.mppgateway.contracts.mpp.PaymentTerms;
 import io.mppgateway.contracts.payment.SettlementRequest;
 import io.mppgateway.contracts.payment.SettlementResponse;
 import io.mppgateway.payment.chain.client.ChainUnavailableException;
@@ -26,7 +27,6 @@ import io.mppgateway.payment.mpp.PaymentProblem;
 import io.mppgateway.payment.mpp.PaymentRejectedException;
 import io.mppgateway.payment.settlement.repository.Charge;
 import io.mppgateway.payment.settlement.repository.ChargeRepository;
-import io.mppgateway.payment.terms.service.PaymentTerms;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 

@@ -6,6 +6,7 @@ import static io.mppgateway.payment.settlement.service.Settlements.unavailable;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
+import io.mppgateway.contracts.mpp.PaymentTerms;
 import io.mppgateway.contracts.payment.SettlementRequest;
 import io.mppgateway.contracts.payment.SettlementResponse;
 import io.mppgateway.payment.chain.client.ChainUnavailableException;
@@ -20,7 +21,6 @@ import io.mppgateway.payment.mpp.Credential;
 import io.mppgateway.payment.mpp.PaymentProblem;
 import io.mppgateway.payment.mpp.PaymentRejectedException;
 import io.mppgateway.payment.settlement.repository.Charge;
-import io.mppgateway.payment.terms.service.PaymentTerms;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 

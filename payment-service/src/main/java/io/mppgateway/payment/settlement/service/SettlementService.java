@@ -5,6 +5,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.mppgateway.contracts.mpp.PaymentTerms;
 import io.mppgateway.contracts.payment.ChallengeRequest;
 import io.mppgateway.contracts.payment.SettlementRequest;
 import io.mppgateway.contracts.payment.SettlementResponse;
@@ -16,7 +17,6 @@ import io.mppgateway.payment.mpp.Credential;
 import io.mppgateway.payment.mpp.CredentialParser;
 import io.mppgateway.payment.mpp.PaymentProblem;
 import io.mppgateway.payment.mpp.PaymentRejectedException;
-import io.mppgateway.payment.terms.service.PaymentTerms;
 import io.mppgateway.payment.terms.service.RouteTermsService;
 import jakarta.enterprise.context.ApplicationScoped;
 

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.mppgateway.contracts.mpp.PaymentTerms;
 import io.mppgateway.contracts.payment.SettlementRequest;
 import io.mppgateway.contracts.payment.SettlementResponse;
 import io.mppgateway.payment.config.PaymentConfig;
@@ -18,7 +19,6 @@ import io.mppgateway.payment.mpp.PaymentReceipt;
 import io.mppgateway.payment.mpp.PaymentRejectedException;
 import io.mppgateway.payment.settlement.messaging.OutboxRelay;
 import io.mppgateway.payment.settlement.repository.Charge;
-import io.mppgateway.payment.terms.service.PaymentTerms;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 

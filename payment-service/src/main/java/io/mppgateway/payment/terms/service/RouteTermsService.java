@@ -1,14 +1,17 @@
 package io.mppgateway.payment.terms.service;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Pattern;
 
-import io.mppgateway.contracts.events.PaymentSplit;
-import io.mppgateway.payment.config.PaymentConfig;
+import io.mppgateway.contracts.mpp.ChargeTerms;
+import io.mppgateway.contracts.mpp.PaymentTerms;
 import io.mppgateway.payment.config.PaymentConfig.RouteTerms;
 import io.mppgateway.payment.config.PaymentConfig.Split;
+import io.mppgateway.payment.config.PaymentConfig;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -26,6 +29,7 @@ public class RouteTermsService {
     private static final long BASIS_POINTS = 10_000;
 
     private final PaymentConfig config;
+    private final ChargeTerms chargeTerms;
 
     public RouteTermsService(PaymentConfig config) {
         this.config = config;
@@ -34,6 +38,7 @@ public class RouteTermsService {
         if (!problems.isEmpty()) {
             throw new IllegalStateException("payment.routes is invalid: " + String.join("; ", problems));
         }
+        this.chargeTerms = chargeTerms(config);
     }
 
     /**
@@ -41,38 +46,35 @@ public class RouteTermsService {
      *                                  cannot be offered at that price)
      */
     public PaymentTerms termsFor(String route, long amount) {
-        RouteTerms terms = config.routes().get(route);
-        if (terms == null) {
-            return new PaymentTerms(amount, null, List.of());
-        }
-        List<PaymentSplit> splits = new ArrayList<>();
-        long total = 0;
-        for (Split split : terms.splits().orElse(List.of())) {
-            long share = split.amount().isPresent() ? split.amount().getAsLong()
-                    : Math.multiplyExact(amount, (long) split.basisPoints().getAsInt()) / BASIS_POINTS;
-            if (share == 0) {
-                continue; // MPP splits must be positive; a percentage of a tiny charge can round to nothing
-            }
-            splits.add(new PaymentSplit(split.recipient().toLowerCase(Locale.ROOT), share,
-                    split.memo().map(m -> m.toLowerCase(Locale.ROOT)).orElse(null)));
-            total = Math.addExact(total, share);
-        }
-        if (total >= amount) {
-            throw new IllegalArgumentException("amount " + amount + " does not cover the splits of route " + route
-                    + " (" + total + "); the gateway's wallet must receive a positive remainder");
-        }
-        String memo = terms.memo().map(m -> m.toLowerCase(Locale.ROOT)).orElse(null);
-        return new PaymentTerms(amount, memo, splits);
+        return chargeTerms.termsFor(route, amount);
     }
 
-    /**
-     * The modes a purchase on these terms may be paid in. A fixed memo does not bind a transfer to one challenge, so
-     * in push mode anyone who saw the buyer's transaction on chain could present its hash first; in pull mode only
-     * the buyer ever holds the transaction before we broadcast it.
-     */
+    /** The modes a purchase on these terms may be paid in (see {@link ChargeTerms#supportedModes(PaymentTerms)}). */
     public List<String> supportedModes(PaymentTerms terms) {
-        return terms.memo() == null ? config.supportedModes()
-                : config.supportedModes().stream().filter("pull"::equals).toList();
+        return chargeTerms.supportedModes(terms);
+    }
+
+    /** Everything a challenge states besides realm, route and amount: what providers mint their challenges with. */
+    public ChargeTerms chargeTerms() {
+        return chargeTerms;
+    }
+
+    /** Addresses and memos in lower case, as challenges carry them and chain logs report them. */
+    private static ChargeTerms chargeTerms(PaymentConfig config) {
+        Map<String, ChargeTerms.RouteRule> routes = new HashMap<>();
+        config.routes().forEach((route, terms) -> routes.put(route, new ChargeTerms.RouteRule(
+                terms.memo().map(RouteTermsService::lower).orElse(null),
+                terms.splits().orElse(List.of()).stream().map(split -> new ChargeTerms.SplitRule(
+                        lower(split.recipient()),
+                        split.amount().isPresent() ? split.amount().getAsLong() : null,
+                        split.basisPoints().isPresent() ? split.basisPoints().getAsInt() : null,
+                        split.memo().map(RouteTermsService::lower).orElse(null))).toList())));
+        return new ChargeTerms(config.recipient(), config.currency(), config.chainId(), config.feePayer().enabled(),
+                config.supportedModes(), config.challengeTtl().toMillis(), routes);
+    }
+
+    private static String lower(String hex) {
+        return hex.toLowerCase(Locale.ROOT);
     }
 
     private void check(String route, RouteTerms terms, List<String> problems) {

@@ -1,4 +1,4 @@
-package io.mppgateway.payment.terms.service;
+package io.mppgateway.contracts.mpp;
 
 import java.util.List;
 

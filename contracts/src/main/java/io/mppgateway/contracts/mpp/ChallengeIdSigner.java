@@ -1,4 +1,4 @@
-package io.mppgateway.payment.mpp;
+package io.mppgateway.contracts.mpp;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -12,6 +12,9 @@ import javax.crypto.spec.SecretKeySpec;
  * The challenge id: base64url(HMAC-SHA256(secret, realm|method|intent|request|expires|digest|opaque)).
  * Binding every slot means a buyer can't alter amount, recipient, expiry, body digest or route without the id failing.
  * Verification accepts the current secret and the previous ones, so rotation does not break live challenges.
+ * The keys are either UTF-8 secrets (mppx's {@code MPP_SECRET_KEY} style) or raw derived keys ({@link RealmKeys}):
+ * payment-service signs and verifies with the realm keys derived from its master secret, a paywall signs with the
+ * one realm key it was given.
  */
 public final class ChallengeIdSigner {
     /** mppx refuses shorter secrets; so do we. */
@@ -30,16 +33,24 @@ public final class ChallengeIdSigner {
         this(current, List.of());
     }
 
-    private ChallengeIdSigner(byte[] secret) {
-        this.secrets = List.of(secret);
+    private ChallengeIdSigner(List<byte[]> keys) {
+        this.secrets = List.copyOf(keys);
+    }
+
+    /** Raw keys (e.g. {@link RealmKeys#derive}), each of at least 32 bytes; the first one signs. */
+    public static ChallengeIdSigner ofKeys(List<byte[]> keys) {
+        if (keys.isEmpty() || keys.stream().anyMatch(k -> k.length < MIN_SECRET_BYTES)) {
+            throw new IllegalArgumentException("challenge keys must be at least " + MIN_SECRET_BYTES + " bytes");
+        }
+        return new ChallengeIdSigner(keys);
     }
 
     /**
      * Test-only: the cross-SDK server-verify vectors use a short secret ("secret-key"). Production goes through the
-     * public constructors, which keep the 32-byte minimum.
+     * other factories, which keep the 32-byte minimum.
      */
-    static ChallengeIdSigner withoutLengthCheck(String secret) {
-        return new ChallengeIdSigner(secret.getBytes(StandardCharsets.UTF_8));
+    public static ChallengeIdSigner withoutLengthCheck(String secret) {
+        return new ChallengeIdSigner(List.of(secret.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static byte[] checked(String secret) {

@@ -1,4 +1,4 @@
-package io.mppgateway.payment.mpp;
+package io.mppgateway.contracts.mpp;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;

@@ -1,0 +1,34 @@
+package io.mppgateway.payment.terms.rest;
+
+import io.mppgateway.contracts.mpp.ChargeTerms;
+import io.mppgateway.payment.caller.service.AuthenticatedCaller;
+import io.mppgateway.payment.caller.service.CallerRejectedException;
+import io.mppgateway.payment.terms.service.RouteTermsService;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+/**
+ * Internal: the charge terms provider services mint their challenges with (fetched at start and refreshed). Nothing
+ * secret (every challenge states them), but only provider services need them. Not exposed through the Ingress.
+ */
+@Path("/internal/charge-terms")
+@Produces(MediaType.APPLICATION_JSON)
+public class ChargeTermsResource {
+    private final RouteTermsService routeTerms;
+    private final AuthenticatedCaller caller;
+
+    public ChargeTermsResource(RouteTermsService routeTerms, AuthenticatedCaller caller) {
+        this.routeTerms = routeTerms;
+        this.caller = caller;
+    }
+
+    @GET
+    public ChargeTerms terms() {
+        if (!caller.get().isProvider()) {
+            throw new CallerRejectedException(403, "caller " + caller.get().keyId() + " is not a provider service");
+        }
+        return routeTerms.chargeTerms();
+    }
+}
