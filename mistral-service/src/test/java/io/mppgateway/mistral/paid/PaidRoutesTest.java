@@ -142,6 +142,22 @@ class PaidRoutesTest {
         }
     }
 
+    /** Challenges are minted in-process; when none can be (no charge terms yet, or terms this price cannot meet). */
+    @Test
+    void whenNoChallengeCanBeMintedNothingIsOfferedAndTheBuyerIsToldWhy() {
+        String body = "{\"model\":\"mistral-small-latest\",\"max_tokens\":64,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
+        GatewayMock.whenChallenged(payments).thenThrow(new IllegalStateException("no charge terms yet"),
+                new IllegalArgumentException("does not cover the splits"));
+        given().contentType(ContentType.JSON).body(body).post("/mistral/chat").then().statusCode(503)
+                .contentType("application/problem+json").header("Retry-After", "2")
+                .header("WWW-Authenticate", org.hamcrest.Matchers.nullValue())
+                .body("type", org.hamcrest.Matchers.endsWith("verification-unavailable"));
+        given().contentType(ContentType.JSON).body(body).post("/mistral/chat").then().statusCode(500)
+                .contentType("application/problem+json")
+                .body("type", org.hamcrest.Matchers.endsWith("payment-unavailable"));
+        verify(payments, never()).settle(any(), any(), anyLong(), any(), any());
+    }
+
     @Test
     void modelsAreSoldAtTheFixedPriceOnEveryRoute() throws Exception {
         GatewayMock.whenChallenged(payments).thenReturn(new IssuedChallenge("c", "Payment id=\"c\"", "x", 8000));

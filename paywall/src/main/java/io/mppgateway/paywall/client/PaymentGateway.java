@@ -12,7 +12,13 @@ import io.smallrye.mutiny.Uni;
  */
 public interface PaymentGateway {
 
-    /** A fresh challenge for this route, amount and body digest (null for a bodiless request). */
+    /**
+     * A fresh challenge for this route, amount and body digest (null for a bodiless request), minted in-process: it
+     * never blocks.
+     *
+     * @throws IllegalArgumentException for terms this route cannot offer at this amount
+     * @throws IllegalStateException    while no challenge can be offered (no charge terms yet)
+     */
     IssuedChallenge challenge(String route, long amount, String digest, String description);
 
     /**

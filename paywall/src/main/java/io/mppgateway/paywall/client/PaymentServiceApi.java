@@ -1,12 +1,12 @@
 package io.mppgateway.paywall.client;
 
-import io.mppgateway.contracts.payment.ChallengeRequest;
-import io.mppgateway.contracts.payment.ChallengeResponse;
+import io.mppgateway.contracts.mpp.ChargeTerms;
 import io.mppgateway.contracts.payment.ChargeOutcomeReport;
 import io.mppgateway.contracts.payment.SettlementRequest;
 import io.mppgateway.contracts.payment.SettlementResponse;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -24,10 +24,10 @@ import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 @Produces(MediaType.APPLICATION_JSON)
 public interface PaymentServiceApi {
 
-    @POST
-    @Path("/challenges")
-    ChallengeResponse issueChallenge(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-            ChallengeRequest request);
+    /** What this provider's challenges state besides realm, route and amount (it mints them itself). */
+    @GET
+    @Path("/charge-terms")
+    Uni<ChargeTerms> chargeTerms(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization);
 
     @POST
     @Path("/settlements")

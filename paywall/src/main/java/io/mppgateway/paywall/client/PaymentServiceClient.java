@@ -1,19 +1,18 @@
 package io.mppgateway.paywall.client;
 
-import io.mppgateway.contracts.payment.ChallengeRequest;
-import io.mppgateway.contracts.payment.ChallengeResponse;
+import java.time.Duration;
+
+import io.mppgateway.contracts.mpp.ChargeTerms;
 import io.mppgateway.contracts.payment.ChargeOutcomeReport;
 import io.mppgateway.contracts.payment.SettlementRequest;
 import io.mppgateway.paywall.config.PaywallConfig;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
-import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
@@ -30,12 +29,10 @@ public class PaymentServiceClient {
         this.token = token;
     }
 
-    /** Issuing a challenge has no side effect, so it is retried. */
-    @Timeout(3000)
-    @Retry(maxRetries = 2, delay = 100, retryOn = ProcessingException.class)
-    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 5000)
-    public ChallengeResponse issueChallenge(ChallengeRequest request) {
-        return api.issueChallenge(token.bearer(), request);
+    /** The charge terms this provider mints its challenges with; its caller retries on its own schedule. */
+    public Uni<ChargeTerms> chargeTerms() {
+        return Uni.createFrom().deferred(() -> api.chargeTerms(token.bearer()))
+                .ifNoItem().after(Duration.ofSeconds(5)).fail();
     }
 
     /**

@@ -2,10 +2,9 @@ package io.mppgateway.paywall.client;
 
 import java.util.List;
 
-import io.mppgateway.contracts.payment.ChallengeRequest;
-import io.mppgateway.contracts.payment.ChallengeResponse;
 import io.mppgateway.contracts.payment.ChargeOutcomeReport;
 import io.mppgateway.contracts.payment.SettlementRequest;
+import io.mppgateway.paywall.challenge.ChallengeMint;
 import io.mppgateway.paywall.config.PaywallConfig;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
@@ -13,24 +12,24 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * {@link PaymentGateway} over payment-service's internal REST API, one blocking call per operation (challenges
- * included). Settlement runs on a worker thread so that callers can compose it.
+ * {@link PaymentGateway}: challenges minted in-process ({@link ChallengeMint}, no network hop), settlement and outcome
+ * reports over payment-service's internal REST API. Settlement runs on a worker thread so that callers can compose it.
  */
 @ApplicationScoped
 public class RemotePaymentGateway implements PaymentGateway {
     private final PaymentServiceClient payments;
+    private final ChallengeMint challenges;
     private final PaywallConfig config;
 
-    public RemotePaymentGateway(PaymentServiceClient payments, PaywallConfig config) {
+    public RemotePaymentGateway(PaymentServiceClient payments, ChallengeMint challenges, PaywallConfig config) {
         this.payments = payments;
+        this.challenges = challenges;
         this.config = config;
     }
 
     @Override
     public IssuedChallenge challenge(String route, long amount, String digest, String description) {
-        ChallengeResponse issued = payments.issueChallenge(new ChallengeRequest(config.realm(), config.provider(),
-                route, amount, digest, description));
-        return new IssuedChallenge(issued.challengeId(), issued.wwwAuthenticate(), issued.expires(), issued.amount());
+        return challenges.issue(route, amount, digest, description);
     }
 
     @Override

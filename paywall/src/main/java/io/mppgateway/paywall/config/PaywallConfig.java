@@ -36,6 +36,9 @@ public interface PaywallConfig {
     /** Service authentication towards payment-service's {@code /internal/*}. */
     PaymentClient paymentClient();
 
+    /** How this provider mints its challenges (in-process, with its realm key). */
+    Challenges challenges();
+
     /** What the discovery documents publish beyond the route table. */
     Discovery discovery();
 
@@ -134,6 +137,23 @@ public interface PaywallConfig {
         /** Lifetime of one token (re-signed after half of it); payment-service refuses tokens living over 10 min. */
         @WithDefault("PT5M")
         Duration tokenLifetime();
+    }
+
+    interface Challenges {
+        /**
+         * This realm's challenge key (MPP_REALM_KEY), base64url of 32 bytes: HKDF-SHA256 of payment-service's master
+         * secret with info {@code mpp-challenge:<realm>} (deploy/local/realm-key.sh prints it). A secret: it mints
+         * payable challenges of this realm.
+         */
+        String realmKey();
+
+        /** How often the charge terms are fetched again from payment-service. */
+        @WithDefault("PT1M")
+        Duration termsRefresh();
+
+        /** How soon a failed fetch of the charge terms is tried again. */
+        @WithDefault("PT2S")
+        Duration termsRetry();
     }
 
     interface Discovery {

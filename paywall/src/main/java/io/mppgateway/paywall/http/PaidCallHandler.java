@@ -124,28 +124,29 @@ public class PaidCallHandler {
     // --- 402 ---
 
     private void paymentRequired(Call paid) {
-        // the adapter over payment-service's REST API blocks; the in-process issuer will not (PLAN 2.3)
-        Uni.createFrom().item(() -> payments.challenge(paid.call.path(), paid.quote.amount(), paid.digest(),
-                paid.description()))
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .emitOn(paid.onContext())
-                .subscribe().with(challenge -> challenged(paid, challenge), failure -> {
-                    metrics.request(paid.route.name(), "payment_unavailable");
-                    HttpServerResponse response = paid.ctx.response();
-                    if (failure instanceof IllegalArgumentException) {
-                        // terms this route cannot offer (e.g. a split route priced below its fixed splits)
-                        Log.errorf("no challenge can be offered for %s at %d: %s", paid.call.path(),
-                                paid.quote.amount(), failure.getMessage());
-                        answers.problem(response, 500, "payment-unavailable", "Payment Unavailable",
-                                "this route cannot be paid for at this price; the operator has to fix its "
-                                        + "configuration", null, null, null);
-                    } else {
-                        // no issuing terms yet, or payment-service unreachable: nothing offered, nothing charged
-                        Log.warnf("no challenge could be issued: %s", failure.toString());
-                        answers.problem(response, 503, "verification-unavailable", "Payment Unavailable",
-                                "a payment cannot be offered right now; retry shortly", null, null, "2");
-                    }
-                });
+        IssuedChallenge challenge;
+        try {
+            // minted in-process (an HMAC), so on the event loop: no thread hop, no network hop
+            challenge = payments.challenge(paid.call.path(), paid.quote.amount(), paid.digest(), paid.description());
+        } catch (RuntimeException failure) {
+            metrics.request(paid.route.name(), "payment_unavailable");
+            HttpServerResponse response = paid.ctx.response();
+            if (failure instanceof IllegalArgumentException) {
+                // terms this route cannot offer (e.g. a split route priced below its fixed splits)
+                Log.errorf("no challenge can be offered for %s at %d: %s", paid.call.path(), paid.quote.amount(),
+                        failure.getMessage());
+                answers.problem(response, 500, "payment-unavailable", "Payment Unavailable",
+                        "this route cannot be paid for at this price; the operator has to fix its configuration",
+                        null, null, null);
+            } else {
+                // no charge terms from payment-service yet: nothing offered, nothing charged
+                Log.warnf("no challenge could be issued: %s", failure.toString());
+                answers.problem(response, 503, "verification-unavailable", "Payment Unavailable",
+                        "a payment cannot be offered right now; retry shortly", null, null, "2");
+            }
+            return;
+        }
+        challenged(paid, challenge);
     }
 
     private void challenged(Call paid, IssuedChallenge challenge) {

@@ -17,6 +17,8 @@ import jakarta.enterprise.context.ApplicationScoped;
  * <ul>
  * <li>requests to paid routes that ended before a settlement, by result: invalid, challenged, rejected,
  * payment_unavailable [{@code paywall_requests_total{route,result}}];</li>
+ * <li>challenges minted in-process, by realm [{@code paywall_challenges_issued_total{realm}}] (payment-service counts
+ * the fresh challenges of its rejections as {@code payment_challenges_issued_total});</li>
  * <li>settled calls by route, model and outcome (fulfilled, redeemed, upstream_failed, client_gone, ...)
  * [{@code paywall_paid_calls_total{route,model,outcome}}];</li>
  * <li>revenue, counted when a new payment settles, and upstream cost, when a call is recorded, both in pathUSD base
@@ -65,6 +67,11 @@ public class PaywallMetrics {
     /** A request that ended before settlement: invalid, challenged, rejected or payment_unavailable. */
     public void request(String route, String result) {
         registry.counter("paywall.requests", "route", route, "result", result).increment();
+    }
+
+    /** A challenge was minted for an unpaid request. */
+    public void challengeIssued(String realm) {
+        registry.counter("paywall.challenges.issued", "realm", realm).increment();
     }
 
     /** A new payment settled for this call (a redemption is not new revenue). */

@@ -10,8 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 
 import io.mppgateway.contracts.events.UsageOutcome;
-import io.mppgateway.contracts.payment.ChallengeRequest;
-import io.mppgateway.contracts.payment.ChallengeResponse;
+import io.mppgateway.contracts.mpp.ChargeTerms;
 import io.mppgateway.contracts.payment.ChargeOutcomeReport;
 import io.mppgateway.contracts.payment.SettlementRequest;
 import io.mppgateway.contracts.payment.SettlementResponse;
@@ -71,7 +70,7 @@ class OutcomeReportRetryTest {
     private static PaymentServiceClient client(AtomicInteger attempts, IntFunction<Uni<Void>> answer) {
         PaymentServiceApi api = new PaymentServiceApi() {
             @Override
-            public ChallengeResponse issueChallenge(String authorization, ChallengeRequest request) {
+            public Uni<ChargeTerms> chargeTerms(String authorization) {
                 throw new UnsupportedOperationException();
             }
 
