@@ -5,7 +5,7 @@
 #
 #   k8s/overlays/local/create-secrets.sh            (MISTRAL_API_KEY / XAI_API_KEY from the environment if set)
 #
-# Needs kubectl, openssl and node. Re-running replaces the Secrets (then: kubectl rollout restart deployment -n ...).
+# Needs kubectl, openssl (3.x, for HKDF), xxd and node. Re-running replaces the Secrets (then: kubectl rollout restart deployment -n ...).
 set -euo pipefail
 NS="${NS:-llm-gateway-local}"
 work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
@@ -27,15 +27,24 @@ OUT="$work/jwks.json" node -e '
 
 # the local chain's recipient is anvil's PUBLIC TEST account #2 (deploy/local/services.env): its well-known key
 # refunds on the local chain only
+master="$(openssl rand -base64 48)"
+# each provider's challenge key: HKDF-SHA256(master, info "mpp-challenge:<realm>"), base64url, as payment-service
+# derives it (io.mppgateway.contracts.mpp.RealmKeys); realms as in configmaps.yaml
+realm_key() {
+  openssl kdf -keylen 32 -kdfopt digest:SHA256 -kdfopt key:"$master" -kdfopt info:"mpp-challenge:$1" HKDF \
+    | tr -d ':\n' | xxd -r -p | openssl base64 -A | tr '+/' '-_' | tr -d '='
+}
 apply payment-service-secrets \
-  --from-literal=mpp-secret-key="$(openssl rand -base64 48)" \
+  --from-literal=mpp-secret-key="$master" \
   --from-literal=mpp-previous-secret-keys= \
   --from-literal=refund-private-key=0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a \
   --from-literal=fee-payer-private-key=
 apply payment-callers-jwks --from-file=jwks.json="$work/jwks.json"
 apply mistral-service-secrets --from-literal=mistral-api-key="${MISTRAL_API_KEY:-local-placeholder}" \
+  --from-literal=mpp-realm-key="$(realm_key mistral.llm-gateway.localtest.me)" \
   --from-file=payment-client-key.pem="$work/mistral-service.pem"
 apply grok-service-secrets --from-literal=xai-api-key="${XAI_API_KEY:-local-placeholder}" \
+  --from-literal=mpp-realm-key="$(realm_key grok.llm-gateway.localtest.me)" \
   --from-file=payment-client-key.pem="$work/grok-service.pem"
 # finance tokens: the local dev key pair of deploy/local/dev-keys (PUBLIC TEST keys), so mint-finance-token.sh works
 apply ledger-service-secrets \
