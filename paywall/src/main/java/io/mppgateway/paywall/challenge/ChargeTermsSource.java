@@ -26,7 +26,7 @@ public class ChargeTermsSource {
     private final Vertx vertx;
     private volatile ChargeTerms terms;
     private volatile boolean stopped;
-    private boolean failing;
+    private volatile boolean failing;
 
     public ChargeTermsSource(PaymentServiceClient payments, PaywallConfig config, Vertx vertx) {
         this.payments = payments;

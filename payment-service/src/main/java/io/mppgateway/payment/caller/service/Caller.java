@@ -14,11 +14,16 @@ public record Caller(String keyId, String provider, String realm) {
         return provider != null;
     }
 
-    /** A provider may ask for challenges and settle credentials only as itself, under its own realm. */
-    public void requireProvider(String provider, String realm) {
+    /** Only provider services (not refund operators), e.g. for the charge terms they mint challenges with. */
+    public void requireProviderService() {
         if (!isProvider()) {
             throw new CallerRejectedException(403, "caller " + keyId + " is not a provider service");
         }
+    }
+
+    /** A provider may ask for challenges and settle credentials only as itself, under its own realm. */
+    public void requireProvider(String provider, String realm) {
+        requireProviderService();
         if (!this.provider.equals(provider) || !this.realm.equals(realm)) {
             throw new CallerRejectedException(403, "caller " + keyId + " acts for provider " + this.provider
                     + " in realm " + this.realm + ", not for " + provider + " in " + realm);

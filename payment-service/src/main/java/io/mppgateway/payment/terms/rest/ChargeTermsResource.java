@@ -2,7 +2,6 @@ package io.mppgateway.payment.terms.rest;
 
 import io.mppgateway.contracts.mpp.ChargeTerms;
 import io.mppgateway.payment.caller.service.AuthenticatedCaller;
-import io.mppgateway.payment.caller.service.CallerRejectedException;
 import io.mppgateway.payment.terms.service.RouteTermsService;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -26,9 +25,7 @@ public class ChargeTermsResource {
 
     @GET
     public ChargeTerms terms() {
-        if (!caller.get().isProvider()) {
-            throw new CallerRejectedException(403, "caller " + caller.get().keyId() + " is not a provider service");
-        }
+        caller.get().requireProviderService();
         return routeTerms.chargeTerms();
     }
 }
