@@ -42,6 +42,11 @@ public class ChargeTermsSource {
         stopped = true;
     }
 
+    /** Whether payment-service has answered once since this service started (readiness). */
+    public boolean available() {
+        return terms != null;
+    }
+
     /** @throws IllegalStateException while payment-service has not answered once since this service started */
     public ChargeTerms current() {
         ChargeTerms current = terms;
