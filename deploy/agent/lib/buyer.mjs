@@ -3,6 +3,7 @@
 import { createClient, defineChain, http } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { tempoLocalnet } from 'viem/chains'
+import OpenAI from 'openai'
 import { Mppx, tempo } from 'mppx/client'
 import { fundFreshAccount } from '../fund.mjs'
 import { RPC_URL, challengeParams } from './gateway.mjs'
@@ -38,4 +39,16 @@ export async function recordingBuyer({ funder } = {}) {
   const challengeId = () => challenge().id
   const credential = () => exchanges.find((e) => e.headers.get('authorization')?.startsWith('Payment ')).headers.get('authorization')
   return { mppx, fetch: payingFetch, address, exchanges, challenge, challengeId, credential }
+}
+
+/** A paying fetch from a fresh key, and the challenge id it paid (for the ledger), for SDKs that take a fetch. */
+export async function payingFetch({ funder } = {}) {
+  const buyer = await recordingBuyer({ funder })
+  return { fetch: buyer.fetch, paid: { get challengeId() { return buyer.challengeId() } } }
+}
+
+/** The npm openai SDK at baseURL (a service's /v1), paying with a fresh key: no API key, the payment is the credential. */
+export async function payingOpenAi({ funder, baseURL }) {
+  const { fetch, paid } = await payingFetch({ funder })
+  return { openai: new OpenAI({ apiKey: 'unused-mpp-pays', baseURL, fetch, maxRetries: 0 }), paid }
 }

@@ -1,28 +1,22 @@
 // End to end, grok-service's Responses routes paid by the real mppx client on the local chain: the npm openai SDK
 // (baseURL = the service's /v1, fetch = mppx's) calling responses.create plain and with stream:true, and
-// models.retrieve; plain mppx fetches on the Locus-style /grok/web-search, /grok/x-search and /grok/code-execution.
+// models.retrieve; the Vercel AI SDK's xAI provider (generateText, streamText); plain mppx fetches on the
+// Locus-style /grok/web-search, /grok/x-search and /grok/code-execution.
 // Each call pays with a fresh key; the ledger shows the charge with its tokens, tool calls and xAI's cost.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import OpenAI from 'openai'
-import { recordingBuyer } from '../lib/buyer.mjs'
+import { createXai } from '@ai-sdk/xai'
+import { generateText, streamText } from 'ai'
+import { payingFetch as payingFetchFrom, payingOpenAi as payingOpenAiAt } from '../lib/buyer.mjs'
 import { PROVIDERS, decodeB64urlJson, ledgerCharge } from '../lib/gateway.mjs'
 
 const GROK = PROVIDERS.grok.url
 // node --test runs files in parallel: a funding account of this file's own (#6, public anvil test account)
 const FUNDER = '0x976ea74026e726554db657fa54763abd0c3a0aa9'
+const payingFetch = () => payingFetchFrom({ funder: FUNDER })
+const payingOpenAi = () => payingOpenAiAt({ funder: FUNDER, baseURL: `${GROK}/v1` })
 const TEXT = 'Hello from the local xAI (Grok) stand-in.'
 const CITED = ['https://en.wikipedia.org/wiki/Rayleigh_scattering', 'https://x.com/NASA/status/1']
-
-async function payingFetch() {
-  const buyer = await recordingBuyer({ funder: FUNDER })
-  return { fetch: buyer.fetch, paid: { get challengeId() { return buyer.challengeId() } } }
-}
-
-async function payingOpenAi() {
-  const { fetch, paid } = await payingFetch()
-  return { openai: new OpenAI({ apiKey: 'unused-mpp-pays', baseURL: `${GROK}/v1`, fetch, maxRetries: 0 }), paid }
-}
 
 async function booked(challengeId, route) {
   const charge = await ledgerCharge(challengeId, { until: (c) => c.status === 'fulfilled' && c.usage?.length > 0 })
@@ -119,4 +113,34 @@ test('the openai SDK sees a pre-payment refusal as xAI\'s own 400 (nothing paid)
   })
   await assert.rejects(openai.responses.create({ model: 'grok-4', input: 'hi', tools: [{ type: 'file_search', vector_store_ids: ['v'] }] }),
     (err) => err.status === 400 && err.param === 'tools[0].type')
+})
+
+// the Vercel AI SDK's xAI provider (npm @ai-sdk/xai with `ai`) at the service's /v1: its default API is Responses
+/** The AI SDK's xAI provider paying with a fresh key: no API key, the payment is the credential. */
+async function payingXai() {
+  const { fetch, paid } = await payingFetch()
+  return { xai: createXai({ baseURL: `${GROK}/v1`, apiKey: 'unused-mpp-pays', fetch }), paid }
+}
+
+const bookedUsage = async (challengeId) => (await booked(challengeId, '/v1/responses')).usage[0]
+
+test('@ai-sdk/xai generateText: paid through /v1/responses, the answer and its usage; the ledger books the same tokens', async () => {
+  const { xai, paid } = await payingXai()
+  const result = await generateText({ model: xai('grok-3'), prompt: 'Say hello', maxOutputTokens: 64, maxRetries: 0 })
+  assert.equal(result.text, TEXT)
+  const usage = await bookedUsage(paid.challengeId)
+  assert.equal(result.usage.inputTokens, usage.promptTokens)
+  assert.ok(usage.totalTokens > 0)
+})
+
+test('@ai-sdk/xai streamText: the typed Responses stream arrives whole, and the ledger books the streamed usage', async () => {
+  const { xai, paid } = await payingXai()
+  const result = streamText({ model: xai('grok-3'), prompt: 'Say hello', maxOutputTokens: 64, maxRetries: 0 })
+  let text = ''
+  for await (const delta of result.textStream) text += delta
+  assert.equal(text, TEXT)
+  const usage = await bookedUsage(paid.challengeId)
+  // xAI's total counts the reasoning (110 here); the AI SDK's is input + output only
+  assert.equal(usage.totalTokens, 150)
+  assert.equal((await result.usage).inputTokens, usage.promptTokens)
 })

@@ -5,28 +5,18 @@
 // asked for it with stream_options.include_usage.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import OpenAI from 'openai'
-import { recordingBuyer } from '../lib/buyer.mjs'
+import { payingFetch as payingFetchFrom, payingOpenAi as payingOpenAiAt } from '../lib/buyer.mjs'
 import { PROVIDERS, decodeB64urlJson, ledgerCharge } from '../lib/gateway.mjs'
 
 const GROK = PROVIDERS.grok.url
 // node --test runs files in parallel; funding from an unlocked dev account of its own (#1, public anvil test
 // account) keeps this file's funding transactions from racing the others' for the same nonce
 const FUNDER = '0x70997970c51812dc3a010c7d01b50e0d17dc79c8'
+const payingFetch = () => payingFetchFrom({ funder: FUNDER })
+const payingOpenAi = () => payingOpenAiAt({ funder: FUNDER, baseURL: `${GROK}/v1` })
 const TEXT = 'Hello from the local xAI (Grok) stand-in.'
 // the stand-in's usage chunk: 32 prompt + 8 completion + 94 reasoning tokens (xAI counts reasoning in the total only)
 const STREAM_USAGE = { promptTokens: 32, completionTokens: 8, reasoningTokens: 94, cachedTokens: 6, totalTokens: 134 }
-
-/** A paying fetch from a fresh key (lib/buyer.mjs), and the challenge id it paid (for the ledger). */
-async function payingFetch() {
-  const buyer = await recordingBuyer({ funder: FUNDER })
-  return { fetch: buyer.fetch, paid: { get challengeId() { return buyer.challengeId() } } }
-}
-
-async function payingOpenAi() {
-  const { fetch, paid } = await payingFetch()
-  return { openai: new OpenAI({ apiKey: 'unused-mpp-pays', baseURL: `${GROK}/v1`, fetch, maxRetries: 0 }), paid }
-}
 
 async function bookedUsage(challengeId) {
   const charge = await ledgerCharge(challengeId, { until: (c) => c.status === 'fulfilled' && c.usage?.length > 0 })

@@ -3,20 +3,15 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { HTTPClient, Mistral } from '@mistralai/mistralai'
-import OpenAI from 'openai'
-import { recordingBuyer } from '../lib/buyer.mjs'
+import { payingFetch as payingFetchFrom, payingOpenAi as payingOpenAiAt } from '../lib/buyer.mjs'
 import { PROVIDERS, ledgerCharge } from '../lib/gateway.mjs'
 
 const MISTRAL = PROVIDERS.mistral.url
 // node --test runs files in parallel; funding from an unlocked dev account of its own (#7, public anvil test
 // account) keeps this file's funding transactions from racing the others' for the same nonce
 const FUNDER = '0x14dc79964da2c08b23698b3d3cc7ca32193d9955'
-
-/** A paying fetch from a fresh key (lib/buyer.mjs), and the challenge id it paid (for the ledger). */
-async function payingFetch() {
-  const buyer = await recordingBuyer({ funder: FUNDER })
-  return { fetch: buyer.fetch, paid: { get challengeId() { return buyer.challengeId() } } }
-}
+const payingFetch = () => payingFetchFrom({ funder: FUNDER })
+const payingOpenAi = () => payingOpenAiAt({ funder: FUNDER, baseURL: `${MISTRAL}/v1` })
 
 /** The official Mistral SDK pointed at the service; no API key, the payment is the credential. */
 async function mistralSdk() {
@@ -85,8 +80,7 @@ test('Mistral SDK: models.list and models.retrieve', async () => {
 })
 
 test('openai SDK: /v1/chat/completions non-streaming', async () => {
-  const { fetch, paid } = await payingFetch()
-  const openai = new OpenAI({ apiKey: 'unused-mpp-pays', baseURL: `${MISTRAL}/v1`, fetch, maxRetries: 0 })
+  const { openai, paid } = await payingOpenAi()
   const answer = await openai.chat.completions.create({ model: 'mistral-small-latest', max_tokens: 64, messages: [{ role: 'user', content: 'Say hello' }] })
   assert.equal(answer.choices[0].message.role, 'assistant')
   assert.equal(answer.usage.total_tokens, 36)
@@ -94,8 +88,7 @@ test('openai SDK: /v1/chat/completions non-streaming', async () => {
 })
 
 test('openai SDK: /v1/chat/completions streaming', async () => {
-  const { fetch, paid } = await payingFetch()
-  const openai = new OpenAI({ apiKey: 'unused-mpp-pays', baseURL: `${MISTRAL}/v1`, fetch, maxRetries: 0 })
+  const { openai, paid } = await payingOpenAi()
   const stream = await openai.chat.completions.create({ model: 'mistral-small-latest', stream: true, messages: [{ role: 'user', content: 'Say hello' }] })
   let text = ''
   let chunks = 0
