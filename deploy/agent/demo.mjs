@@ -64,6 +64,8 @@ for (const [name, p] of Object.entries(PROVIDERS)) {
     const u = charge.usage[0]
     console.log(`ledger:   charge ${charge.chargeId} ${charge.status}, ${units(charge.amount)}, model ${charge.model}, `
       + `tokens prompt ${u.promptTokens} / completion ${u.completionTokens} / reasoning ${u.reasoningTokens} / total ${u.totalTokens}`)
+    console.log(`margin:   upstream cost ${units(charge.upstreamCost)} (worst case quoted ${units(charge.quotedUpstreamCost)}), `
+      + `margin ${units(BigInt(charge.amount) - BigInt(charge.upstreamCost))}`)
     for (const tx of charge.journal) {
       for (const posting of tx.postings) {
         console.log(`          ${tx.kind.padEnd(10)} ${posting.account.padEnd(60)} debit ${String(posting.debit).padStart(7)}  credit ${String(posting.credit).padStart(7)}`)
