@@ -330,12 +330,18 @@ if [ "$RUN" = 1 ] && [ "${IMAGES_RUN:-auto}" != 0 ]; then
   fi
   if [ "${#loaded[@]}" -gt 0 ] && pick_runtime "${RUNREF[${loaded[0]}]}"; then
     # one at a time (four JVMs starting at once on a small machine run into their own start-up timeouts)
+    PAYMENT_CONTAINER_URL=""; KEEP_RUNNING=()
     for svc in "${loaded[@]}"; do
       # a spare port of the lane: 8095..8098 + LANE*100 (the services use 8081..8084, the stand-in 8090)
       cport=$(( ${PORT[$svc]} + LANE * 100 + 14 ))
       ref="${RUNREF[$svc]}"; name="image-check-$LANE-$svc"
       "${PODMAN[@]}" rm -f "$name" >/dev/null 2>&1 || true
-      envs=(); while IFS= read -r e; do envs+=(-e "$e"); done < <(service_env "$svc")
+      envs=(); while IFS= read -r e; do
+        # a provider is ready only once payment-service served its charge terms: the checked payment-service
+        # container (kept running until the providers are checked) serves them
+        if [[ "$e" == PAYMENT_SERVICE_URL=* ]] && [ -n "$PAYMENT_CONTAINER_URL" ]; then e="PAYMENT_SERVICE_URL=$PAYMENT_CONTAINER_URL"; fi
+        envs+=(-e "$e")
+      done < <(service_env "$svc")
       # as k8s/base runs it: read-only root, tmpfs /tmp, no capabilities, no new privileges, the image's own user;
       # host paths that services.env names (route file, dev keys) are visible read-only at the same place
       if ! "${PODMAN[@]}" run -d --name "$name" --network host "${LIMITS[@]}" \
@@ -366,8 +372,13 @@ if [ "$RUN" = 1 ] && [ "${IMAGES_RUN:-auto}" != 0 ]; then
       else
         report FAIL "[run] $svc" "$(printf 'error: %s\n' "${errs[@]}"; "${PODMAN[@]}" logs --tail 15 "$name" 2>&1 | sed 's/^/| /')"
       fi
-      "${PODMAN[@]}" rm -f -t 10 "$name" >/dev/null 2>&1 || true
+      if [ "$svc" = payment-service ] && [ "$ready" = 1 ]; then
+        PAYMENT_CONTAINER_URL="http://127.0.0.1:$cport"; KEEP_RUNNING+=("$name")
+      else
+        "${PODMAN[@]}" rm -f -t 10 "$name" >/dev/null 2>&1 || true
+      fi
     done
+    for name in "${KEEP_RUNNING[@]}"; do "${PODMAN[@]}" rm -f -t 10 "$name" >/dev/null 2>&1 || true; done
   fi
   if [ -n "$RUN_SKIP" ]; then
     if [ "${IMAGES_RUN:-auto}" = 1 ]; then report FAIL "[run] images" "error: $RUN_SKIP"
