@@ -55,7 +55,11 @@ class ExpiredDeliveryLeaseTest {
         heldFor(id, 16 * 60);
         leases.sweep();
         assertEquals("unfulfilled", rows().status(id));
-        assertEquals(1, rows().count("SELECT count(*) FROM outbox WHERE message_key = ?", id), "one settled event");
+        assertEquals(1, rows().count("SELECT count(*) FROM outbox WHERE message_key = ? AND topic = 'payments.settled'", id),
+                "one settled event");
+        // each expiry is an attempt the ledger books: usage.recorded ABANDONED, nothing delivered
+        assertEquals(2, rows().count("SELECT count(*) FROM outbox WHERE message_key = ? AND topic = 'usage.recorded'"
+                + " AND payload::jsonb ->> 'outcome' = 'ABANDONED' AND (payload::jsonb ->> 'delivered')::boolean = false", id));
     }
 
     @Test

@@ -1,19 +1,33 @@
 package io.mppgateway.payment.outcome.service;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.mppgateway.contracts.Topics;
+import io.mppgateway.contracts.events.UsageOutcome;
+import io.mppgateway.contracts.events.UsageRecorded;
 import io.mppgateway.payment.config.PaymentConfig;
+import io.mppgateway.payment.settlement.repository.Charge;
 import io.mppgateway.payment.settlement.repository.ChargeRepository;
+import io.mppgateway.payment.settlement.repository.OutboxRepository;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
 
 /**
  * A provider killed while serving a paid call never reports its outcome, and its charge would stay settled forever:
  * paid, not delivered, neither redeemable nor refundable. After the delivery lease such a charge is presumed
  * undelivered — unfulfilled — so the buyer's re-presented credential redeems it, or the automatic refund pays it back.
- * A late report from a provider that was only slow still wins (ChargeRepository#recordOutcome).
+ * A late report from a provider that was only slow still wins (ChargeRepository#recordOutcome). The expiry is
+ * recorded as an attempt like any reported outcome — a usage.recorded ABANDONED event (nothing delivered, nothing
+ * known of the upstream call) in the outbox, in the same transaction — so the ledger sees the charge unfulfilled too
+ * and an upstream call the dead provider made is not an attempt nobody recorded.
  */
 @ApplicationScoped
 public class ExpiredDeliveryLeases {
@@ -22,11 +36,16 @@ public class ExpiredDeliveryLeases {
     private final ChargeRepository charges;
     private final PaymentConfig config;
     private final MeterRegistry metrics;
+    private final OutboxRepository outbox;
+    private final ObjectMapper mapper;
 
-    public ExpiredDeliveryLeases(ChargeRepository charges, PaymentConfig config, MeterRegistry metrics) {
+    public ExpiredDeliveryLeases(ChargeRepository charges, PaymentConfig config, MeterRegistry metrics,
+            OutboxRepository outbox, ObjectMapper mapper) {
         this.charges = charges;
         this.config = config;
         this.metrics = metrics;
+        this.outbox = outbox;
+        this.mapper = mapper;
     }
 
     @Scheduled(every = "${payment.delivery-lease-poll-interval:10s}", delayed = "5s",
@@ -34,12 +53,36 @@ public class ExpiredDeliveryLeases {
     public void sweep() {
         List<String> expired;
         do {
-            expired = charges.expireDeliveryLeases(config.deliveryLease(), BATCH);
+            expired = expireBatch();
             if (!expired.isEmpty()) {
                 metrics.counter("payment.delivery.leases.expired").increment(expired.size());
                 Log.warnf("%d charge(s) held past the delivery lease of %s without an outcome are now unfulfilled: %s",
                         expired.size(), config.deliveryLease(), expired);
             }
         } while (expired.size() == BATCH);
+    }
+
+    /** One batch: the charges' status and their ABANDONED attempts commit together. */
+    @Transactional
+    List<String> expireBatch() {
+        List<String> expired = charges.expireDeliveryLeases(config.deliveryLease(), BATCH);
+        Instant now = Instant.now();
+        for (String challengeId : expired) {
+            charges.findByChallenge(challengeId).ifPresent(charge -> abandoned(charge, now));
+        }
+        return expired;
+    }
+
+    private void abandoned(Charge charge, Instant now) {
+        UUID eventId = UUID.randomUUID();
+        // the model is the provider's to know (the event requires one): "unknown"; upstream status 0 (no answer seen)
+        UsageRecorded usage = new UsageRecorded(eventId.toString(), charge.chargeId().toString(), charge.challengeId(),
+                charge.provider(), charge.route(), "unknown", UsageOutcome.ABANDONED, false, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                0, 0, 0, null, now);
+        try {
+            outbox.add(eventId, Topics.USAGE_RECORDED, charge.challengeId(), mapper.writeValueAsString(usage));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("usage event not serialisable", e);
+        }
     }
 }
