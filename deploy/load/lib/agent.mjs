@@ -10,7 +10,9 @@ import { createClient, http, privateKeyToAccount, Mppx, tempo } from './deps.mjs
 import { localChain } from '../../agent/lib/buyer.mjs'
 import { challengeParams } from '../../agent/lib/gateway.mjs'
 
-const REPRESENTABLE = new Set(['payment-kept', 'payment-in-progress', 'verification-unavailable'])
+// proxy-error: a bare 502/503/504 without a problem type comes from the ingress (its upstream replica died mid-call),
+// not from the gateway: whether the payment was taken is unknown, and presenting the same credential again is safe
+const REPRESENTABLE = new Set(['payment-kept', 'payment-in-progress', 'verification-unavailable', 'proxy-error'])
 
 export const problemCode = (type) => (typeof type === 'string' ? type.replace(/^.*\//, '') : undefined)
 
@@ -112,7 +114,8 @@ async function payOnce({ key, mode, url, body, rpcUrl, representUntil, onEvent =
     } catch (e) {
       answer = { error: e.message }
     }
-    const problem = res.status === 200 ? undefined : problemCode(answer.json?.type) ?? (answer.error ? 'read-error' : 'no-problem-type')
+    const bare = [502, 503, 504].includes(res.status) ? 'proxy-error' : 'no-problem-type'
+    const problem = res.status === 200 ? undefined : problemCode(answer.json?.type) ?? (answer.error ? 'read-error' : bare)
     if (res.status === 200) {
       if (complete(answer)) result.deliveries++
       else {
