@@ -5,14 +5,11 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.ArgumentMatchers.eq;
-import static org.mockito.Mockito.verify;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.mppgateway.contracts.testing.LocalStack;
-import io.mppgateway.paywall.client.IssuedChallenge;
+import io.mppgateway.grok.testing.XaiRefusal;
 import io.mppgateway.paywall.client.PaymentGateway;
 import io.mppgateway.paywall.testing.GatewayMock;
 import io.mppgateway.paywall.testing.SimulatedSettlement;
@@ -22,7 +19,6 @@ import io.restassured.http.ContentType;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 
 import org.junit.jupiter.api.Test;
-import org.mockito.ArgumentCaptor;
 
 /** Image generation: refused in xAI's shape before payment, priced per image × n at the resolution, usage booked. */
 @QuarkusTest
@@ -97,25 +93,15 @@ class PaidImageRouteTest {
         }
     }
 
-    private void refused(String body, String param, String code) {
-        given().contentType(ContentType.JSON).body(body).post("/grok/image-generate").then().statusCode(400)
-                .body("error.type", equalTo("invalid_request_error"))
-                .body("error.param", equalTo(param))
-                .body("error.code", equalTo(code));
+    private static void refused(String body, String param, String code) {
+        XaiRefusal.assertRefused("/grok/image-generate", body, param, code);
     }
 
-    private void refusedEdit(String body, String param, String code) {
-        given().contentType(ContentType.JSON).body(body).post("/v1/images/edits").then().statusCode(400)
-                .body("error.type", equalTo("invalid_request_error"))
-                .body("error.param", equalTo(param))
-                .body("error.code", equalTo(code));
+    private static void refusedEdit(String body, String param, String code) {
+        XaiRefusal.assertRefused("/v1/images/edits", body, param, code);
     }
 
     private long quoted(String path, String body) {
-        GatewayMock.whenChallenged(payments).thenReturn(new IssuedChallenge("c", "Payment id=\"c\"", "x", 0));
-        given().contentType(ContentType.JSON).body(body).post(path).then().statusCode(402);
-        ArgumentCaptor<Long> amount = ArgumentCaptor.forClass(Long.class);
-        verify(payments, org.mockito.Mockito.atLeastOnce()).challenge(eq(path), amount.capture(), any(), any());
-        return amount.getValue();
+        return GatewayMock.quoted(payments, path, body);
     }
 }

@@ -8,9 +8,7 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.eq;
-import static org.mockito.Mockito.atLeastOnce;
 import static org.mockito.Mockito.timeout;
 import static org.mockito.Mockito.verify;
 
@@ -22,7 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mppgateway.contracts.events.UsageOutcome;
 import io.mppgateway.contracts.testing.LocalStack;
-import io.mppgateway.paywall.client.IssuedChallenge;
+import io.mppgateway.grok.testing.XaiRefusal;
 import io.mppgateway.paywall.client.PaymentGateway;
 import io.mppgateway.paywall.testing.GatewayMock;
 import io.mppgateway.paywall.testing.Reported;
@@ -34,7 +32,6 @@ import io.restassured.http.ContentType;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 
 import org.junit.jupiter.api.Test;
-import org.mockito.ArgumentCaptor;
 
 /**
  * The Responses routes (/v1/responses, /grok/web-search, /grok/x-search, /grok/code-execution): refused in xAI's
@@ -52,34 +49,34 @@ class PaidResponsesRouteTest {
 
     @Test
     void badRequestsAreRefusedInXaisShapeBeforeAnyPayment() {
-        refused("/v1/responses", "{\"model\":\"grok-4\"}", "input", "missing_required_parameter");
-        refused("/v1/responses", "{\"model\":\"grok-9\",\"input\":\"hi\"}", "model", "unknown_model");
-        refused("/v1/responses", "{\"input\":\"hi\"}", "model", "missing_required_parameter");
-        refused("/v1/responses", "{\"model\":\"grok-4\",\"input\":[]}", "input", "invalid_type");
-        refused("/v1/responses", "{\"model\":\"grok-4\",\"input\":42}", "input", "invalid_type");
-        refused("/v1/responses", "{\"model\":\"grok-4\",\"input\":[{\"role\":\"robot\",\"content\":\"x\"}]}",
+        XaiRefusal.assertRefused("/v1/responses", "{\"model\":\"grok-4\"}", "input", "missing_required_parameter");
+        XaiRefusal.assertRefused("/v1/responses", "{\"model\":\"grok-9\",\"input\":\"hi\"}", "model", "unknown_model");
+        XaiRefusal.assertRefused("/v1/responses", "{\"input\":\"hi\"}", "model", "missing_required_parameter");
+        XaiRefusal.assertRefused("/v1/responses", "{\"model\":\"grok-4\",\"input\":[]}", "input", "invalid_type");
+        XaiRefusal.assertRefused("/v1/responses", "{\"model\":\"grok-4\",\"input\":42}", "input", "invalid_type");
+        XaiRefusal.assertRefused("/v1/responses", "{\"model\":\"grok-4\",\"input\":[{\"role\":\"robot\",\"content\":\"x\"}]}",
                 "input[0].role", "invalid_value");
-        refused("/v1/responses", "{\"model\":\"grok-4\",\"input\":\"hi\",\"max_output_tokens\":0}",
+        XaiRefusal.assertRefused("/v1/responses", "{\"model\":\"grok-4\",\"input\":\"hi\",\"max_output_tokens\":0}",
                 "max_output_tokens", "invalid_value");
-        refused("/v1/responses", "{\"model\":\"grok-4\",\"input\":\"hi\",\"stream\":\"yes\"}", "stream",
+        XaiRefusal.assertRefused("/v1/responses", "{\"model\":\"grok-4\",\"input\":\"hi\",\"stream\":\"yes\"}", "stream",
                 "invalid_type");
-        refused("/v1/responses", "{\"model\":\"grok-4\",\"input\":\"hi\",\"tools\":{}}", "tools", "invalid_type");
+        XaiRefusal.assertRefused("/v1/responses", "{\"model\":\"grok-4\",\"input\":\"hi\",\"tools\":{}}", "tools", "invalid_type");
         // tools whose cost nothing bounds before the call are not sold
-        refused("/v1/responses", "{\"model\":\"grok-4\",\"input\":\"hi\",\"tools\":[{\"type\":\"mcp\","
+        XaiRefusal.assertRefused("/v1/responses", "{\"model\":\"grok-4\",\"input\":\"hi\",\"tools\":[{\"type\":\"mcp\","
                 + "\"server_label\":\"a\",\"server_url\":\"https://a\"}]}", "tools[0].type", "unsupported_value");
-        refused("/grok/web-search", "{\"model\":\"grok-4\",\"input\":\"hi\",\"tools\":[{\"type\":\"code_interpreter\"}]}",
+        XaiRefusal.assertRefused("/grok/web-search", "{\"model\":\"grok-4\",\"input\":\"hi\",\"tools\":[{\"type\":\"code_interpreter\"}]}",
                 "tools[0].type", "unsupported_value");
         // the turn limit is what bounds the tool calls: at most the configured 3
-        refused("/grok/x-search", "{\"model\":\"grok-4\",\"input\":\"hi\",\"max_turns\":4}", "max_turns",
+        XaiRefusal.assertRefused("/grok/x-search", "{\"model\":\"grok-4\",\"input\":\"hi\",\"max_turns\":4}", "max_turns",
                 "invalid_value");
-        refused("/grok/code-execution", "{\"model\":\"grok-4\",\"input\":\"hi\",\"max_turns\":0}", "max_turns",
+        XaiRefusal.assertRefused("/grok/code-execution", "{\"model\":\"grok-4\",\"input\":\"hi\",\"max_turns\":0}", "max_turns",
                 "invalid_value");
         // Live Search is retired upstream (410): never sold
         given().contentType(ContentType.JSON).body("{\"model\":\"grok-4\",\"input\":\"hi\",\"search_parameters\":"
                 + "{\"mode\":\"on\"}}").post("/grok/web-search").then().statusCode(400)
                 .body("error.param", equalTo("search_parameters"))
                 .body("error.message", containsString("web_search"));
-        refused("/v1/responses", "{\"model\":\"grok-4\",\"input\":\"hi\",\"background\":true}", "background",
+        XaiRefusal.assertRefused("/v1/responses", "{\"model\":\"grok-4\",\"input\":\"hi\",\"background\":true}", "background",
                 "unsupported_value");
         given().contentType(ContentType.JSON).body("[1]").post("/grok/web-search").then().statusCode(400)
                 .body("error.code", equalTo("invalid_json"));
@@ -267,18 +264,7 @@ class PaidResponsesRouteTest {
         }
     }
 
-    private void refused(String path, String body, String param, String code) {
-        given().contentType(ContentType.JSON).body(body).post(path).then().statusCode(400)
-                .body("error.type", equalTo("invalid_request_error"))
-                .body("error.param", equalTo(param))
-                .body("error.code", equalTo(code));
-    }
-
     private long quoted(String path, String body) {
-        GatewayMock.whenChallenged(payments).thenReturn(new IssuedChallenge("c", "Payment id=\"c\"", "x", 0));
-        given().contentType(ContentType.JSON).body(body).post(path).then().statusCode(402);
-        ArgumentCaptor<Long> amount = ArgumentCaptor.forClass(Long.class);
-        verify(payments, atLeastOnce()).challenge(eq(path), amount.capture(), any(), any());
-        return amount.getValue();
+        return GatewayMock.quoted(payments, path, body);
     }
 }

@@ -4,9 +4,6 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.ArgumentMatchers.eq;
-import static org.mockito.Mockito.verify;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +11,7 @@ import java.nio.file.Path;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.mppgateway.contracts.testing.LocalStack;
-import io.mppgateway.paywall.client.IssuedChallenge;
+import io.mppgateway.grok.testing.XaiRefusal;
 import io.mppgateway.paywall.client.PaymentGateway;
 import io.mppgateway.paywall.testing.GatewayMock;
 import io.mppgateway.paywall.testing.SimulatedSettlement;
@@ -24,8 +21,6 @@ import io.restassured.http.ContentType;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 
 import org.junit.jupiter.api.Test;
-import org.mockito.ArgumentCaptor;
-import org.mockito.Mockito;
 
 /** Text to speech: refused in xAI's shape before payment, priced per 1,000 characters, audio relayed as bytes. */
 @QuarkusTest
@@ -88,18 +83,11 @@ class PaidSpeechRouteTest {
         }
     }
 
-    private void refused(String body, String param, String code) {
-        given().contentType(ContentType.JSON).body(body).post("/grok/tts").then().statusCode(400)
-                .body("error.type", equalTo("invalid_request_error"))
-                .body("error.param", equalTo(param))
-                .body("error.code", equalTo(code));
+    private static void refused(String body, String param, String code) {
+        XaiRefusal.assertRefused("/grok/tts", body, param, code);
     }
 
     private long quoted(String body) {
-        GatewayMock.whenChallenged(payments).thenReturn(new IssuedChallenge("c", "Payment id=\"c\"", "x", 0));
-        given().contentType(ContentType.JSON).body(body).post("/v1/tts").then().statusCode(402);
-        ArgumentCaptor<Long> amount = ArgumentCaptor.forClass(Long.class);
-        verify(payments, Mockito.atLeastOnce()).challenge(eq("/v1/tts"), amount.capture(), any(), any());
-        return amount.getValue();
+        return GatewayMock.quoted(payments, "/v1/tts", body);
     }
 }
