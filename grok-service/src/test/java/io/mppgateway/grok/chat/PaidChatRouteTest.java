@@ -79,6 +79,18 @@ class PaidChatRouteTest {
     }
 
     @Test
+    void anAliasIsSoldAtThePriceOfTheModelItNames() {
+        for (String alias : new String[] { "grok-4-latest", "grok-4-0709" }) {
+            // the same number of body bytes (input tokens are priced by size): grok-4's question is longer instead
+            String asGrok4 = CHAT.replace("blue?", "blue?" + "!".repeat(alias.length() - "grok-4".length()));
+            String asAlias = CHAT.replace("\"grok-4\"", "\"" + alias + "\"");
+            assertEquals(asGrok4.length(), asAlias.length());
+            assertEquals(GatewayMock.quoted(payments, "/grok/chat", asGrok4),
+                    GatewayMock.quoted(payments, "/grok/chat", asAlias), alias);
+        }
+    }
+
+    @Test
     void aPaidCallRecordsReasoningAndCachedTokensFromXaiUsage() throws Exception {
         try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
             SimulatedSettlement settlement = new SimulatedSettlement(kafka, payments);

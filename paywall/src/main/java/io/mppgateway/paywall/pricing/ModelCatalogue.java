@@ -24,6 +24,12 @@ public class ModelCatalogue {
     private final ObjectMapper mapper;
 
     public ModelCatalogue(PricingConfig pricing, ObjectMapper mapper) {
+        pricing.aliases().forEach((alias, model) -> {
+            if (!pricing.models().containsKey(model) || pricing.models().containsKey(alias)) {
+                throw new IllegalStateException("pricing.aliases.\"" + alias + "\" must name a priced model and not be"
+                        + " one itself (names " + model + ")");
+            }
+        });
         this.pricing = pricing;
         this.mapper = mapper;
     }
@@ -35,16 +41,17 @@ public class ModelCatalogue {
     /** The models sold for one use, by id, sorted. */
     public Map<String, PricingConfig.ModelPrice> modelsFor(ModelUse use) {
         Map<String, PricingConfig.ModelPrice> models = new TreeMap<>();
-        pricing.models().forEach((id, price) -> {
+        for (String id : pricing.soldIds()) {
+            PricingConfig.ModelPrice price = pricing.priceOf(id).orElseThrow();
             if (price.uses().contains(use.configName())) {
                 models.put(id, price);
             }
-        });
+        }
         return models;
     }
 
     public boolean sells(String modelId) {
-        return pricing.models().containsKey(modelId);
+        return pricing.priceOf(modelId).isPresent();
     }
 
     /** The JSON object of a request body, or a pre-payment rejection. */
@@ -61,7 +68,7 @@ public class ModelCatalogue {
         if (!model.isTextual() || model.asText().isBlank()) {
             throw new InvalidRequestException("model", "invalid_type", "model must be a non-empty string");
         }
-        PricingConfig.ModelPrice price = pricing.models().get(model.asText());
+        PricingConfig.ModelPrice price = pricing.priceOf(model.asText()).orElse(null);
         if (price == null || !price.uses().contains(use.configName())) {
             throw new InvalidRequestException("model", "unknown_model", "Invalid model: " + model.asText()
                     + ". Available for " + use.configName() + ": " + modelsFor(use).keySet());

@@ -44,7 +44,7 @@ public final class PriceList {
         if (!(model instanceof ObjectNode card)) {
             return;
         }
-        PricingConfig.ModelPrice price = catalogue.config().models().get(card.path("id").asText());
+        PricingConfig.ModelPrice price = catalogue.config().priceOf(card.path("id").asText()).orElse(null);
         if (price == null) {
             return;
         }

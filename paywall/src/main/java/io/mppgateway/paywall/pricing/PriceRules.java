@@ -77,7 +77,7 @@ public class PriceRules {
                 + "body, as tokens) x the model's input price + " + percent(catalogue.config().marginBps())
                 + " margin), up to the route's largest charge per call", call -> {
                     CallPricing.CallQuote quote = calls.byInputSize(call.json(), call.route(), use, requiredField);
-                    PricingConfig.ModelPrice price = catalogue.config().models().get(quote.model());
+                    PricingConfig.ModelPrice price = catalogue.config().priceOf(quote.model()).orElseThrow();
                     long quoted = quote.upstreamCostCeiling();
                     return Quote.of(quote.model(), quote.amount()).withQuotedUpstreamCost(quoted)
                             .withUpstreamCost(usage -> usage.promptTokens() > 0
@@ -134,7 +134,7 @@ public class PriceRules {
      * server-side tool call at its price when the upstream sent no cost figure of its own).
      */
     public Quote tokens(ChatQuote quote) {
-        PricingConfig.ModelPrice price = catalogue.config().models().get(quote.model());
+        PricingConfig.ModelPrice price = catalogue.config().priceOf(quote.model()).orElseThrow();
         List<String> detail = new ArrayList<>();
         detail.add(quote.model());
         detail.add("up to " + quote.outputTokens() + " output tokens");

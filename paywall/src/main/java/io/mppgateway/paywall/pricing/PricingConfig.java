@@ -3,6 +3,7 @@ package io.mppgateway.paywall.pricing;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -66,6 +67,24 @@ public interface PricingConfig {
 
     /** The models sold, by the id buyers send. */
     Map<String, ModelPrice> models();
+
+    /**
+     * Other ids the upstream serves for a model of {@link #models()} (dated versions, {@code -latest}), by the id
+     * they name: sold at that model's price, so an alias never costs less than the model behind it.
+     */
+    Map<String, String> aliases();
+
+    /** The price of a model or alias id, if it is sold. */
+    default Optional<ModelPrice> priceOf(String id) {
+        return id == null ? Optional.empty() : Optional.ofNullable(models().get(aliases().getOrDefault(id, id)));
+    }
+
+    /** Every id sold: the models and their aliases. */
+    default Set<String> soldIds() {
+        Set<String> ids = new TreeSet<>(models().keySet());
+        ids.addAll(aliases().keySet());
+        return ids;
+    }
 
     interface RouteLimits {
         Optional<Long> maxPerCall();

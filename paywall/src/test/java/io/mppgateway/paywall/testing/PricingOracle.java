@@ -30,8 +30,8 @@ public final class PricingOracle {
 
     /** What the buyer must pay at least for an upstream cost: the cost plus the margin, rounded up. */
     public long withMargin(long upstreamCost, String model) {
-        long margin = model == null || !table.models().containsKey(model) ? table.marginBps()
-                : table.models().get(model).marginBps().orElse(table.marginBps());
+        long margin = model == null ? table.marginBps()
+                : table.priceOf(model).flatMap(PricingConfig.ModelPrice::marginBps).orElse(table.marginBps());
         return BigInteger.valueOf(upstreamCost).multiply(BigInteger.valueOf(10_000 + margin))
                 .add(BigInteger.valueOf(9_999)).divide(BigInteger.valueOf(10_000)).longValueExact();
     }
@@ -114,7 +114,7 @@ public final class PricingOracle {
     }
 
     private PricingConfig.ModelPrice price(JsonNode body) {
-        PricingConfig.ModelPrice price = table.models().get(body.path("model").asText());
+        PricingConfig.ModelPrice price = table.priceOf(body.path("model").asText()).orElse(null);
         if (price == null) {
             throw new AssertionError("a quoted call names a model the table does not sell: " + body.path("model"));
         }

@@ -104,7 +104,7 @@ public abstract class RoutePricingProperties {
                 + " + margin = " + required);
         assertTrue(quote.quotedUpstreamCost() >= worst || worst == 0, "the quote says its worst case is "
                 + quote.quotedUpstreamCost() + ", the oracle's is " + worst);
-        PricingConfig.ModelPrice price = table.models().get(quote.model());
+        PricingConfig.ModelPrice price = table.priceOf(quote.model()).orElse(null);
         if (price != null) {
             assertTrue(quote.amount() <= catalogue.maxPerCall(price, call.route().name()),
                     "a quote above the route's largest charge must be refused");
@@ -132,7 +132,7 @@ public abstract class RoutePricingProperties {
             case "chat-moderation" -> inputBodies(ModelUse.MODERATE, true);
             case "ocr" -> ocrBodies();
             case "models" -> Arbitraries.just(JSON.objectNode());
-            case "model-card" -> Arbitraries.of(table.models().keySet().stream().sorted().toList())
+            case "model-card" -> Arbitraries.of(List.copyOf(table.soldIds()))
                     .map(id -> JSON.objectNode().put("model_id", id));
             default -> {
                 Arbitrary<ObjectNode> own = ownBodies(route.name());
@@ -201,7 +201,7 @@ public abstract class RoutePricingProperties {
             return t;
         });
         return models(ModelUse.CHAT).flatMap(model -> {
-            PricingConfig.ModelPrice price = table.models().get(model);
+            PricingConfig.ModelPrice price = table.priceOf(model).orElseThrow();
             return Combinators.combine(message.list().ofMinSize(1).ofMaxSize(5), tool.list().ofMaxSize(3),
                     Arbitraries.integers().between(1, 8).injectNull(0.6),
                     Arbitraries.of(outputFields).injectNull(0.3), sizes(price.maxOutputTokens()),
@@ -235,7 +235,7 @@ public abstract class RoutePricingProperties {
     private Arbitrary<ObjectNode> fimBodies(String[] outputFields) {
         return models(ModelUse.FIM).flatMap(model -> Combinators.combine(text(4000), text(2000).injectNull(0.5),
                 Arbitraries.of(outputFields).injectNull(0.3),
-                sizes(table.models().get(model).maxOutputTokens()), Arbitraries.of(true, false).injectNull(0.5))
+                sizes(table.priceOf(model).orElseThrow().maxOutputTokens()), Arbitraries.of(true, false).injectNull(0.5))
                 .as((prompt, suffix, field, limit, stream) -> {
                     ObjectNode body = JSON.objectNode().put("model", model).put("prompt", prompt);
                     if (suffix != null) {
