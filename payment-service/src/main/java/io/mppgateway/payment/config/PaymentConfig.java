@@ -48,8 +48,11 @@ public interface PaymentConfig {
     @WithDefault("PT0.2S")
     Duration receiptRetryDelay();
 
-    /** How long a pull credential's broadcast is owned by one replica before another may resume it. */
-    @WithDefault("PT15S")
+    /**
+     * How long a pull credential's broadcast is owned by one replica before another may resume it: longer than the
+     * synchronous broadcast's own timeout (20 s).
+     */
+    @WithDefault("PT30S")
     Duration broadcastLease();
 
     /**

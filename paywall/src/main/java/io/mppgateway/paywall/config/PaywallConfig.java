@@ -105,11 +105,12 @@ public interface PaywallConfig {
 
     /**
      * Retries of an outcome report, with exponential backoff from {@code initialBackoff} to {@code maxBackoff} (the
-     * defaults keep trying for about a minute and a half). A report is idempotent, so a retry after a lost answer is
-     * harmless.
+     * defaults keep trying for about ten minutes, within payment-service's delivery lease of 15: a report that gives
+     * up leaves a delivered call to be recorded as abandoned). A report is idempotent, so a retry after a lost
+     * answer is harmless.
      */
     interface OutcomeReport {
-        @WithDefault("12")
+        @WithDefault("60")
         int retries();
 
         @WithDefault("PT0.2S")

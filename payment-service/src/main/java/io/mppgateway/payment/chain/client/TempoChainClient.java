@@ -52,7 +52,10 @@ public class TempoChainClient {
      * Broadcasts and waits for inclusion. Not retried: the outcome of a timed-out broadcast is unknown, and the
      * caller keeps its claim and answers 503 so the buyer's retry resumes it.
      */
-    @Timeout(6000)
+    // inclusion, not just an answer: a node with many transactions queued (anvil mines ~15 a second on 2 cores, so
+    // 128 buyers at once wait up to ~10 s) must not turn a paying buyer into an "unknown outcome"; below the
+    // broadcast lease (payment.broadcast-lease) so no other replica resumes a broadcast still being waited for
+    @Timeout(20000)
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5000,
             failOn = ChainUnavailableException.class)
     @Timed(value = "payment.chain.rpc", extraTags = { "method", "eth_sendRawTransactionSync" })
