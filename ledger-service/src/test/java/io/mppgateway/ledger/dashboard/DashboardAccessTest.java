@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
 
 import java.util.List;
 
@@ -12,6 +13,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.mppgateway.ledger.support.FinanceAuth;
+import io.smallrye.jwt.build.Jwt;
+import io.smallrye.jwt.util.KeyUtils;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.config.RedirectConfig;
 import io.restassured.config.RestAssuredConfig;
@@ -58,6 +61,37 @@ class DashboardAccessTest {
         given().config(NO_REDIRECTS).cookie(COOKIE, user).get("/ledger/balances").then().statusCode(403);
         given().config(NO_REDIRECTS).formParam("token", user).post("/dashboard-api/sign-in").then().statusCode(403)
                 .header("Set-Cookie", nullValue());
+    }
+
+    @Test
+    void aBrowserWithoutTheFinanceRoleGetsAPageThatSaysSo() throws Exception {
+        String browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+        for (String page : List.of("/dashboard/", "/dashboard/index.html")) {
+            given().config(NO_REDIRECTS).cookie(COOKIE, user).accept(browser).get(page).then().statusCode(403)
+                    .contentType(startsWith("text/html")).header("Cache-Control", is("no-store"))
+                    .body(containsString("You are signed in as <strong id=\"user\">finance-test</strong>"))
+                    .body(containsString("does not carry the <code>finance</code> role"))
+                    .body(containsString("mint-finance-token.sh --role finance"))
+                    // token sign-in: the sign-out that drops the cookie
+                    .body(containsString("<form method=\"post\" action=\"/dashboard-api/sign-out\">"))
+                    .body(not(containsString("oidc-sign-out")));
+        }
+        // the name comes from the token: escaped, never markup
+        String markup = Jwt.issuer(FinanceAuth.ISSUER).upn("<img src=x onerror=alert(1)>").groups("user")
+                .expiresIn(600).sign(KeyUtils.readPrivateKey(KEY));
+        given().config(NO_REDIRECTS).cookie(COOKIE, markup).accept(browser).get("/dashboard/").then().statusCode(403)
+                .body(containsString("&lt;img src=x onerror=alert(1)&gt;")).body(not(containsString("<img")));
+        // scripts, the page's own calls and the finance API keep their plain 403, whatever they accept
+        given().config(NO_REDIRECTS).cookie(COOKIE, user).accept(browser).get("/dashboard/app.js").then()
+                .statusCode(403).body(is(""));
+        given().config(NO_REDIRECTS).cookie(COOKIE, user).accept("application/json").get("/dashboard/").then()
+                .statusCode(403).body(is(""));
+        given().config(NO_REDIRECTS).cookie(COOKIE, user).accept("application/json").get("/dashboard-api/settings")
+                .then().statusCode(403).body(is(""));
+        given().config(NO_REDIRECTS).cookie(COOKIE, user).accept(browser).get("/ledger/balances").then()
+                .statusCode(403).body(is(""));
+        given().config(NO_REDIRECTS).header("Authorization", "Bearer " + user).accept("application/json")
+                .get("/ledger/charges").then().statusCode(403).body(is(""));
     }
 
     @Test
