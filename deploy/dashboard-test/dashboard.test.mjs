@@ -87,6 +87,15 @@ test('without the finance role there is no page and no data', async () => {
   for (const path of ['/dashboard/', '/dashboard/app.js', '/ledger/charges', '/ledger/export/charges.csv?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z']) {
     assert.equal((await page.request.get(`${LEDGER_URL}${path}`)).status(), 403, path)
   }
+  // the browser opening the dashboard with it: a page that says who is signed in and what is missing, and signs out
+  await ctx.addCookies([{ name: 'ledger_finance', value: mint('--role', 'user', '--subject', 'no-role-user'), url: LEDGER_URL }])
+  const noAccess = await page.goto(`${LEDGER_URL}/dashboard/`)
+  assert.equal(noAccess.status(), 403)
+  assert.equal(await page.textContent('#user'), 'no-role-user')
+  assert.match(await page.textContent('main'), /does not carry the finance role/)
+  await shot(page, '02b-no-access')
+  await Promise.all([page.waitForURL(/sign-in\.html$/), page.click('#sign-out')])
+  assert.equal((await ctx.cookies(LEDGER_URL)).find((c) => c.name === 'ledger_finance')?.value ?? '', '')
   await ctx.close()
 })
 

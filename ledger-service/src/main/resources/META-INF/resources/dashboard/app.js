@@ -52,9 +52,11 @@ function showError(e) {
 class ApiError extends Error {}
 
 async function api(path) {
-  const res = await fetch(path, { credentials: 'same-origin', headers: { accept: 'application/json' } })
-  if (res.status === 401) {
-    location.assign('/dashboard/sign-in.html')
+  // redirects are not followed: the only one is OIDC's to the identity provider once the session has expired, which
+  // a fetch cannot take (another origin); the page itself is sent there instead
+  const res = await fetch(path, { credentials: 'same-origin', redirect: 'manual', headers: { accept: 'application/json' } })
+  if (res.status === 401 || res.type === 'opaqueredirect') {
+    location.assign(res.status === 401 && settings.tokenSignIn ? '/dashboard/sign-in.html' : '/dashboard/')
     throw new ApiError('signed out')
   }
   const text = await res.text()
