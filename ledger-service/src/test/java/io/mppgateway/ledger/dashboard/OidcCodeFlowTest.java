@@ -180,6 +180,12 @@ class OidcCodeFlowTest {
         // an API client without a credential: 401 as documented, not the provider's login page
         HttpResponse<String> none = browser.get("/ledger/balances", "application/json");
         assertEquals(401, none.statusCode(), none.headers().map().toString());
+        // a session that no longer opens (expired, or not ours): the provider again, which the page's calls do not
+        // follow (app.js reloads the page instead)
+        HttpResponse<String> stale = browser.send(HttpRequest.newBuilder(app.resolve("/ledger/balances"))
+                .header("Accept", "application/json").header("Cookie", "q_session=not-a-session").GET());
+        assertEquals(302, stale.statusCode(), stale.body());
+        assertThat(stale.headers().firstValue("Location").orElse(""), startsWith(TestIdentityProvider.issuer()));
         // LEDGER_DASHBOARD_TOKEN_SIGN_IN=false
         HttpResponse<String> signIn = browser.send(HttpRequest.newBuilder(app.resolve("/dashboard-api/sign-in"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
