@@ -39,6 +39,11 @@ cleanup() {
 trap cleanup EXIT
 
 "$LOCAL_DIR/stack.sh" up
+if [ -z "${WAS_UP[chain]:-}" ]; then
+  # a fresh chain gets empty service databases: an earlier run's charges name transactions of a chain that no longer
+  # exists, and their late refunds and lease expiries would land in this run's scenarios (as in deploy/test.sh)
+  "$LOCAL_DIR/postgres.sh" reset payments ledger
+fi
 for s in payment-service mistral-service grok-service ledger-service; do
   if [ ! -f "$REPO_ROOT/$s/target/quarkus-app/quarkus-run.jar" ]; then
     log "building the service jars"
