@@ -1,5 +1,6 @@
 package io.mppgateway.payment.chain;
 
+import io.smallrye.mutiny.Uni;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -123,11 +124,12 @@ class FeePayerCosignConformanceTest {
         // the signing alone: the sponsor's checks against the chain are SponsorGuard's (FeePayerTest)
         SponsorGuard passing = new SponsorGuard(null, null, config, null, null) {
             @Override
-            public void check(TempoTransaction tx, String from, String challengeId) {
+            public Uni<Void> check(TempoTransaction tx, String from, String challengeId) {
+                return Uni.createFrom().voidItem();
             }
         };
         TempoTransaction cosigned = TempoTransaction.decode(new FeePayerCosigner(config, passing)
-                .cosign(decoded, sender, "challenge-123"));
+                .cosign(decoded, sender, "challenge-123").await().indefinitely());
         JsonNode value = result.path("value");
         assertEquals(value.path("type").asText(), cosigned.isFeePayerEnvelope() ? "0x78" : "0x76");
         assertEquals(value.path("feeToken").asText().toLowerCase(), cosigned.feeToken().toLowerCase());

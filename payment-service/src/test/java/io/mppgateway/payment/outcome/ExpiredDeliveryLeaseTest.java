@@ -38,22 +38,22 @@ class ExpiredDeliveryLeaseTest {
         String credential = paid(challenge, amount);
         settle(credential, amount).then().statusCode(200).body("redeemed", equalTo(false));
         // the provider died: no report; while the lease runs, a re-presentation waits
-        leases.sweep();
+        leases.sweep().await().atMost(java.time.Duration.ofSeconds(60));
         assertEquals("settled", rows().status(id));
         assertRetryLater(settle(credential, amount), 409, "payment-in-progress");
 
         heldFor(id, 16 * 60);
-        leases.sweep();
+        leases.sweep().await().atMost(java.time.Duration.ofSeconds(60));
         assertEquals("unfulfilled", rows().status(id));
         assertEquals(1, rows().count("SELECT count(*) FROM charges WHERE challenge_id = ? AND outcome = 'DELIVERY_LEASE_EXPIRED'", id));
 
         settle(credential, amount).then().statusCode(200).body("redeemed", equalTo(true));
         assertEquals("redeeming", rows().status(id));
         // the redemption's provider dies too: the lease runs again from the redemption
-        leases.sweep();
+        leases.sweep().await().atMost(java.time.Duration.ofSeconds(60));
         assertEquals("redeeming", rows().status(id));
         heldFor(id, 16 * 60);
-        leases.sweep();
+        leases.sweep().await().atMost(java.time.Duration.ofSeconds(60));
         assertEquals("unfulfilled", rows().status(id));
         assertEquals(1, rows().count("SELECT count(*) FROM outbox WHERE message_key = ? AND topic = 'payments.settled'", id),
                 "one settled event");
@@ -70,7 +70,7 @@ class ExpiredDeliveryLeaseTest {
         String credential = paid(challenge, amount);
         settle(credential, amount).then().statusCode(200);
         heldFor(id, 16 * 60);
-        leases.sweep();
+        leases.sweep().await().atMost(java.time.Duration.ofSeconds(60));
         assertEquals("unfulfilled", rows().status(id));
         report(id, UsageOutcome.FULFILLED).then().statusCode(204);
         assertEquals("fulfilled", rows().status(id));
@@ -85,7 +85,7 @@ class ExpiredDeliveryLeaseTest {
         String credential = paid(challenge, amount);
         settle(credential, amount).then().statusCode(200);
         heldFor(id, 16 * 60);
-        leases.sweep();
+        leases.sweep().await().atMost(java.time.Duration.ofSeconds(60));
         settle(credential, amount).then().statusCode(200).body("redeemed", equalTo(true));
         // the redemption is delivered and reported; the first provider's late failure cannot reopen it
         report(id, UsageOutcome.REDEEMED).then().statusCode(204);

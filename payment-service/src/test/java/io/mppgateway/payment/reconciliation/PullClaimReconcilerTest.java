@@ -80,7 +80,7 @@ class PullClaimReconcilerTest {
         awaitStatus(challenge, "unfulfilled");
         assertEquals(1, settledEvents(challenge), "one payments.settled event");
         assertEquals("NOT_RELEASED", outcome(challenge));
-        reconciler.reconcile();
+        reconciler.reconcile().await().atMost(java.time.Duration.ofSeconds(60));
         assertEquals(1, settledEvents(challenge), "still one after another round");
         awaitPublished(challenge);
 
@@ -148,7 +148,7 @@ class PullClaimReconcilerTest {
         assertRetryLater(settle(credential, amount), 503, "verification-unavailable");
         assertEquals("pending", rows().status(challenge.get("id")));
         ChainProxy.mode = ChainProxy.Mode.FORWARD;
-        reconciler.reconcile();
+        reconciler.reconcile().await().atMost(java.time.Duration.ofSeconds(60));
         assertEquals("pending", rows().status(challenge.get("id")), "it may still land until validBefore");
 
         // validBefore and the landing margin (1 s here) have passed without a receipt
@@ -175,7 +175,7 @@ class PullClaimReconcilerTest {
     private void awaitStatus(Map<String, String> challenge, String status) throws Exception {
         long until = System.currentTimeMillis() + 20_000;
         while (!status.equals(rows().status(challenge.get("id"))) && System.currentTimeMillis() < until) {
-            reconciler.reconcile();
+            reconciler.reconcile().await().atMost(java.time.Duration.ofSeconds(60));
             Thread.sleep(250);
         }
         assertEquals(status, rows().status(challenge.get("id")));

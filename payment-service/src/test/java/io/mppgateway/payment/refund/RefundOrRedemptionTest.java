@@ -1,5 +1,6 @@
 package io.mppgateway.payment.refund;
 
+import io.mppgateway.payment.common.db.Transactions;
 import static io.mppgateway.payment.testsupport.Payments.*;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
@@ -50,6 +51,10 @@ class RefundOrRedemptionTest {
     RefundRepository refundRows;
     @Inject
     ChargeRepository charges;
+    @Inject
+    Transactions transactions;
+
+    private static final java.time.Duration AWAIT = java.time.Duration.ofSeconds(30);
 
     record Unfulfilled(String challengeId, String chargeId, String credential, long amount) {
     }
@@ -137,10 +142,12 @@ class RefundOrRedemptionTest {
         Unfulfilled c = unfulfilled(6_700);
         UUID chargeId = UUID.fromString(c.chargeId());
         // a refund row that skipped the claim (as before the fix): confirming it must not announce a refund
-        assertTrue(refundRows.insertSending(new RefundRepository.Refund(chargeId, DevChain.PAYER.toLowerCase(),
-                c.amount(), "sending", "0x" + "ab".repeat(32), "0x00", "test")));
-        var charge = charges.findById(chargeId).orElseThrow();
-        assertFalse(recorder.confirm(charge, DevChain.PAYER, "0x" + "ab".repeat(32), "test", Instant.now()));
+        assertTrue(refundRows.insertSending(transactions.autoCommit(), new RefundRepository.Refund(chargeId,
+                DevChain.PAYER.toLowerCase(), c.amount(), "sending", "0x" + "ab".repeat(32), "0x00", "test"))
+                .await().atMost(AWAIT));
+        var charge = charges.findById(transactions.autoCommit(), chargeId).await().atMost(AWAIT).orElseThrow();
+        assertFalse(recorder.confirm(charge, DevChain.PAYER, "0x" + "ab".repeat(32), "test", Instant.now())
+                .await().atMost(AWAIT));
         assertEquals("unfulfilled", rows().status(c.challengeId()));
         assertEquals(0, rows().count(
                 "SELECT count(*) FROM outbox WHERE message_key = ? AND topic = 'payments.refunded'", c.challengeId()));

@@ -96,17 +96,17 @@ class RefundTest {
         Paid paid = payAndFail(amount, UsageOutcome.CLIENT_GONE);
         BigInteger refundedBalance = DevChain.balanceOf(DevChain.PATH_USD, paid.buyer.getAddress())
                 .add(BigInteger.valueOf(amount));
-        automatic.run();
+        automatic.run().await().atMost(java.time.Duration.ofSeconds(60));
         assertEquals("unfulfilled", status(paid.challengeId), "still within the grace period");
         try (var con = dataSource.getConnection(); var ps = con.prepareStatement(
                 "UPDATE charges SET outcome_at = now() - interval '1 hour' WHERE challenge_id = ?")) {
             ps.setString(1, paid.challengeId);
             ps.executeUpdate();
         }
-        automatic.run();
+        automatic.run().await().atMost(java.time.Duration.ofSeconds(60));
         assertEquals("refunded", status(paid.challengeId));
         assertEquals(refundedBalance, DevChain.balanceOf(DevChain.PATH_USD, paid.buyer.getAddress()));
-        automatic.run();
+        automatic.run().await().atMost(java.time.Duration.ofSeconds(60));
         assertEquals(refundedBalance, DevChain.balanceOf(DevChain.PATH_USD, paid.buyer.getAddress()));
     }
 

@@ -10,9 +10,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.annotation.Timed;
 import io.mppgateway.payment.chain.tempo.TempoTransaction;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.ProcessingException;
-import jakarta.ws.rs.WebApplicationException;
 
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Retry;
@@ -22,7 +21,9 @@ import org.web3j.utils.Numeric;
 
 /**
  * The chain reads and writes payment verification needs. Every failure to get an answer becomes
- * {@link ChainUnavailableException}, which callers turn into 503 + Retry-After, never into a rejection.
+ * {@link ChainUnavailableException}, which callers turn into 503 + Retry-After, never into a rejection. Non-blocking:
+ * each method returns a Uni, which SmallRye Fault Tolerance guards as an asynchronous call (the timeout, the retry
+ * delays and the circuit breaker hold no thread), and a retry calls the node again.
  */
 @ApplicationScoped
 public class TempoChainClient {
@@ -40,12 +41,10 @@ public class TempoChainClient {
             failOn = ChainUnavailableException.class)
     @Timed(value = "payment.chain.rpc", extraTags = { "method", "eth_getTransactionReceipt" })
     @WithSpan("chain eth_getTransactionReceipt")
-    public Optional<TransactionReceipt> getTransactionReceipt(String txHash) {
-        JsonNode result = call("eth_getTransactionReceipt", txHash);
-        if (result == null || result.isNull()) {
-            return Optional.empty();
-        }
-        return Optional.of(toReceipt(result));
+    public Uni<Optional<TransactionReceipt>> getTransactionReceipt(String txHash) {
+        return call("eth_getTransactionReceipt", txHash).map(result -> result == null || result.isNull()
+                ? Optional.<TransactionReceipt>empty()
+                : Optional.of(toReceipt(result)));
     }
 
     /**
@@ -60,12 +59,13 @@ public class TempoChainClient {
             failOn = ChainUnavailableException.class)
     @Timed(value = "payment.chain.rpc", extraTags = { "method", "eth_sendRawTransactionSync" })
     @WithSpan("chain eth_sendRawTransactionSync")
-    public TransactionReceipt sendRawTransactionSync(String rawTransaction) {
-        JsonNode result = call("eth_sendRawTransactionSync", rawTransaction);
-        if (result == null || result.isNull()) {
-            throw new ChainUnavailableException("eth_sendRawTransactionSync returned no receipt", null);
-        }
-        return toReceipt(result);
+    public Uni<TransactionReceipt> sendRawTransactionSync(String rawTransaction) {
+        return call("eth_sendRawTransactionSync", rawTransaction).map(result -> {
+            if (result == null || result.isNull()) {
+                throw new ChainUnavailableException("eth_sendRawTransactionSync returned no receipt", null);
+            }
+            return toReceipt(result);
+        });
     }
 
     /** Simulates one call from {@code from}; a revert is a {@link RejectedByChainException}, not an outage. */
@@ -75,9 +75,9 @@ public class TempoChainClient {
             failOn = ChainUnavailableException.class)
     @Timed(value = "payment.chain.rpc", extraTags = { "method", "eth_call" })
     @WithSpan("chain eth_call")
-    public String simulate(String from, String to, String data) {
-        JsonNode result = call("eth_call", java.util.Map.of("from", from, "to", to, "data", data), "latest");
-        return result == null ? null : result.asText();
+    public Uni<String> simulate(String from, String to, String data) {
+        return call("eth_call", java.util.Map.of("from", from, "to", to, "data", data), "latest")
+                .map(result -> result == null ? null : result.asText());
     }
 
     @Timeout(5000)
@@ -86,8 +86,8 @@ public class TempoChainClient {
             failOn = ChainUnavailableException.class)
     @Timed(value = "payment.chain.rpc", extraTags = { "method", "eth_gasPrice" })
     @WithSpan("chain eth_gasPrice")
-    public java.math.BigInteger gasPrice() {
-        return new java.math.BigInteger(call("eth_gasPrice").asText().substring(2), 16);
+    public Uni<java.math.BigInteger> gasPrice() {
+        return call("eth_gasPrice").map(result -> new java.math.BigInteger(result.asText().substring(2), 16));
     }
 
     /** Broadcasts without waiting (refunds: the relay confirms them by receipt later). */
@@ -96,8 +96,8 @@ public class TempoChainClient {
             failOn = ChainUnavailableException.class)
     @Timed(value = "payment.chain.rpc", extraTags = { "method", "eth_sendRawTransaction" })
     @WithSpan("chain eth_sendRawTransaction")
-    public String sendRawTransaction(String rawTransaction) {
-        return call("eth_sendRawTransaction", rawTransaction).asText().toLowerCase();
+    public Uni<String> sendRawTransaction(String rawTransaction) {
+        return call("eth_sendRawTransaction", rawTransaction).map(result -> result.asText().toLowerCase());
     }
 
     /** The node's result of one call of {@link #simulateCalls}. */
@@ -114,23 +114,25 @@ public class TempoChainClient {
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5000,
             failOn = ChainUnavailableException.class)
     @Timed(value = "payment.chain.rpc", extraTags = { "method", "eth_simulateV1" })
-    public List<SimulatedCall> simulateCalls(String from, List<TempoTransaction.Call> calls) {
+    public Uni<List<SimulatedCall>> simulateCalls(String from, List<TempoTransaction.Call> calls) {
         List<java.util.Map<String, String>> batch = new ArrayList<>();
         for (TempoTransaction.Call c : calls) {
             batch.add(java.util.Map.of("from", from, "to", c.to(), "data", Numeric.toHexString(c.data())));
         }
-        JsonNode result = call("eth_simulateV1", java.util.Map.of("blockStateCalls",
-                List.of(java.util.Map.of("calls", batch)), "validation", false), "latest");
-        JsonNode simulated = result == null ? null : result.path(0).path("calls");
-        if (simulated == null || simulated.size() != calls.size()) {
-            throw new ChainUnavailableException("eth_simulateV1 returned " + result, null);
-        }
-        List<SimulatedCall> out = new ArrayList<>();
-        for (JsonNode c : simulated) {
-            out.add(new SimulatedCall("0x1".equals(c.path("status").asText()), Long.decode(c.path("gasUsed").asText("0x0")),
-                    c.path("error").path("message").asText("reverted")));
-        }
-        return out;
+        return call("eth_simulateV1", java.util.Map.of("blockStateCalls",
+                List.of(java.util.Map.of("calls", batch)), "validation", false), "latest").map(result -> {
+                    JsonNode simulated = result == null ? null : result.path(0).path("calls");
+                    if (simulated == null || simulated.size() != calls.size()) {
+                        throw new ChainUnavailableException("eth_simulateV1 returned " + result, null);
+                    }
+                    List<SimulatedCall> out = new ArrayList<>();
+                    for (JsonNode c : simulated) {
+                        out.add(new SimulatedCall("0x1".equals(c.path("status").asText()),
+                                Long.decode(c.path("gasUsed").asText("0x0")),
+                                c.path("error").path("message").asText("reverted")));
+                    }
+                    return out;
+                });
     }
 
     static TransactionReceipt toReceipt(JsonNode result) {
@@ -145,20 +147,26 @@ public class TempoChainClient {
                 result.path("status").asText(), result.path("from").asText().toLowerCase(), logs);
     }
 
-    private JsonNode call(String method, Object... params) {
-        JsonNode response;
-        long started = System.nanoTime();
-        try {
-            response = rpc.call(JsonRpcRequest.of(ids.incrementAndGet(), method, params));
-        } catch (ProcessingException | WebApplicationException e) {
-            throw new ChainUnavailableException(method + " failed: " + e.getMessage(), e);
-        } finally {
-            ChainCallTimer.add(System.nanoTime() - started);
-        }
-        JsonNode error = response == null ? null : response.get("error");
+    /**
+     * One JSON-RPC call; no answer (refused connection, read timeout, HTTP error: ProcessingException or
+     * WebApplicationException of the REST client) is an outage. Its time counts for the current settlement's
+     * {@link ChainCallTimer}.
+     */
+    private Uni<JsonNode> call(String method, Object... params) {
+        return Uni.createFrom().deferred(() -> {
+            ChainCallTimer timer = ChainCallTimer.current();
+            long started = System.nanoTime();
+            return rpc.call(JsonRpcRequest.of(ids.incrementAndGet(), method, params))
+                    .onTermination().invoke(() -> timer.add(System.nanoTime() - started));
+        }).onFailure().transform(e -> new ChainUnavailableException(method + " failed: " + e.getMessage(), e))
+                .map(response -> result(method, response));
+    }
+
+    private static JsonNode result(String method, JsonNode response) {
         if (response == null) {
             throw new ChainUnavailableException(method + " returned nothing", null);
         }
+        JsonNode error = response.get("error");
         if (error != null && !error.isNull()) {
             // the node answered and said no (revert, invalid or expired tx); only its internal errors are outages
             if (error.path("code").asInt() == -32603) {

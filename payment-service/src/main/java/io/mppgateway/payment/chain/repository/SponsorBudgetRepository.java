@@ -1,23 +1,29 @@
 package io.mppgateway.payment.chain.repository;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
+import static io.mppgateway.payment.common.db.Sql.timestamp;
+
 import java.time.Instant;
 
-import javax.sql.DataSource;
-
+import io.mppgateway.payment.common.db.Sql;
+import io.mppgateway.payment.common.db.Transactions;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /** What the fee payer has committed to in each time window, shared by every replica. */
 @ApplicationScoped
 public class SponsorBudgetRepository {
-    private final DataSource dataSource;
+    private final Transactions transactions;
 
-    public SponsorBudgetRepository(DataSource dataSource) {
-        this.dataSource = dataSource;
+    public SponsorBudgetRepository(Transactions transactions) {
+        this.transactions = transactions;
+    }
+
+    /** Rolls the reservation's transaction back: the window's budget cannot take the fee. */
+    private static final class OverBudget extends RuntimeException {
+        OverBudget() {
+            super("over budget", null, false, false);
+        }
     }
 
     /**
@@ -26,62 +32,43 @@ public class SponsorBudgetRepository {
      *
      * @return false when the window's budget cannot take it (nothing is added)
      */
-    public boolean reserve(Instant windowStart, long fee, long budget, String challengeId) {
+    public Uni<Boolean> reserve(Instant windowStart, long fee, long budget, String challengeId) {
         if (fee > budget) {
-            return false;
+            return Uni.createFrom().item(false);
         }
         String claim = """
-                INSERT INTO sponsor_reservations (challenge_id, window_start, fee) VALUES (?, ?, ?)
+                INSERT INTO sponsor_reservations (challenge_id, window_start, fee) VALUES ($1, $2, $3)
                 ON CONFLICT (challenge_id) DO NOTHING""";
         String spend = """
-                INSERT INTO sponsor_budget (window_start, spent) VALUES (?, ?)
+                INSERT INTO sponsor_budget (window_start, spent) VALUES ($1, $2)
                 ON CONFLICT (window_start) DO UPDATE SET spent = sponsor_budget.spent + EXCLUDED.spent
-                WHERE sponsor_budget.spent + EXCLUDED.spent <= ?
+                WHERE sponsor_budget.spent + EXCLUDED.spent <= $3
                 RETURNING spent""";
-        try (Connection con = dataSource.getConnection()) {
-            con.setAutoCommit(false);
-            try (PreparedStatement first = con.prepareStatement(claim)) {
-                first.setString(1, challengeId);
-                first.setTimestamp(2, Timestamp.from(windowStart));
-                first.setLong(3, fee);
-                if (first.executeUpdate() == 0) {
-                    con.commit();
-                    return true; // reserved when this challenge's transaction was first co-signed
-                }
-                try (PreparedStatement ps = con.prepareStatement(spend)) {
-                    ps.setTimestamp(1, Timestamp.from(windowStart));
-                    ps.setLong(2, fee);
-                    ps.setLong(3, budget);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (rs.next()) {
-                            con.commit();
-                            return true;
-                        }
+        return transactions.run(sql -> sql.preparedQuery(claim)
+                .execute(Tuple.of(challengeId, timestamp(windowStart), fee))
+                .chain(claimed -> {
+                    if (claimed.rowCount() == 0) {
+                        // reserved when this challenge's transaction was first co-signed
+                        return Uni.createFrom().item(true);
                     }
-                }
-                con.rollback();
-                return false;
-            } catch (SQLException e) {
-                con.rollback();
-                throw e;
-            } finally {
-                con.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not reserve sponsor budget", e);
-        }
+                    return sql.preparedQuery(spend).execute(Tuple.of(timestamp(windowStart), fee, budget))
+                            .map(spent -> {
+                                if (spent.size() == 0) {
+                                    throw new OverBudget(); // the reservation above is rolled back with it
+                                }
+                                return true;
+                            });
+                }))
+                .onFailure(OverBudget.class).recoverWithItem(false)
+                .onFailure(e -> !(e instanceof OverBudget))
+                .transform(Sql.failure("could not reserve sponsor budget"));
     }
 
     /** What the window has spent (reserved) so far. */
-    public long spent(Instant windowStart) {
-        try (Connection con = dataSource.getConnection();
-                PreparedStatement ps = con.prepareStatement("SELECT spent FROM sponsor_budget WHERE window_start = ?")) {
-            ps.setTimestamp(1, Timestamp.from(windowStart));
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : 0;
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not read sponsor budget", e);
-        }
+    public Uni<Long> spent(Instant windowStart) {
+        return transactions.autoCommit().preparedQuery("SELECT spent FROM sponsor_budget WHERE window_start = $1")
+                .execute(Tuple.of(timestamp(windowStart)))
+                .map(rows -> rows.size() == 0 ? 0L : rows.iterator().next().getLong(0))
+                .onFailure().transform(Sql.failure("could not read sponsor budget"));
     }
 }

@@ -2,6 +2,7 @@ package io.mppgateway.payment.chain.service;
 
 import io.mppgateway.payment.chain.tempo.TempoTransaction;
 import io.mppgateway.payment.config.PaymentConfig;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.web3j.crypto.Credentials;
@@ -36,14 +37,15 @@ public class FeePayerCosigner {
      * @throws io.mppgateway.payment.mpp.PaymentRejectedException 402 when the sponsor must not pay for it (503 when
      *                                                             the chain could not be asked)
      */
-    public String cosign(TempoTransaction tx, String sender, String challengeId) {
+    public Uni<String> cosign(TempoTransaction tx, String sender, String challengeId) {
         if (feePayer == null) {
             throw new IllegalStateException("fee sponsorship is off");
         }
-        guard.check(tx, sender, challengeId);
-        String feeToken = config.feePayer().feeToken();
-        Sign.SignatureData signature = Sign.signMessage(tx.feePayerSignPayload(feeToken, sender),
-                feePayer.getEcKeyPair(), false);
-        return tx.withFeePayer(feeToken, signature);
+        return guard.check(tx, sender, challengeId).map(checked -> {
+            String feeToken = config.feePayer().feeToken();
+            Sign.SignatureData signature = Sign.signMessage(tx.feePayerSignPayload(feeToken, sender),
+                    feePayer.getEcKeyPair(), false);
+            return tx.withFeePayer(feeToken, signature);
+        });
     }
 }

@@ -18,6 +18,7 @@ import io.mppgateway.payment.chain.tempo.TempoTransaction;
 import io.mppgateway.payment.config.PaymentConfig;
 import io.mppgateway.payment.mpp.PaymentProblem;
 import io.mppgateway.payment.mpp.PaymentRejectedException;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
@@ -64,7 +65,7 @@ public class SponsorGuard {
     }
 
     /** Refuses (402/503) unless the sponsor may co-sign this transaction; reserves its worst-case fee. */
-    public void check(TempoTransaction tx, String sender, String challengeId) {
+    public Uni<Void> check(TempoTransaction tx, String sender, String challengeId) {
         long fee = worstCaseFee(tx);
         if (fee > config.maxFeePerTransaction()) {
             throw refused("fee", "the transaction may cost up to " + fee + " base units of the fee token in fees "
@@ -72,15 +73,19 @@ public class SponsorGuard {
                     + config.maxFeePerTransaction() + " per transaction: lower the gas limit or the fee cap",
                     challengeId);
         }
-        simulateWhole(tx, sender, challengeId);
-        Instant now = clock.instant();
-        Duration window = config.budgetWindow();
-        Instant windowStart = Instant.ofEpochMilli(now.toEpochMilli() - Math.floorMod(now.toEpochMilli(),
-                window.toMillis()));
-        if (!budget.reserve(windowStart, fee, config.budget(), challengeId)) {
-            throw refused("budget", "fee sponsorship is exhausted for now (at most " + config.budget()
-                    + " base units per " + window + "); retry after " + windowStart.plus(window), challengeId);
-        }
+        return simulateWhole(tx, sender, challengeId).chain(() -> {
+            Instant now = clock.instant();
+            Duration window = config.budgetWindow();
+            Instant windowStart = Instant.ofEpochMilli(now.toEpochMilli() - Math.floorMod(now.toEpochMilli(),
+                    window.toMillis()));
+            return budget.reserve(windowStart, fee, config.budget(), challengeId).invoke(reserved -> {
+                if (!reserved) {
+                    throw refused("budget", "fee sponsorship is exhausted for now (at most " + config.budget()
+                            + " base units per " + window + "); retry after " + windowStart.plus(window),
+                            challengeId);
+                }
+            }).replaceWithVoid();
+        });
     }
 
     /** gas limit × max fee per gas, in base units of the fee token, rounded up. */
@@ -90,41 +95,41 @@ public class SponsorGuard {
         return fee.bitLength() < 63 ? fee.longValueExact() : Long.MAX_VALUE;
     }
 
-    private void simulateWhole(TempoTransaction tx, String sender, String id) {
-        try {
-            coveredByBalance(tx.calls(), sender, id);
-            List<SimulatedCall> results;
-            try {
-                results = chain.simulateCalls(sender, tx.calls());
-            } catch (RejectedByChainException e) {
-                if (e.code() == -32601) {
-                    return; // a node without eth_simulateV1: the balance check above is what there is
-                }
-                throw e;
-            }
-            long used = INTRINSIC_GAS;
-            for (int i = 0; i < results.size(); i++) {
-                SimulatedCall call = results.get(i);
-                if (!call.succeeded()) {
-                    throw refused("simulation", "call " + (i + 1) + " of " + results.size() + " would revert when"
-                            + " the transaction's calls run together (" + call.error() + ")", id);
-                }
-                used += Math.max(0, call.gasUsed() - INTRINSIC_GAS);
-            }
-            if (BigInteger.valueOf(used).compareTo(tx.gas()) > 0) {
-                throw refused("gas", "the gas limit " + tx.gas() + " cannot carry the transaction's calls (they use at"
-                        + " least " + used + "): it would revert on chain", id);
-            }
-        } catch (RejectedByChainException e) {
-            throw refused("simulation", "the transaction would revert: " + e.getMessage(), id);
-        } catch (ChainUnavailableException | TimeoutException | CircuitBreakerOpenException e) {
-            throw new PaymentRejectedException(PaymentProblem.VERIFICATION_UNAVAILABLE,
-                    "the transaction could not be simulated; retry shortly", id);
-        }
+    private Uni<Void> simulateWhole(TempoTransaction tx, String sender, String id) {
+        return coveredByBalance(tx.calls(), sender, id)
+                .chain(() -> chain.simulateCalls(sender, tx.calls())
+                        // a node without eth_simulateV1: the balance check above is what there is
+                        .onFailure(e -> e instanceof RejectedByChainException r && r.code() == -32601)
+                        .recoverWithNull())
+                .invoke(results -> {
+                    if (results == null) {
+                        return;
+                    }
+                    long used = INTRINSIC_GAS;
+                    for (int i = 0; i < results.size(); i++) {
+                        SimulatedCall call = results.get(i);
+                        if (!call.succeeded()) {
+                            throw refused("simulation", "call " + (i + 1) + " of " + results.size() + " would revert"
+                                    + " when the transaction's calls run together (" + call.error() + ")", id);
+                        }
+                        used += Math.max(0, call.gasUsed() - INTRINSIC_GAS);
+                    }
+                    if (BigInteger.valueOf(used).compareTo(tx.gas()) > 0) {
+                        throw refused("gas", "the gas limit " + tx.gas() + " cannot carry the transaction's calls"
+                                + " (they use at least " + used + "): it would revert on chain", id);
+                    }
+                })
+                .replaceWithVoid()
+                .onFailure(RejectedByChainException.class)
+                .transform(e -> refused("simulation", "the transaction would revert: " + e.getMessage(), id))
+                .onFailure(e -> e instanceof ChainUnavailableException || e instanceof TimeoutException
+                        || e instanceof CircuitBreakerOpenException)
+                .transform(e -> new PaymentRejectedException(PaymentProblem.VERIFICATION_UNAVAILABLE,
+                        "the transaction could not be simulated; retry shortly", id));
     }
 
-    /** Every token's transfers together against the sender's balance of it. */
-    private void coveredByBalance(List<TempoTransaction.Call> calls, String sender, String id) {
+    /** Every token's transfers together against the sender's balance of it, one token after the other. */
+    private Uni<Void> coveredByBalance(List<TempoTransaction.Call> calls, String sender, String id) {
         Map<String, BigInteger> totals = new LinkedHashMap<>();
         for (TempoTransaction.Call call : calls) {
             byte[] data = call.data();
@@ -132,17 +137,23 @@ public class SponsorGuard {
                     AMOUNT_OFFSET + 32));
             totals.merge(call.to().toLowerCase(), amount, BigInteger::add);
         }
+        Uni<Void> checks = Uni.createFrom().voidItem();
         for (Map.Entry<String, BigInteger> total : totals.entrySet()) {
-            String balanceHex = chain.simulate(sender, total.getKey(),
-                    "0x70a08231" + "0".repeat(24) + Numeric.cleanHexPrefix(sender).toLowerCase());
-            BigInteger balance = balanceHex == null || Numeric.cleanHexPrefix(balanceHex).isEmpty() ? BigInteger.ZERO
-                    : Numeric.toBigInt(balanceHex);
-            if (balance.compareTo(total.getValue()) < 0) {
-                throw refused("balance", "the sender's balance of " + total.getKey() + " is " + balance
-                        + " base units, but the transaction's " + calls.size() + " transfers need " + total.getValue()
-                        + " in all: it would revert on chain", id);
-            }
+            checks = checks.chain(() -> chain.simulate(sender, total.getKey(),
+                    "0x70a08231" + "0".repeat(24) + Numeric.cleanHexPrefix(sender).toLowerCase()))
+                    .invoke(balanceHex -> {
+                        BigInteger balance = balanceHex == null || Numeric.cleanHexPrefix(balanceHex).isEmpty()
+                                ? BigInteger.ZERO
+                                : Numeric.toBigInt(balanceHex);
+                        if (balance.compareTo(total.getValue()) < 0) {
+                            throw refused("balance", "the sender's balance of " + total.getKey() + " is " + balance
+                                    + " base units, but the transaction's " + calls.size() + " transfers need "
+                                    + total.getValue() + " in all: it would revert on chain", id);
+                        }
+                    })
+                    .replaceWithVoid();
         }
+        return checks;
     }
 
     private PaymentRejectedException refused(String reason, String detail, String id) {

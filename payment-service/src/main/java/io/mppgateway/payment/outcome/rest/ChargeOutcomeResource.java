@@ -3,6 +3,7 @@ package io.mppgateway.payment.outcome.rest;
 import io.mppgateway.contracts.payment.ChargeOutcomeReport;
 import io.mppgateway.payment.caller.service.AuthenticatedCaller;
 import io.mppgateway.payment.outcome.service.ChargeOutcomeService;
+import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -22,10 +23,10 @@ public class ChargeOutcomeResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public void report(@PathParam("challengeId") String challengeId, ChargeOutcomeReport report) {
+    public Uni<Void> report(@PathParam("challengeId") String challengeId, ChargeOutcomeReport report) {
         if (report == null) {
             throw new IllegalArgumentException("body {\"outcome\": ...} is required");
         }
-        outcomes.report(challengeId, report, caller.get());
+        return outcomes.report(challengeId, report, caller.get()).replaceWithVoid();
     }
 }

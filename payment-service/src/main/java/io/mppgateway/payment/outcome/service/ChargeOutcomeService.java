@@ -16,8 +16,9 @@ import io.mppgateway.payment.mpp.PaymentRejectedException;
 import io.mppgateway.payment.settlement.repository.Charge;
 import io.mppgateway.payment.settlement.repository.ChargeRepository;
 import io.mppgateway.payment.settlement.repository.OutboxRepository;
+import io.mppgateway.payment.common.db.Transactions;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 
 /**
  * Records what a provider did with a settled charge. settled|redeeming → fulfilled (FULFILLED, REDEEMED) or
@@ -27,13 +28,15 @@ import jakarta.transaction.Transactional;
  */
 @ApplicationScoped
 public class ChargeOutcomeService {
+    private final Transactions transactions;
     private final ChargeRepository charges;
     private final OutboxRepository outbox;
     private final ObjectMapper mapper;
     private final MeterRegistry metrics;
 
-    public ChargeOutcomeService(ChargeRepository charges, OutboxRepository outbox, ObjectMapper mapper,
-            MeterRegistry metrics) {
+    public ChargeOutcomeService(Transactions transactions, ChargeRepository charges, OutboxRepository outbox,
+            ObjectMapper mapper, MeterRegistry metrics) {
+        this.transactions = transactions;
         this.charges = charges;
         this.outbox = outbox;
         this.mapper = mapper;
@@ -44,33 +47,38 @@ public class ChargeOutcomeService {
      * @param caller the provider reporting: only the one that settled the charge may (403 otherwise, nothing changes)
      * @return the charge's status after the report
      */
-    @Transactional
-    public String report(String challengeId, ChargeOutcomeReport report, Caller caller) {
+    public Uni<String> report(String challengeId, ChargeOutcomeReport report, Caller caller) {
         UsageOutcome outcome = report.outcome();
         if (outcome == null) {
             throw new IllegalArgumentException("outcome is required");
         }
-        Charge charge = charges.findByChallenge(challengeId).orElseThrow(() -> new PaymentRejectedException(
-                PaymentProblem.NOT_FOUND, "no charge for challenge " + challengeId, challengeId));
-        caller.requireOwnCharge(charge.provider(), challengeId);
-        UUID usageEventId = report.usage() == null ? null : usageEventId(charge, outcome, report.usage());
-        String target = switch (outcome) {
-            case FULFILLED, REDEEMED -> "fulfilled";
-            case UPSTREAM_FAILED, CLIENT_GONE, ABANDONED -> "unfulfilled";
-        };
-        if (charges.recordOutcome(charge.chargeId(), target, outcome.name())) {
-            if (usageEventId != null) {
-                outbox.add(usageEventId, Topics.USAGE_RECORDED, challengeId, json(report.usage()));
-            }
-            metrics.counter("payment.outcomes", "outcome", outcome.name()).increment();
-            return target;
-        }
-        String now = charges.findById(charge.chargeId()).map(Charge::status).orElse(charge.status());
-        if (now.equals(target)) {
-            return target;
-        }
-        throw new PaymentRejectedException(PaymentProblem.OUTCOME_CONFLICT,
-                "charge is " + now + "; outcome " + outcome + " cannot be recorded", challengeId);
+        return transactions.run(tx -> charges.findByChallenge(tx, challengeId).chain(found -> {
+            Charge charge = found.orElseThrow(() -> new PaymentRejectedException(PaymentProblem.NOT_FOUND,
+                    "no charge for challenge " + challengeId, challengeId));
+            caller.requireOwnCharge(charge.provider(), challengeId);
+            UUID usageEventId = report.usage() == null ? null : usageEventId(charge, outcome, report.usage());
+            String target = switch (outcome) {
+                case FULFILLED, REDEEMED -> "fulfilled";
+                case UPSTREAM_FAILED, CLIENT_GONE, ABANDONED -> "unfulfilled";
+            };
+            return charges.recordOutcome(tx, charge.chargeId(), target, outcome.name()).chain(moved -> {
+                if (moved) {
+                    // the event commits with the move, or neither does
+                    Uni<Void> event = usageEventId == null ? Uni.createFrom().voidItem()
+                            : outbox.add(tx, usageEventId, Topics.USAGE_RECORDED, challengeId, json(report.usage()));
+                    return event.invoke(() -> metrics.counter("payment.outcomes", "outcome", outcome.name())
+                            .increment()).replaceWith(target);
+                }
+                return charges.findById(tx, charge.chargeId()).map(now -> {
+                    String status = now.map(Charge::status).orElse(charge.status());
+                    if (status.equals(target)) {
+                        return target;
+                    }
+                    throw new PaymentRejectedException(PaymentProblem.OUTCOME_CONFLICT,
+                            "charge is " + status + "; outcome " + outcome + " cannot be recorded", challengeId);
+                });
+            });
+        }));
     }
 
     /** The usage event must be about this very charge and say the same outcome; its id keys the outbox row. */

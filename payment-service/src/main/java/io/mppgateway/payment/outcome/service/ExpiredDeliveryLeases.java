@@ -17,8 +17,10 @@ import io.mppgateway.payment.settlement.repository.ChargeRepository;
 import io.mppgateway.payment.settlement.repository.OutboxRepository;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
+import io.mppgateway.payment.common.db.Transactions;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 
 /**
  * A provider killed while serving a paid call never reports its outcome, and its charge would stay settled forever:
@@ -33,14 +35,16 @@ import jakarta.transaction.Transactional;
 public class ExpiredDeliveryLeases {
     private static final int BATCH = 100;
 
+    private final Transactions transactions;
     private final ChargeRepository charges;
     private final PaymentConfig config;
     private final MeterRegistry metrics;
     private final OutboxRepository outbox;
     private final ObjectMapper mapper;
 
-    public ExpiredDeliveryLeases(ChargeRepository charges, PaymentConfig config, MeterRegistry metrics,
-            OutboxRepository outbox, ObjectMapper mapper) {
+    public ExpiredDeliveryLeases(Transactions transactions, ChargeRepository charges, PaymentConfig config,
+            MeterRegistry metrics, OutboxRepository outbox, ObjectMapper mapper) {
+        this.transactions = transactions;
         this.charges = charges;
         this.config = config;
         this.metrics = metrics;
@@ -50,39 +54,43 @@ public class ExpiredDeliveryLeases {
 
     @Scheduled(every = "${payment.delivery-lease-poll-interval:10s}", delayed = "5s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    public void sweep() {
-        List<String> expired;
-        do {
-            expired = expireBatch();
+    public Uni<Void> sweep() {
+        return expireBatch().chain(expired -> {
             if (!expired.isEmpty()) {
                 metrics.counter("payment.delivery.leases.expired").increment(expired.size());
                 Log.warnf("%d charge(s) held past the delivery lease of %s without an outcome are now unfulfilled: %s",
                         expired.size(), config.deliveryLease(), expired);
             }
-        } while (expired.size() == BATCH);
+            return expired.size() == BATCH ? sweep() : Uni.createFrom().voidItem();
+        });
     }
 
     /** One batch: the charges' status and their ABANDONED attempts commit together. */
-    @Transactional
-    List<String> expireBatch() {
-        List<String> expired = charges.expireDeliveryLeases(config.deliveryLease(), BATCH);
-        Instant now = Instant.now();
-        for (String challengeId : expired) {
-            charges.findByChallenge(challengeId).ifPresent(charge -> abandoned(charge, now));
-        }
-        return expired;
+    Uni<List<String>> expireBatch() {
+        return transactions.run(tx -> charges.expireDeliveryLeases(tx, config.deliveryLease(), BATCH)
+                .call(expired -> {
+                    Instant now = Instant.now();
+                    Uni<Void> events = Uni.createFrom().voidItem();
+                    for (String challengeId : expired) {
+                        events = events.chain(() -> charges.findByChallenge(tx, challengeId)
+                                .chain(charge -> charge.isPresent() ? abandoned(tx, charge.get(), now)
+                                        : Uni.createFrom().voidItem()));
+                    }
+                    return events;
+                }));
     }
 
-    private void abandoned(Charge charge, Instant now) {
+    private Uni<Void> abandoned(SqlClient tx, Charge charge, Instant now) {
         UUID eventId = UUID.randomUUID();
         // the model is the provider's to know (the event requires one): "unknown"; upstream status 0 (no answer seen)
         UsageRecorded usage = new UsageRecorded(eventId.toString(), charge.chargeId().toString(), charge.challengeId(),
                 charge.provider(), charge.route(), "unknown", UsageOutcome.ABANDONED, false, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
                 0, 0, 0, null, now);
         try {
-            outbox.add(eventId, Topics.USAGE_RECORDED, charge.challengeId(), mapper.writeValueAsString(usage));
+            return outbox.add(tx, eventId, Topics.USAGE_RECORDED, charge.challengeId(),
+                    mapper.writeValueAsString(usage));
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("usage event not serialisable", e);
+            return Uni.createFrom().failure(new IllegalStateException("usage event not serialisable", e));
         }
     }
 }

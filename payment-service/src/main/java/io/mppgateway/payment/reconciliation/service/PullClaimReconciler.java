@@ -2,7 +2,6 @@ package io.mppgateway.payment.reconciliation.service;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Optional;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.mppgateway.payment.chain.client.ChainUnavailableException;
@@ -21,6 +20,9 @@ import io.mppgateway.payment.settlement.service.ChargeStatus;
 import io.mppgateway.payment.settlement.service.SettlementRecorder;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
+import io.mppgateway.payment.common.db.Transactions;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
@@ -49,6 +51,7 @@ public class PullClaimReconciler {
 
     public enum Resolution { SETTLED, FAILED, OPEN }
 
+    private final SqlClient db;
     private final ChargeRepository charges;
     private final SettlementRecorder recorder;
     private final TempoChainClient chain;
@@ -57,8 +60,9 @@ public class PullClaimReconciler {
     private final Clock clock;
     private final MeterRegistry metrics;
 
-    public PullClaimReconciler(ChargeRepository charges, SettlementRecorder recorder, TempoChainClient chain,
-            OutboxRelay relay, PaymentConfig config, Clock clock, MeterRegistry metrics) {
+    public PullClaimReconciler(Transactions transactions, ChargeRepository charges, SettlementRecorder recorder,
+            TempoChainClient chain, OutboxRelay relay, PaymentConfig config, Clock clock, MeterRegistry metrics) {
+        this.db = transactions.autoCommit();
         this.charges = charges;
         this.recorder = recorder;
         this.chain = chain;
@@ -70,73 +74,80 @@ public class PullClaimReconciler {
 
     @Scheduled(every = "${payment.reconciler.poll-interval:10s}", delayed = "5s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void reconcilePeriodically() {
-        reconcile();
+    Uni<Void> reconcilePeriodically() {
+        return reconcile().replaceWithVoid();
     }
 
-    /** One round over the unresolved claims; @return how many were settled */
-    public int reconcile() {
-        int settled = 0;
-        for (Charge claim : charges.unresolvedPullClaims(config.reconciler().minAge(), BATCH)) {
-            Resolution resolution;
-            try {
-                resolution = resolve(claim);
-            } catch (RuntimeException e) {
-                Log.warnf(e, "pull claim %s not reconciled this round", claim.challengeId());
-                continue;
+    /** One round over the unresolved claims, one after the other; @return how many were settled */
+    public Uni<Integer> reconcile() {
+        return charges.unresolvedPullClaims(db, config.reconciler().minAge(), BATCH).chain(claims -> {
+            Uni<Integer> settled = Uni.createFrom().item(0);
+            for (Charge claim : claims) {
+                settled = settled.chain(count -> resolve(claim)
+                        .onFailure().recoverWithUni(e -> {
+                            Log.warnf(e, "pull claim %s not reconciled this round", claim.challengeId());
+                            return Uni.createFrom().nullItem();
+                        })
+                        .map(resolution -> {
+                            if (resolution == null) {
+                                return count;
+                            }
+                            if (resolution != Resolution.OPEN) {
+                                metrics.counter("payment.reconciler.resolved", "resolution",
+                                        resolution.name().toLowerCase()).increment();
+                                Log.infof("pull claim %s reconciled from the chain: %s", claim.challengeId(),
+                                        resolution);
+                            }
+                            return resolution == Resolution.SETTLED ? count + 1 : count;
+                        }));
             }
-            if (resolution != Resolution.OPEN) {
-                metrics.counter("payment.reconciler.resolved", "resolution", resolution.name().toLowerCase())
-                        .increment();
-                Log.infof("pull claim %s reconciled from the chain: %s", claim.challengeId(), resolution);
-            }
-            if (resolution == Resolution.SETTLED) {
-                settled++;
-            }
-        }
-        if (settled > 0) {
-            try {
-                relay.publishPending();
-            } catch (RuntimeException e) {
-                Log.warnf("reconciled settlements not published yet: %s", e.getMessage());
-            }
-        }
-        return settled;
+            return settled;
+        }).call(settled -> settled == 0 ? Uni.createFrom().voidItem()
+                : relay.publishPending().onFailure().invoke(e -> Log.warnf(
+                        "reconciled settlements not published yet: %s", e.getMessage()))
+                        .onFailure().recoverWithNull());
     }
 
     /** Looks the claim's transaction up on chain and applies what the chain says. */
-    public Resolution resolve(Charge claim) {
+    public Uni<Resolution> resolve(Charge claim) {
         // a pending claim is resolved only while no request is broadcasting it: the lease keeps them apart
-        if (ChargeStatus.of(claim.status()) == ChargeStatus.PENDING
-                && !charges.takeBroadcastLease(claim.chargeId(), config.broadcastLease())) {
-            return Resolution.OPEN;
-        }
+        Uni<Boolean> mayResolve = ChargeStatus.of(claim.status()) == ChargeStatus.PENDING
+                ? charges.takeBroadcastLease(db, claim.chargeId(), config.broadcastLease())
+                : Uni.createFrom().item(true);
+        return mayResolve.chain(may -> may ? resolveFromChain(claim) : Uni.createFrom().item(Resolution.OPEN));
+    }
+
+    private Uni<Resolution> resolveFromChain(Charge claim) {
         String nodeHash = Numeric.toHexString(Hash.sha3(Numeric.hexStringToByteArray(claim.rawTransaction())));
-        Optional<TransactionReceipt> receipt;
-        try {
-            receipt = chain.getTransactionReceipt(nodeHash);
-        } catch (ChainUnavailableException | RejectedByChainException | TimeoutException
-                | CircuitBreakerOpenException e) {
-            // unknown is not failed: ask again next round
-            return Resolution.OPEN;
-        }
-        if (receipt.isEmpty()) {
-            return canStillLand(claim) ? Resolution.OPEN
-                    : charges.failForGood(claim.chargeId(), ChargeRepository.NEVER_INCLUDED) ? Resolution.FAILED
-                            : Resolution.OPEN;
-        }
-        String from;
-        try {
-            // the terms the buyer signed, even if the route's configuration changed since the claim
-            from = TransferVerifier.verify(receipt.get(), new ExpectedPayment(claim.currency(), claim.recipient(),
-                    claim.terms(), claim.realm(), claim.challengeId(), claim.payer()));
-        } catch (PaymentRejectedException e) {
-            return charges.failForGood(claim.chargeId(), ChargeRepository.DID_NOT_PAY) ? Resolution.FAILED
-                    : Resolution.OPEN;
-        }
-        return recorder.settleUnreleased(claim.settledAs(receipt.get().transactionHash(), from, Instant.now(clock)))
-                ? Resolution.SETTLED
-                : Resolution.OPEN;
+        return chain.getTransactionReceipt(nodeHash).onItemOrFailure().transformToUni((receipt, failure) -> {
+            if (failure != null) {
+                if (failure instanceof ChainUnavailableException || failure instanceof RejectedByChainException
+                        || failure instanceof TimeoutException || failure instanceof CircuitBreakerOpenException) {
+                    // unknown is not failed: ask again next round
+                    return Uni.createFrom().item(Resolution.OPEN);
+                }
+                return Uni.createFrom().failure(failure);
+            }
+            if (receipt.isEmpty()) {
+                return canStillLand(claim) ? Uni.createFrom().item(Resolution.OPEN)
+                        : failForGood(claim, ChargeRepository.NEVER_INCLUDED);
+            }
+            String from;
+            try {
+                // the terms the buyer signed, even if the route's configuration changed since the claim
+                from = TransferVerifier.verify(receipt.get(), new ExpectedPayment(claim.currency(), claim.recipient(),
+                        claim.terms(), claim.realm(), claim.challengeId(), claim.payer()));
+            } catch (PaymentRejectedException e) {
+                return failForGood(claim, ChargeRepository.DID_NOT_PAY);
+            }
+            return recorder.settleUnreleased(claim.settledAs(receipt.get().transactionHash(), from,
+                    Instant.now(clock))).map(settled -> settled ? Resolution.SETTLED : Resolution.OPEN);
+        });
+    }
+
+    private Uni<Resolution> failForGood(Charge claim, String why) {
+        return charges.failForGood(db, claim.chargeId(), why)
+                .map(failed -> failed ? Resolution.FAILED : Resolution.OPEN);
     }
 
     /** Until its validBefore (plus a margin for block timestamps) the signed transaction may still be included. */

@@ -5,6 +5,7 @@ import java.util.UUID;
 import io.mppgateway.contracts.payment.RefundResponse;
 import io.mppgateway.payment.caller.service.AuthenticatedCaller;
 import io.mppgateway.payment.refund.service.RefundService;
+import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -25,7 +26,7 @@ public class RefundResource {
     /** Refund operators only (service authentication): a provider cannot refund its buyers' payments. */
     @POST
     @Produces(MediaType.APPLICATION_JSON)
-    public RefundResponse refund(@PathParam("chargeId") UUID chargeId) {
+    public Uni<RefundResponse> refund(@PathParam("chargeId") UUID chargeId) {
         caller.get().requireRefundOperator();
         return refunds.refund(chargeId, "manual");
     }

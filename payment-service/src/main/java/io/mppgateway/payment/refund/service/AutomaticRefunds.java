@@ -2,6 +2,7 @@ package io.mppgateway.payment.refund.service;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 import io.mppgateway.payment.config.PaymentConfig;
@@ -10,6 +11,9 @@ import io.mppgateway.payment.refund.repository.RefundRepository;
 import io.mppgateway.payment.settlement.repository.ChargeRepository;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
+import io.mppgateway.payment.common.db.Transactions;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -18,14 +22,16 @@ import jakarta.enterprise.context.ApplicationScoped;
  */
 @ApplicationScoped
 public class AutomaticRefunds {
+    private final SqlClient db;
     private final RefundService refunds;
     private final RefundRepository refundRows;
     private final ChargeRepository charges;
     private final PaymentConfig config;
     private final Clock clock;
 
-    public AutomaticRefunds(RefundService refunds, RefundRepository refundRows, ChargeRepository charges,
-            PaymentConfig config, Clock clock) {
+    public AutomaticRefunds(Transactions transactions, RefundService refunds, RefundRepository refundRows,
+            ChargeRepository charges, PaymentConfig config, Clock clock) {
+        this.db = transactions.autoCommit();
         this.refunds = refunds;
         this.refundRows = refundRows;
         this.charges = charges;
@@ -34,27 +40,36 @@ public class AutomaticRefunds {
     }
 
     @Scheduled(every = "${payment.refund.poll-interval:30s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    public void run() {
+    public Uni<Void> run() {
         if (!refunds.enabled()) {
-            return;
+            return Uni.createFrom().voidItem();
         }
-        for (UUID id : refundRows.sending(20)) {
-            attempt(id, null);
-        }
+        Uni<Void> retries = refundRows.sending(db, 20).chain(ids -> attemptAll(ids, null));
         if (config.refund().gracePeriod().isNegative() || config.refund().gracePeriod().isZero()) {
-            return;
+            return retries;
         }
-        Instant before = Instant.now(clock).minus(config.refund().gracePeriod());
-        for (UUID id : charges.unfulfilledSince(before, 20)) {
-            attempt(id, "unfulfilled for more than " + config.refund().gracePeriod());
-        }
+        return retries.chain(() -> {
+            Instant before = Instant.now(clock).minus(config.refund().gracePeriod());
+            return charges.unfulfilledSince(db, before, 20).chain(ids -> attemptAll(ids,
+                    "unfulfilled for more than " + config.refund().gracePeriod()));
+        });
     }
 
-    private void attempt(UUID chargeId, String reason) {
-        try {
-            refunds.refund(chargeId, reason == null ? "retry" : reason);
-        } catch (PaymentRejectedException | IllegalStateException e) {
-            Log.warnf("automatic refund of %s not done: %s", chargeId, e.getMessage());
+    /** One refund after the other, as the blocking loop did; one that is not done does not stop the rest. */
+    private Uni<Void> attemptAll(List<UUID> chargeIds, String reason) {
+        Uni<Void> attempts = Uni.createFrom().voidItem();
+        for (UUID id : chargeIds) {
+            attempts = attempts.chain(() -> attempt(id, reason));
         }
+        return attempts;
+    }
+
+    private Uni<Void> attempt(UUID chargeId, String reason) {
+        return refunds.refund(chargeId, reason == null ? "retry" : reason).replaceWithVoid()
+                .onFailure(e -> e instanceof PaymentRejectedException || e instanceof IllegalStateException)
+                .recoverWithUni(e -> {
+                    Log.warnf("automatic refund of %s not done: %s", chargeId, e.getMessage());
+                    return Uni.createFrom().voidItem();
+                });
     }
 }

@@ -16,19 +16,22 @@ import io.quarkus.logging.Log;
 import io.mppgateway.payment.settlement.repository.Charge;
 import io.mppgateway.payment.settlement.repository.ChargeRepository;
 import io.mppgateway.payment.settlement.repository.OutboxRepository;
+import io.mppgateway.payment.common.db.Transactions;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 
 /** A confirmed refund: refund sent, charge refunded and its payments.refunded event, in one transaction. */
 @ApplicationScoped
 public class RefundRecorder {
+    private final Transactions transactions;
     private final RefundRepository refunds;
     private final ChargeRepository charges;
     private final OutboxRepository outbox;
     private final ObjectMapper mapper;
 
-    public RefundRecorder(RefundRepository refunds, ChargeRepository charges, OutboxRepository outbox,
-            ObjectMapper mapper) {
+    public RefundRecorder(Transactions transactions, RefundRepository refunds, ChargeRepository charges,
+            OutboxRepository outbox, ObjectMapper mapper) {
+        this.transactions = transactions;
         this.refunds = refunds;
         this.charges = charges;
         this.outbox = outbox;
@@ -42,47 +45,49 @@ public class RefundRecorder {
      * @return false when this charge already has a refund (another replica, or the automatic policy)
      * @throws PaymentRejectedException (outcome-conflict) when the charge is no longer unfulfilled
      */
-    @Transactional
-    public boolean claim(Refund signed) {
-        if (!refunds.insertSending(signed)) {
-            return false;
-        }
-        if (!charges.claimRefund(signed.chargeId())) {
-            // rolls the refund row back: it was never sent
-            throw new PaymentRejectedException(PaymentProblem.OUTCOME_CONFLICT,
-                    "only unfulfilled charges are refunded; this one was redeemed or delivered meanwhile");
-        }
-        return true;
+    public Uni<Boolean> claim(Refund signed) {
+        return transactions.run(tx -> refunds.insertSending(tx, signed).chain(inserted -> !inserted
+                ? Uni.createFrom().item(false)
+                : charges.claimRefund(tx, signed.chargeId()).map(claimed -> {
+                    if (!claimed) {
+                        // rolls the refund row back: it was never sent
+                        throw new PaymentRejectedException(PaymentProblem.OUTCOME_CONFLICT,
+                                "only unfulfilled charges are refunded; this one was redeemed or delivered meanwhile");
+                    }
+                    return true;
+                })));
     }
 
     /** @return true when the charge became refunded and its event was written (false: nothing to announce) */
-    @Transactional
-    public boolean confirm(Charge charge, String payer, String txHash, String reason, Instant at) {
-        if (!refunds.finish(charge.chargeId(), "sent", txHash)) {
-            return false;
-        }
-        if (!charges.markRefunded(charge.chargeId())) {
-            // the refund itself is recorded as sent (it was paid); the charge was not ours to announce as refunded
-            Log.errorf("refund of %s confirmed but the charge was not refunding; no payments.refunded event",
-                    charge.chargeId());
-            return false;
-        }
-        PaymentRefunded event = new PaymentRefunded(UUID.randomUUID().toString(), charge.chargeId().toString(),
-                charge.challengeId(), txHash, payer, charge.amount(), reason, at);
-        try {
-            outbox.add(UUID.fromString(event.eventId()), Topics.PAYMENTS_REFUNDED, charge.challengeId(),
-                    mapper.writeValueAsString(event));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-        return true;
+    public Uni<Boolean> confirm(Charge charge, String payer, String txHash, String reason, Instant at) {
+        return transactions.run(tx -> refunds.finish(tx, charge.chargeId(), "sent", txHash).chain(finished -> {
+            if (!finished) {
+                return Uni.createFrom().item(false);
+            }
+            return charges.markRefunded(tx, charge.chargeId()).chain(refunded -> {
+                if (!refunded) {
+                    // the refund itself is recorded as sent (it was paid); the charge was not ours to announce as
+                    // refunded
+                    Log.errorf("refund of %s confirmed but the charge was not refunding; no payments.refunded event",
+                            charge.chargeId());
+                    return Uni.createFrom().item(false);
+                }
+                PaymentRefunded event = new PaymentRefunded(UUID.randomUUID().toString(),
+                        charge.chargeId().toString(), charge.challengeId(), txHash, payer, charge.amount(), reason, at);
+                try {
+                    return outbox.add(tx, UUID.fromString(event.eventId()), Topics.PAYMENTS_REFUNDED,
+                            charge.challengeId(), mapper.writeValueAsString(event)).replaceWith(true);
+                } catch (JsonProcessingException e) {
+                    return Uni.createFrom().failure(new IllegalStateException(e));
+                }
+            });
+        }));
     }
 
     /** The chain refused or reverted the refund: nothing was paid back, the charge is unfulfilled again. */
-    @Transactional
-    public void fail(UUID chargeId) {
-        if (refunds.finish(chargeId, "failed", null)) {
-            charges.releaseRefund(chargeId);
-        }
+    public Uni<Void> fail(UUID chargeId) {
+        return transactions.run(tx -> refunds.finish(tx, chargeId, "failed", null)
+                .chain(finished -> finished ? charges.releaseRefund(tx, chargeId).replaceWithVoid()
+                        : Uni.createFrom().voidItem()));
     }
 }

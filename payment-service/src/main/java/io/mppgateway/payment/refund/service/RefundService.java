@@ -24,6 +24,9 @@ import io.mppgateway.payment.settlement.repository.Charge;
 import io.mppgateway.payment.settlement.repository.ChargeRepository;
 import io.mppgateway.payment.settlement.service.PayerDid;
 import io.quarkus.logging.Log;
+import io.mppgateway.payment.common.db.Transactions;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
@@ -42,6 +45,7 @@ import org.web3j.utils.Numeric;
 public class RefundService {
     private static final BigInteger GAS = BigInteger.valueOf(300_000);
 
+    private final SqlClient db;
     private final ChargeRepository charges;
     private final RefundRepository refunds;
     private final RefundRecorder recorder;
@@ -52,8 +56,10 @@ public class RefundService {
     private final MeterRegistry metrics;
     private final Credentials wallet;
 
-    public RefundService(ChargeRepository charges, RefundRepository refunds, RefundRecorder recorder,
-            TempoChainClient chain, OutboxRelay relay, PaymentConfig config, Clock clock, MeterRegistry metrics) {
+    public RefundService(Transactions transactions, ChargeRepository charges, RefundRepository refunds,
+            RefundRecorder recorder, TempoChainClient chain, OutboxRelay relay, PaymentConfig config, Clock clock,
+            MeterRegistry metrics) {
+        this.db = transactions.autoCommit();
         this.charges = charges;
         this.refunds = refunds;
         this.recorder = recorder;
@@ -69,92 +75,106 @@ public class RefundService {
         return wallet != null;
     }
 
-    public RefundResponse refund(UUID chargeId, String reason) {
-        Charge charge = charges.findById(chargeId).orElseThrow(() -> new PaymentRejectedException(
-                PaymentProblem.NOT_FOUND, "no charge " + chargeId));
-        Optional<Refund> existing = refunds.find(chargeId);
-        if (existing.isPresent()) {
-            return "sending".equals(existing.get().status()) ? broadcast(charge, existing.get())
-                    : response(charge, existing.get());
-        }
-        if (!"unfulfilled".equals(charge.status())) {
-            throw new PaymentRejectedException(PaymentProblem.OUTCOME_CONFLICT,
-                    "only unfulfilled charges are refunded; this one is " + charge.status(), charge.challengeId());
-        }
-        if (wallet == null) {
-            throw new PaymentRejectedException(PaymentProblem.REFUND_UNAVAILABLE,
-                    "refunds are not configured (payment.refund.private-key)", charge.challengeId());
-        }
-        if (!wallet.getAddress().equalsIgnoreCase(charge.recipient())) {
-            throw new IllegalStateException("the refund key is not the recipient wallet " + charge.recipient());
-        }
-        String payer = payerOf(charge);
-        String raw = sign(charge, payer);
-        Refund signed = new Refund(chargeId, payer, charge.amount(), "sending", txHash(raw), raw, reason);
-        if (!recorder.claim(signed)) {
-            // another replica (or the automatic policy) got here first: continue with its refund
-            Refund theirs = refunds.find(chargeId).orElseThrow();
-            return "sending".equals(theirs.status()) ? broadcast(charge, theirs) : response(charge, theirs);
-        }
-        return broadcast(charge, signed);
+    public Uni<RefundResponse> refund(UUID chargeId, String reason) {
+        return charges.findById(db, chargeId).chain(found -> {
+            Charge charge = found.orElseThrow(() -> new PaymentRejectedException(PaymentProblem.NOT_FOUND,
+                    "no charge " + chargeId));
+            return refunds.find(db, chargeId).chain(existing -> {
+                if (existing.isPresent()) {
+                    return continueWith(charge, existing.get());
+                }
+                if (!"unfulfilled".equals(charge.status())) {
+                    throw new PaymentRejectedException(PaymentProblem.OUTCOME_CONFLICT,
+                            "only unfulfilled charges are refunded; this one is " + charge.status(),
+                            charge.challengeId());
+                }
+                if (wallet == null) {
+                    throw new PaymentRejectedException(PaymentProblem.REFUND_UNAVAILABLE,
+                            "refunds are not configured (payment.refund.private-key)", charge.challengeId());
+                }
+                if (!wallet.getAddress().equalsIgnoreCase(charge.recipient())) {
+                    throw new IllegalStateException("the refund key is not the recipient wallet " + charge.recipient());
+                }
+                String payer = payerOf(charge);
+                return sign(charge, payer).chain(raw -> {
+                    Refund signed = new Refund(chargeId, payer, charge.amount(), "sending", txHash(raw), raw, reason);
+                    return recorder.claim(signed).chain(claimed -> claimed ? broadcast(charge, signed)
+                            // another replica (or the automatic policy) got here first: continue with its refund
+                            : refunds.find(db, chargeId).chain(theirs -> continueWith(charge, theirs.orElseThrow())));
+                });
+            });
+        });
     }
 
-    private RefundResponse broadcast(Charge charge, Refund refund) {
-        TransactionReceipt receipt;
-        try {
-            receipt = chain.sendRawTransactionSync(refund.rawTransaction());
-        } catch (RejectedByChainException e) {
-            receipt = alreadyIncluded(refund).orElse(null);
-            if (receipt == null) {
-                recorder.fail(refund.chargeId());
-                metrics.counter("payment.refunds", "outcome", "failed").increment();
-                throw new PaymentRejectedException(PaymentProblem.REFUND_FAILED,
-                        "the chain refused the refund: " + e.getMessage(), charge.challengeId());
-            }
-        } catch (ChainUnavailableException | TimeoutException | CircuitBreakerOpenException e) {
-            Log.warnf("refund of %s not confirmed yet: %s", charge.chargeId(), e.getMessage());
-            throw new PaymentRejectedException(PaymentProblem.VERIFICATION_UNAVAILABLE,
-                    "the refund was signed but its inclusion is not confirmed yet; it is retried", charge.challengeId());
-        }
-        if (!receipt.succeeded()) {
-            recorder.fail(refund.chargeId());
-            throw new PaymentRejectedException(PaymentProblem.REFUND_FAILED,
-                    "the refund transaction " + receipt.transactionHash() + " reverted", charge.challengeId());
-        }
-        if (recorder.confirm(charge, refund.payer(), receipt.transactionHash(), refund.reason(), Instant.now(clock))) {
-            metrics.counter("payment.refunds", "outcome", "sent").increment();
-            try {
-                relay.publishPending();
-            } catch (RuntimeException e) {
-                Log.warnf("refund event not published yet: %s", e.getMessage());
-            }
-        }
-        return response(charge, refunds.find(refund.chargeId()).orElseThrow());
+    /** A refund already recorded: broadcast again while it is sending, else its answer. */
+    private Uni<RefundResponse> continueWith(Charge charge, Refund refund) {
+        return "sending".equals(refund.status()) ? broadcast(charge, refund)
+                : Uni.createFrom().item(response(charge, refund));
     }
 
-    private Optional<TransactionReceipt> alreadyIncluded(Refund refund) {
-        try {
-            return chain.getTransactionReceipt(refund.txHash());
-        } catch (RuntimeException e) {
-            throw new PaymentRejectedException(PaymentProblem.VERIFICATION_UNAVAILABLE,
-                    "the refund's inclusion could not be checked; it is retried");
-        }
+    private Uni<RefundResponse> broadcast(Charge charge, Refund refund) {
+        return chain.sendRawTransactionSync(refund.rawTransaction())
+                .onFailure(RejectedByChainException.class).recoverWithUni(e -> alreadyIncluded(refund)
+                        .chain(included -> included.isPresent() ? Uni.createFrom().item(included.get())
+                                : recorder.fail(refund.chargeId()).<TransactionReceipt>map(failed -> {
+                                    metrics.counter("payment.refunds", "outcome", "failed").increment();
+                                    throw new PaymentRejectedException(PaymentProblem.REFUND_FAILED,
+                                            "the chain refused the refund: " + e.getMessage(), charge.challengeId());
+                                })))
+                .onFailure(e -> e instanceof ChainUnavailableException || e instanceof TimeoutException
+                        || e instanceof CircuitBreakerOpenException)
+                .transform(e -> {
+                    Log.warnf("refund of %s not confirmed yet: %s", charge.chargeId(), e.getMessage());
+                    return new PaymentRejectedException(PaymentProblem.VERIFICATION_UNAVAILABLE,
+                            "the refund was signed but its inclusion is not confirmed yet; it is retried",
+                            charge.challengeId());
+                })
+                .chain(receipt -> {
+                    if (!receipt.succeeded()) {
+                        return recorder.fail(refund.chargeId()).<Void>map(failed -> {
+                            throw new PaymentRejectedException(PaymentProblem.REFUND_FAILED,
+                                    "the refund transaction " + receipt.transactionHash() + " reverted",
+                                    charge.challengeId());
+                        });
+                    }
+                    return recorder.confirm(charge, refund.payer(), receipt.transactionHash(), refund.reason(),
+                            Instant.now(clock)).chain(confirmed -> {
+                                if (!confirmed) {
+                                    return Uni.createFrom().voidItem();
+                                }
+                                metrics.counter("payment.refunds", "outcome", "sent").increment();
+                                return relay.publishPending().onFailure().invoke(e -> Log.warnf(
+                                        "refund event not published yet: %s", e.getMessage()))
+                                        .onFailure().recoverWithNull().replaceWithVoid();
+                            });
+                })
+                .chain(() -> refunds.find(db, refund.chargeId()))
+                .map(recorded -> response(charge, recorded.orElseThrow()));
     }
 
-    private String sign(Charge charge, String payer) {
-        BigInteger gasPrice;
-        try {
-            gasPrice = chain.gasPrice();
-        } catch (ChainUnavailableException | TimeoutException | CircuitBreakerOpenException e) {
-            throw new PaymentRejectedException(PaymentProblem.VERIFICATION_UNAVAILABLE,
-                    "the chain could not be asked for fees; retry shortly", charge.challengeId());
-        }
-        String data = "0xa9059cbb" + word(Numeric.cleanHexPrefix(payer)) + word(Long.toHexString(charge.amount()));
-        // one nonce lane per charge (nonce 0 on it): the refund can be included at most once, on any replica
-        BigInteger lane = new BigInteger(1, Arrays.copyOf(Hash.sha3(("mpp-refund:" + charge.chargeId())
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8)), 24));
-        return TempoTransactionSigner.sign(new TempoTransactionSigner.Unsigned(config.chainId(), BigInteger.ZERO,
-                gasPrice.multiply(BigInteger.TWO), GAS, charge.currency(), data, lane, charge.currency()), wallet);
+    private Uni<Optional<TransactionReceipt>> alreadyIncluded(Refund refund) {
+        return chain.getTransactionReceipt(refund.txHash()).onFailure()
+                .transform(e -> new PaymentRejectedException(PaymentProblem.VERIFICATION_UNAVAILABLE,
+                        "the refund's inclusion could not be checked; it is retried"));
+    }
+
+    private Uni<String> sign(Charge charge, String payer) {
+        return chain.gasPrice()
+                .onFailure(e -> e instanceof ChainUnavailableException || e instanceof TimeoutException
+                        || e instanceof CircuitBreakerOpenException)
+                .transform(e -> new PaymentRejectedException(PaymentProblem.VERIFICATION_UNAVAILABLE,
+                        "the chain could not be asked for fees; retry shortly", charge.challengeId()))
+                .map(gasPrice -> {
+                    String data = "0xa9059cbb" + word(Numeric.cleanHexPrefix(payer))
+                            + word(Long.toHexString(charge.amount()));
+                    // one nonce lane per charge (nonce 0 on it): the refund can be included at most once, on any
+                    // replica
+                    BigInteger lane = new BigInteger(1, Arrays.copyOf(Hash.sha3(("mpp-refund:" + charge.chargeId())
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8)), 24));
+                    return TempoTransactionSigner.sign(new TempoTransactionSigner.Unsigned(config.chainId(),
+                            BigInteger.ZERO, gasPrice.multiply(BigInteger.TWO), GAS, charge.currency(), data, lane,
+                            charge.currency()), wallet);
+                });
     }
 
     /** The payer named by the credential's source DID; the paying address when the credential named none. */

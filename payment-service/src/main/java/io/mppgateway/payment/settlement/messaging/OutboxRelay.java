@@ -1,8 +1,10 @@
 package io.mppgateway.payment.settlement.messaging;
 
 import java.time.Duration;
+import java.util.List;
 
 import io.mppgateway.contracts.Topics;
+import io.mppgateway.payment.common.db.Transactions;
 import io.mppgateway.payment.settlement.repository.OutboxRepository;
 import io.mppgateway.payment.settlement.repository.OutboxRepository.OutboxEvent;
 import io.quarkus.logging.Log;
@@ -10,8 +12,9 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -19,7 +22,9 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 /**
  * Relays committed outbox events (payments.settled, payments.refunded, and the usage.recorded events providers
  * report with their outcomes) to Kafka and marks them only once the broker acknowledged them, so a settlement
- * survives a broker outage and is published when the broker is back (consumers dedupe by event id).
+ * survives a broker outage and is published when the broker is back (consumers dedupe by event id). One round is
+ * one transaction: the events are locked (SKIP LOCKED: replicas relay side by side), sent one after the other, each
+ * marked once its send completed, and the marks commit when the round ends.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -27,14 +32,16 @@ public class OutboxRelay {
     // sent again by the next round, so every send is awaited until the producer itself gives up
     private static final Duration ACK_TIMEOUT = Duration.ofSeconds(20);
 
+    private final Transactions transactions;
     private final OutboxRepository outbox;
     private final MutinyEmitter<String> settled;
     private final MutinyEmitter<String> refunded;
     private final MutinyEmitter<String> usage;
 
-    public OutboxRelay(OutboxRepository outbox, @Channel("payments-settled") MutinyEmitter<String> settled,
-            @Channel("payments-refunded") MutinyEmitter<String> refunded,
+    public OutboxRelay(Transactions transactions, OutboxRepository outbox,
+            @Channel("payments-settled") MutinyEmitter<String> settled, @Channel("payments-refunded") MutinyEmitter<String> refunded,
             @Channel("usage-recorded") MutinyEmitter<String> usage) {
+        this.transactions = transactions;
         this.outbox = outbox;
         this.settled = settled;
         this.refunded = refunded;
@@ -44,39 +51,45 @@ public class OutboxRelay {
     // delayed: the Kafka emitters connect only after the scheduler starts
     @Scheduled(every = "${payment.outbox.poll-interval:1s}", delayed = "3s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void relayPeriodically() {
-        publishPending();
+    Uni<Void> relayPeriodically() {
+        return publishPending().replaceWithVoid();
     }
 
     /** @return how many events were published */
-    @Transactional
-    public int publishPending() {
-        int published = 0;
-        for (OutboxEvent event : outbox.lockUnpublished(100)) {
-            MutinyEmitter<String> emitter = switch (event.topic()) {
-                case Topics.PAYMENTS_SETTLED -> settled;
-                case Topics.PAYMENTS_REFUNDED -> refunded;
-                case Topics.USAGE_RECORDED -> usage;
-                default -> null;
-            };
-            if (emitter == null) {
-                Log.errorf("outbox event %s has unknown topic %s", event.eventId(), event.topic());
-                continue;
-            }
-            try {
-                // published in the trace of the request that wrote it (its producer span's parent; traceparent header)
-                emitter.sendMessage(Message.of(event.payload())
-                        .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(event.key()).build())
-                        .addMetadata(TracingMetadata.withCurrent(event.restoredTraceContext())))
-                        .await().atMost(ACK_TIMEOUT);
-            } catch (RuntimeException e) {
-                // the broker is unreachable: keep the rest for the next round, in order
-                Log.warnf("outbox relay paused, %s not yet published: %s", event.eventId(), e.getMessage());
-                break;
-            }
-            outbox.markPublished(event.id());
-            published++;
+    public Uni<Integer> publishPending() {
+        return transactions.run(tx -> outbox.lockUnpublished(tx, 100).chain(events -> publish(tx, events, 0, 0)));
+    }
+
+    /** Sends the events from {@code next} on, in order, until one cannot be sent. */
+    private Uni<Integer> publish(SqlClient tx, List<OutboxEvent> events, int next, int published) {
+        if (next == events.size()) {
+            return Uni.createFrom().item(published);
         }
-        return published;
+        OutboxEvent event = events.get(next);
+        MutinyEmitter<String> emitter = switch (event.topic()) {
+            case Topics.PAYMENTS_SETTLED -> settled;
+            case Topics.PAYMENTS_REFUNDED -> refunded;
+            case Topics.USAGE_RECORDED -> usage;
+            default -> null;
+        };
+        if (emitter == null) {
+            Log.errorf("outbox event %s has unknown topic %s", event.eventId(), event.topic());
+            return publish(tx, events, next + 1, published);
+        }
+        // published in the trace of the request that wrote it (its producer span's parent; traceparent header)
+        return Uni.createFrom().deferred(() -> emitter.sendMessage(Message.of(event.payload())
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(event.key()).build())
+                .addMetadata(TracingMetadata.withCurrent(event.restoredTraceContext()))))
+                .ifNoItem().after(ACK_TIMEOUT).fail()
+                .onItemOrFailure().transformToUni((sent, failure) -> {
+                    if (failure != null) {
+                        // the broker is unreachable: keep the rest for the next round, in order
+                        Log.warnf("outbox relay paused, %s not yet published: %s", event.eventId(),
+                                failure.getMessage());
+                        return Uni.createFrom().item(published);
+                    }
+                    return outbox.markPublished(tx, event.id()).chain(() -> publish(tx, events, next + 1,
+                            published + 1));
+                });
     }
 }

@@ -1,18 +1,14 @@
 package io.mppgateway.payment.settlement.repository;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
+import static io.mppgateway.payment.common.db.Sql.failure;
+import static io.mppgateway.payment.common.db.Sql.seconds;
+import static io.mppgateway.payment.common.db.Sql.timestamp;
+
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-
-import javax.sql.DataSource;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -20,9 +16,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mppgateway.contracts.events.PaymentSplit;
 
+import io.mppgateway.payment.common.db.Sql;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** Charges, claimed once by their unique challenge id, credential reference and transaction hash. */
+/**
+ * Charges, claimed once by their unique challenge id, credential reference and transaction hash. Every method runs
+ * on the {@link SqlClient} it is given: a transaction's connection ({@code Transactions#run}) where the javadoc says
+ * "in a transaction", else any (the pool commits each statement on its own).
+ */
 @ApplicationScoped
 public class ChargeRepository {
     /** The outcome of a charge presumed undelivered because its provider never reported within the lease. */
@@ -37,83 +42,76 @@ public class ChargeRepository {
     private static final String COLUMNS = """
             charge_id, challenge_id, tx_hash, provider, route, realm, amount, currency, chain_id, payer, recipient,
             source, mode, digest, settled_at, challenge_expires_at, credential_ref, status, raw_transaction,
+            route_memo, splits::text AS splits""";
+    private static final String INSERT_COLUMNS = """
+            charge_id, challenge_id, tx_hash, provider, route, realm, amount, currency, chain_id, payer, recipient,
+            source, mode, digest, settled_at, challenge_expires_at, credential_ref, status, raw_transaction,
             route_memo, splits""";
     private static final TypeReference<List<PaymentSplit>> SPLITS = new TypeReference<>() {
     };
 
-    private final DataSource dataSource;
     private final ObjectMapper mapper;
 
-    public ChargeRepository(DataSource dataSource, ObjectMapper mapper) {
-        this.dataSource = dataSource;
+    public ChargeRepository(ObjectMapper mapper) {
         this.mapper = mapper;
     }
 
-    /** Inserts the charge unless its challenge or transaction already paid for something. Call inside a transaction. */
-    public boolean claim(Charge c) {
-        String sql = "INSERT INTO charges (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)"
-                + " ON CONFLICT DO NOTHING";
-        try (Connection con = dataSource.getConnection(); PreparedStatement ps = con.prepareStatement(sql)) {
-            ps.setObject(1, c.chargeId());
-            ps.setString(2, c.challengeId());
-            ps.setString(3, c.txHash());
-            ps.setString(4, c.provider());
-            ps.setString(5, c.route());
-            ps.setString(6, c.realm());
-            ps.setLong(7, c.amount());
-            ps.setString(8, c.currency());
-            ps.setLong(9, c.chainId());
-            ps.setString(10, c.payer());
-            ps.setString(11, c.recipient());
-            ps.setString(12, c.source());
-            ps.setString(13, c.mode());
-            ps.setString(14, c.digest());
-            ps.setTimestamp(15, Timestamp.from(c.settledAt()));
-            ps.setTimestamp(16, c.challengeExpiresAt() == null ? null : Timestamp.from(c.challengeExpiresAt()));
-            ps.setString(17, c.credentialRef());
-            ps.setString(18, c.status());
-            ps.setString(19, c.rawTransaction());
-            ps.setString(20, c.routeMemo());
-            ps.setString(21, mapper.writeValueAsString(c.splits()));
-            return ps.executeUpdate() == 1;
-        } catch (SQLException | JsonProcessingException e) {
-            throw new IllegalStateException("could not record charge " + c.challengeId(), e);
+    /** Inserts the charge unless its challenge or transaction already paid for something. In a transaction. */
+    public Uni<Boolean> claim(SqlClient sql, Charge c) {
+        String insert = "INSERT INTO charges (" + INSERT_COLUMNS + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
+                + " $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21::text::jsonb) ON CONFLICT DO NOTHING";
+        String splits;
+        try {
+            splits = mapper.writeValueAsString(c.splits());
+        } catch (JsonProcessingException e) {
+            return Uni.createFrom().failure(new IllegalStateException("could not record charge " + c.challengeId(), e));
         }
+        Tuple params = Tuple.tuple().addValue(c.chargeId()).addValue(c.challengeId()).addValue(c.txHash())
+                .addValue(c.provider()).addValue(c.route()).addValue(c.realm()).addValue(c.amount())
+                .addValue(c.currency()).addValue(c.chainId()).addValue(c.payer()).addValue(c.recipient())
+                .addValue(c.source()).addValue(c.mode()).addValue(c.digest()).addValue(timestamp(c.settledAt()))
+                .addValue(timestamp(c.challengeExpiresAt())).addValue(c.credentialRef()).addValue(c.status())
+                .addValue(c.rawTransaction()).addValue(c.routeMemo()).addValue(splits);
+        return sql.preparedQuery(insert).execute(params).map(rows -> rows.rowCount() == 1)
+                .onFailure().transform(failure("could not record charge " + c.challengeId()));
     }
 
-    public Optional<Charge> findByChallenge(String challengeId) {
-        return one("SELECT " + COLUMNS + " FROM charges WHERE challenge_id = ?", challengeId);
+    public Uni<Optional<Charge>> findByChallenge(SqlClient sql, String challengeId) {
+        return one(sql, "SELECT " + COLUMNS + " FROM charges WHERE challenge_id = $1", Tuple.of(challengeId));
     }
 
-    public Optional<Charge> findById(UUID chargeId) {
-        return one("SELECT " + COLUMNS + " FROM charges WHERE charge_id = ?", chargeId);
+    public Uni<Optional<Charge>> findById(SqlClient sql, UUID chargeId) {
+        return one(sql, "SELECT " + COLUMNS + " FROM charges WHERE charge_id = $1", Tuple.of(chargeId));
     }
 
     /** The charge that already used this transaction (by the credential's reference or the node's hash). */
-    public Optional<Charge> findByTransaction(String ref) {
-        return one("SELECT " + COLUMNS + " FROM charges WHERE credential_ref = ? OR tx_hash = ? LIMIT 1", ref, ref);
+    public Uni<Optional<Charge>> findByTransaction(SqlClient sql, String ref) {
+        return one(sql, "SELECT " + COLUMNS + " FROM charges WHERE credential_ref = $1 OR tx_hash = $1 LIMIT 1",
+                Tuple.of(ref));
     }
 
-    /** pending → settled with the node's hash and the paying address. Call inside a transaction. */
-    public boolean completePending(UUID chargeId, String txHash, String payer, Instant settledAt) {
-        return update("UPDATE charges SET status = 'settled', tx_hash = ?, payer = ?, settled_at = ?"
-                + " WHERE charge_id = ? AND status = 'pending'", txHash, payer, Timestamp.from(settledAt), chargeId) == 1;
+    /** pending → settled with the node's hash and the paying address. In a transaction. */
+    public Uni<Boolean> completePending(SqlClient sql, UUID chargeId, String txHash, String payer, Instant settledAt) {
+        return update(sql, "UPDATE charges SET status = 'settled', tx_hash = $1, payer = $2, settled_at = $3"
+                + " WHERE charge_id = $4 AND status = 'pending'", Tuple.of(txHash, payer, timestamp(settledAt),
+                        chargeId));
     }
 
     /** Takes (or renews) the right to broadcast a pending pull transaction; false while another replica holds it. */
-    public boolean takeBroadcastLease(UUID chargeId, java.time.Duration lease) {
-        return update("UPDATE charges SET broadcast_lease_until = now() + make_interval(secs => ?)"
-                + " WHERE charge_id = ? AND status = 'pending'"
+    public Uni<Boolean> takeBroadcastLease(SqlClient sql, UUID chargeId, Duration lease) {
+        return update(sql, "UPDATE charges SET broadcast_lease_until = now() + make_interval(secs => $1)"
+                + " WHERE charge_id = $2 AND status = 'pending'"
                 + " AND (broadcast_lease_until IS NULL OR broadcast_lease_until < now())",
-                (double) lease.toMillis() / 1000, chargeId) == 1;
+                Tuple.of(seconds(lease), chargeId));
     }
 
     /**
      * A pull transaction the node refused once, with no receipt: the claim stays (the transaction can't pay twice)
      * and settles nothing for now; the outcome stays unset because it may still land (the reconciler decides).
      */
-    public void markFailed(UUID chargeId) {
-        update("UPDATE charges SET status = 'failed' WHERE charge_id = ? AND status = 'pending'", chargeId);
+    public Uni<Boolean> markFailed(SqlClient sql, UUID chargeId) {
+        return update(sql, "UPDATE charges SET status = 'failed' WHERE charge_id = $1 AND status = 'pending'",
+                Tuple.of(chargeId));
     }
 
     /**
@@ -121,45 +119,36 @@ public class ChargeRepository {
      * least {@code minAge} ago), or failed by one refusal of the node (outcome not set: the transaction may still
      * land). Oldest first.
      */
-    public List<Charge> unresolvedPullClaims(java.time.Duration minAge, int limit) {
-        String sql = "SELECT " + COLUMNS + " FROM charges WHERE mode = 'pull' AND ("
-                + " (status = 'pending' AND settled_at < now() - make_interval(secs => ?)"
+    public Uni<List<Charge>> unresolvedPullClaims(SqlClient sql, Duration minAge, int limit) {
+        String select = "SELECT " + COLUMNS + " FROM charges WHERE mode = 'pull' AND ("
+                + " (status = 'pending' AND settled_at < now() - make_interval(secs => $1)"
                 + "  AND (broadcast_lease_until IS NULL OR broadcast_lease_until < now()))"
-                + " OR (status = 'failed' AND outcome IS NULL)) ORDER BY settled_at LIMIT ?";
-        try (Connection con = dataSource.getConnection(); PreparedStatement ps = con.prepareStatement(sql)) {
-            ps.setDouble(1, minAge.toMillis() / 1000.0);
-            ps.setInt(2, limit);
-            List<Charge> claims = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    claims.add(map(rs));
-                }
-            }
-            return claims;
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not list unresolved pull claims", e);
-        }
+                + " OR (status = 'failed' AND outcome IS NULL)) ORDER BY settled_at LIMIT $2";
+        return sql.preparedQuery(select).execute(Tuple.of(seconds(minAge), (long) limit))
+                .map(rows -> Sql.rows(rows, this::map))
+                .onFailure().transform(failure("could not list unresolved pull claims"));
     }
 
     /**
      * pending|failed (not final) → unfulfilled with outcome {@value #NOT_RELEASED}: the claimed transaction paid on
      * chain, but no request was left to deliver for it, so the buyer's re-presented credential redeems it (or it is
-     * refunded after the grace period). Call inside a transaction.
+     * refunded after the grace period). In a transaction.
      */
-    public boolean settleUnreleased(UUID chargeId, String txHash, String payer, Instant settledAt) {
-        return update("UPDATE charges SET status = 'unfulfilled', outcome = '" + NOT_RELEASED + "', outcome_at = now(),"
-                + " tx_hash = ?, payer = ?, settled_at = ? WHERE charge_id = ?"
+    public Uni<Boolean> settleUnreleased(SqlClient sql, UUID chargeId, String txHash, String payer,
+            Instant settledAt) {
+        return update(sql, "UPDATE charges SET status = 'unfulfilled', outcome = '" + NOT_RELEASED + "',"
+                + " outcome_at = now(), tx_hash = $1, payer = $2, settled_at = $3 WHERE charge_id = $4"
                 + " AND (status = 'pending' OR (status = 'failed' AND outcome IS NULL))",
-                txHash, payer, Timestamp.from(settledAt), chargeId) == 1;
+                Tuple.of(txHash, payer, timestamp(settledAt), chargeId));
     }
 
     /**
      * pending|failed → failed for good: the chain shows the transaction did not pay ({@value #DID_NOT_PAY}), or it
      * can no longer be included ({@value #NEVER_INCLUDED}). The reconciler no longer looks at it.
      */
-    public boolean failForGood(UUID chargeId, String why) {
-        return update("UPDATE charges SET status = 'failed', outcome = ? WHERE charge_id = ?"
-                + " AND (status = 'pending' OR (status = 'failed' AND outcome IS NULL))", why, chargeId) == 1;
+    public Uni<Boolean> failForGood(SqlClient sql, UUID chargeId, String why) {
+        return update(sql, "UPDATE charges SET status = 'failed', outcome = $1 WHERE charge_id = $2"
+                + " AND (status = 'pending' OR (status = 'failed' AND outcome IS NULL))", Tuple.of(why, chargeId));
     }
 
     /**
@@ -167,21 +156,21 @@ public class ChargeRepository {
      * charge's life (redeemed_at): a redemption that failed again is refunded, not redeemed again. Excludes a refund:
      * both claim the unfulfilled row, whichever commits first wins.
      */
-    public boolean startRedemption(UUID chargeId) {
-        return update("UPDATE charges SET status = 'redeeming', redeemed_at = now()"
-                + " WHERE charge_id = ? AND status = 'unfulfilled' AND redeemed_at IS NULL", chargeId) == 1;
+    public Uni<Boolean> startRedemption(SqlClient sql, UUID chargeId) {
+        return update(sql, "UPDATE charges SET status = 'redeeming', redeemed_at = now()"
+                + " WHERE charge_id = $1 AND status = 'unfulfilled' AND redeemed_at IS NULL", Tuple.of(chargeId));
     }
 
-    /** unfulfilled → refunding: a refund claims the charge; excludes a redemption. Call inside a transaction. */
-    public boolean claimRefund(UUID chargeId) {
-        return update("UPDATE charges SET status = 'refunding' WHERE charge_id = ? AND status = 'unfulfilled'",
-                chargeId) == 1;
+    /** unfulfilled → refunding: a refund claims the charge; excludes a redemption. In a transaction. */
+    public Uni<Boolean> claimRefund(SqlClient sql, UUID chargeId) {
+        return update(sql, "UPDATE charges SET status = 'refunding' WHERE charge_id = $1 AND status = 'unfulfilled'",
+                Tuple.of(chargeId));
     }
 
     /** refunding → unfulfilled: the chain refused the refund transaction, nothing was paid back. */
-    public boolean releaseRefund(UUID chargeId) {
-        return update("UPDATE charges SET status = 'unfulfilled' WHERE charge_id = ? AND status = 'refunding'",
-                chargeId) == 1;
+    public Uni<Boolean> releaseRefund(SqlClient sql, UUID chargeId) {
+        return update(sql, "UPDATE charges SET status = 'unfulfilled' WHERE charge_id = $1 AND status = 'refunding'",
+                Tuple.of(chargeId));
     }
 
     /**
@@ -189,100 +178,70 @@ public class ChargeRepository {
      * arrives after the delivery lease expired still counts (the provider's word beats the presumption), as long as
      * the charge was neither redeemed nor refunded since.
      */
-    public boolean recordOutcome(UUID chargeId, String newStatus, String outcome) {
-        return update("UPDATE charges SET status = ?, outcome = ?, outcome_at = now()"
-                + " WHERE charge_id = ? AND (status IN ('settled', 'redeeming')"
+    public Uni<Boolean> recordOutcome(SqlClient sql, UUID chargeId, String newStatus, String outcome) {
+        return update(sql, "UPDATE charges SET status = $1, outcome = $2, outcome_at = now()"
+                + " WHERE charge_id = $3 AND (status IN ('settled', 'redeeming')"
                 + " OR (status = 'unfulfilled' AND outcome = '" + LEASE_EXPIRED + "'))",
-                newStatus, outcome, chargeId) == 1;
+                Tuple.of(newStatus, outcome, chargeId));
     }
 
     /**
      * settled|redeeming for longer than the delivery lease → unfulfilled (outcome {@value #LEASE_EXPIRED}): the
      * provider that held the charge died without reporting. The buyer may redeem it, or it is refunded after the
-     * grace period. SKIP LOCKED: replicas sweep side by side without waiting on each other.
+     * grace period. SKIP LOCKED: replicas sweep side by side without waiting on each other. In a transaction.
      *
      * @return the challenge ids swept
      */
-    public List<String> expireDeliveryLeases(Duration lease, int limit) {
-        String sql = """
+    public Uni<List<String>> expireDeliveryLeases(SqlClient sql, Duration lease, int limit) {
+        String expire = """
                 UPDATE charges SET status = 'unfulfilled', outcome = '%s', outcome_at = now()
                 WHERE charge_id IN (SELECT charge_id FROM charges
-                    WHERE status IN ('settled', 'redeeming') AND released_at < now() - make_interval(secs => ?)
-                    ORDER BY released_at LIMIT ? FOR UPDATE SKIP LOCKED)
+                    WHERE status IN ('settled', 'redeeming') AND released_at < now() - make_interval(secs => $1)
+                    ORDER BY released_at LIMIT $2 FOR UPDATE SKIP LOCKED)
                 RETURNING challenge_id""".formatted(LEASE_EXPIRED);
-        try (Connection con = dataSource.getConnection(); PreparedStatement ps = con.prepareStatement(sql)) {
-            ps.setDouble(1, lease.toMillis() / 1000.0);
-            ps.setInt(2, limit);
-            List<String> ids = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    ids.add(rs.getString(1));
-                }
-            }
-            return ids;
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not expire delivery leases", e);
-        }
+        return sql.preparedQuery(expire).execute(Tuple.of(seconds(lease), (long) limit))
+                .map(rows -> Sql.rows(rows, row -> row.getString(0)))
+                .onFailure().transform(failure("could not expire delivery leases"));
     }
 
-    /** refunding → refunded, once the refund is confirmed on chain. Call inside a transaction. */
-    public boolean markRefunded(UUID chargeId) {
-        return update("UPDATE charges SET status = 'refunded' WHERE charge_id = ? AND status = 'refunding'",
-                chargeId) == 1;
+    /** refunding → refunded, once the refund is confirmed on chain. In a transaction. */
+    public Uni<Boolean> markRefunded(SqlClient sql, UUID chargeId) {
+        return update(sql, "UPDATE charges SET status = 'refunded' WHERE charge_id = $1 AND status = 'refunding'",
+                Tuple.of(chargeId));
     }
 
     /** Charges left unfulfilled since before {@code before}, with no refund yet. */
-    public List<UUID> unfulfilledSince(Instant before, int limit) {
-        String sql = """
+    public Uni<List<UUID>> unfulfilledSince(SqlClient sql, Instant before, int limit) {
+        String select = """
                 SELECT c.charge_id FROM charges c LEFT JOIN refunds r ON r.charge_id = c.charge_id
-                WHERE c.status = 'unfulfilled' AND c.outcome_at < ? AND r.charge_id IS NULL
-                ORDER BY c.outcome_at LIMIT ?""";
-        try (Connection con = dataSource.getConnection(); PreparedStatement ps = con.prepareStatement(sql)) {
-            ps.setTimestamp(1, Timestamp.from(before));
-            ps.setInt(2, limit);
-            List<UUID> ids = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    ids.add(rs.getObject(1, UUID.class));
-                }
-            }
-            return ids;
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not list unfulfilled charges", e);
-        }
+                WHERE c.status = 'unfulfilled' AND c.outcome_at < $1 AND r.charge_id IS NULL
+                ORDER BY c.outcome_at LIMIT $2""";
+        return sql.preparedQuery(select).execute(Tuple.of(timestamp(before), (long) limit))
+                .map(rows -> Sql.rows(rows, row -> row.getUUID(0)))
+                .onFailure().transform(failure("could not list unfulfilled charges"));
     }
 
-    private Optional<Charge> one(String sql, Object... params) {
-        try (Connection con = dataSource.getConnection(); PreparedStatement ps = con.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(map(rs)) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not read charges", e);
-        }
+    private Uni<Optional<Charge>> one(SqlClient sql, String select, Tuple params) {
+        return sql.preparedQuery(select).execute(params).map(rows -> {
+            var it = rows.iterator();
+            return it.hasNext() ? Optional.of(map(it.next())) : Optional.<Charge>empty();
+        }).onFailure().transform(failure("could not read charges"));
     }
 
-    private int update(String sql, Object... params) {
-        try (Connection con = dataSource.getConnection(); PreparedStatement ps = con.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
-            }
-            return ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not update charges", e);
-        }
+    /** @return whether the statement changed exactly one row */
+    private static Uni<Boolean> update(SqlClient sql, String statement, Tuple params) {
+        return sql.preparedQuery(statement).execute(params).map(rows -> rows.rowCount() == 1)
+                .onFailure().transform(failure("could not update charges"));
     }
 
-    private Charge map(ResultSet rs) throws SQLException {
-        Timestamp expires = rs.getTimestamp(16);
-        return new Charge(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4),
-                rs.getString(5), rs.getString(6), rs.getLong(7), rs.getString(8), rs.getLong(9), rs.getString(10),
-                rs.getString(11), rs.getString(12), rs.getString(13), rs.getString(14),
-                rs.getTimestamp(15).toInstant(), expires == null ? null : expires.toInstant(), rs.getString(17),
-                rs.getString(18), rs.getString(19), rs.getString(20), splits(rs.getString(21)));
+    private Charge map(Row row) {
+        return new Charge(row.getUUID("charge_id"), row.getString("challenge_id"), row.getString("tx_hash"),
+                row.getString("provider"), row.getString("route"), row.getString("realm"), row.getLong("amount"),
+                row.getString("currency"), row.getLong("chain_id"), row.getString("payer"),
+                row.getString("recipient"), row.getString("source"), row.getString("mode"), row.getString("digest"),
+                Sql.instant(row, "settled_at"), Sql.instant(row, "challenge_expires_at"),
+                row.getString("credential_ref"), row.getString("status"), row.getString("raw_transaction"),
+                row.getString("route_memo"), splits(row.getString("splits")));
     }
 
     private List<PaymentSplit> splits(String json) {

@@ -1,20 +1,19 @@
 package io.mppgateway.payment.settlement.repository;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.util.ArrayList;
+import static io.mppgateway.payment.common.db.Sql.failure;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import javax.sql.DataSource;
-
+import io.mppgateway.payment.common.db.Sql;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -23,12 +22,6 @@ import jakarta.enterprise.context.ApplicationScoped;
  */
 @ApplicationScoped
 public class OutboxRepository {
-    private final DataSource dataSource;
-
-    public OutboxRepository(DataSource dataSource) {
-        this.dataSource = dataSource;
-    }
-
     /** @param traceContext the writer's W3C trace context headers (empty when it had none) */
     public record OutboxEvent(long id, UUID eventId, String topic, String key, String payload,
             Map<String, String> traceContext) {
@@ -55,39 +48,25 @@ public class OutboxRepository {
         }
     };
 
-    /** Adds an event; the current trace context (if any) is stored with it. */
-    public void add(UUID eventId, String topic, String key, String payload) {
-        String sql = "INSERT INTO outbox (event_id, topic, message_key, payload, trace_context) VALUES (?, ?, ?, ?, ?)";
-        try (Connection con = dataSource.getConnection(); PreparedStatement ps = con.prepareStatement(sql)) {
-            ps.setObject(1, eventId);
-            ps.setString(2, topic);
-            ps.setString(3, key);
-            ps.setString(4, payload);
-            ps.setString(5, currentTraceContext());
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not write outbox event", e);
-        }
+    /**
+     * Adds an event, in the transaction of the change it announces; the current trace context (if any) is stored with
+     * it.
+     */
+    public Uni<Void> add(SqlClient sql, UUID eventId, String topic, String key, String payload) {
+        return sql.preparedQuery("INSERT INTO outbox (event_id, topic, message_key, payload, trace_context)"
+                + " VALUES ($1, $2, $3, $4, $5)").execute(Tuple.of(eventId, topic, key, payload, currentTraceContext()))
+                .replaceWithVoid().onFailure().transform(failure("could not write outbox event"));
     }
 
-    /** Locks the oldest unpublished events; other relays (replicas) skip them. Call inside a transaction. */
-    public List<OutboxEvent> lockUnpublished(int limit) {
-        String sql = """
+    /** Locks the oldest unpublished events; other relays (replicas) skip them. In a transaction. */
+    public Uni<List<OutboxEvent>> lockUnpublished(SqlClient sql, int limit) {
+        String select = """
                 SELECT id, event_id, topic, message_key, payload, trace_context FROM outbox
-                WHERE published_at IS NULL ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED""";
-        List<OutboxEvent> events = new ArrayList<>();
-        try (Connection con = dataSource.getConnection(); PreparedStatement ps = con.prepareStatement(sql)) {
-            ps.setInt(1, limit);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    events.add(new OutboxEvent(rs.getLong(1), rs.getObject(2, UUID.class), rs.getString(3),
-                            rs.getString(4), rs.getString(5), parseTraceContext(rs.getString(6))));
-                }
-            }
-            return events;
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not read the outbox", e);
-        }
+                WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED""";
+        return sql.preparedQuery(select).execute(Tuple.of((long) limit))
+                .map(rows -> Sql.rows(rows, row -> new OutboxEvent(row.getLong(0), row.getUUID(1), row.getString(2),
+                        row.getString(3), row.getString(4), parseTraceContext(row.getString(5)))))
+                .onFailure().transform(failure("could not read the outbox"));
     }
 
     /** traceparent[ + newline + tracestate] of the current span; null without one (tracing off, no trace). */
@@ -111,13 +90,9 @@ public class OutboxRepository {
                 : Map.of("traceparent", lines[0]);
     }
 
-    public void markPublished(long id) {
-        try (Connection con = dataSource.getConnection();
-                PreparedStatement ps = con.prepareStatement("UPDATE outbox SET published_at = now() WHERE id = ?")) {
-            ps.setLong(1, id);
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not mark outbox event " + id, e);
-        }
+    /** In the transaction that locked it. */
+    public Uni<Void> markPublished(SqlClient sql, long id) {
+        return sql.preparedQuery("UPDATE outbox SET published_at = now() WHERE id = $1").execute(Tuple.of(id))
+                .replaceWithVoid().onFailure().transform(failure("could not mark outbox event " + id));
     }
 }

@@ -4,6 +4,7 @@ import io.mppgateway.contracts.payment.SettlementRequest;
 import io.mppgateway.contracts.payment.SettlementResponse;
 import io.mppgateway.payment.caller.service.AuthenticatedCaller;
 import io.mppgateway.payment.settlement.service.SettlementService;
+import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -23,8 +24,9 @@ public class SettlementResource {
         this.caller = caller;
     }
 
+    /** On the event loop: the chain calls and the database wait without holding a thread. */
     @POST
-    public SettlementResponse settle(SettlementRequest request) {
+    public Uni<SettlementResponse> settle(SettlementRequest request) {
         if (request == null) {
             throw new IllegalArgumentException("a settlement request body is required");
         }

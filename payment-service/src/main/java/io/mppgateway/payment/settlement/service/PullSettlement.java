@@ -28,6 +28,9 @@ import io.mppgateway.payment.mpp.PaymentRejectedException;
 import io.mppgateway.payment.settlement.repository.Charge;
 import io.mppgateway.payment.settlement.repository.ChargeRepository;
 import io.quarkus.logging.Log;
+import io.mppgateway.payment.common.db.Transactions;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
@@ -45,6 +48,7 @@ public class PullSettlement {
     private final TempoChainClient chain;
     private final SettlementRecorder recorder;
     private final ChargeRepository charges;
+    private final SqlClient db;
     private final Representations representations;
     private final EchoedChallengeVerifier challengeVerifier;
     private final FeePayerCosigner cosigner;
@@ -53,11 +57,12 @@ public class PullSettlement {
     private final Clock clock;
 
     public PullSettlement(TempoChainClient chain, SettlementRecorder recorder, ChargeRepository charges,
-            Representations representations, EchoedChallengeVerifier challengeVerifier, FeePayerCosigner cosigner,
-            Settlements settlements, PaymentConfig config, Clock clock) {
+            Transactions transactions, Representations representations, EchoedChallengeVerifier challengeVerifier,
+            FeePayerCosigner cosigner, Settlements settlements, PaymentConfig config, Clock clock) {
         this.chain = chain;
         this.recorder = recorder;
         this.charges = charges;
+        this.db = transactions.autoCommit();
         this.representations = representations;
         this.challengeVerifier = challengeVerifier;
         this.cosigner = cosigner;
@@ -66,7 +71,7 @@ public class PullSettlement {
         this.clock = clock;
     }
 
-    public SettlementResponse settle(SettlementRequest request, Credential credential, PayerDid payer,
+    public Uni<SettlementResponse> settle(SettlementRequest request, Credential credential, PayerDid payer,
             PaymentTerms terms) {
         String id = credential.challenge().id();
         TempoTransaction tx;
@@ -77,61 +82,74 @@ public class PullSettlement {
                     "payload.signature is not a signed Tempo transaction: " + e.getMessage(), id);
         }
         String ref = Numeric.toHexString(Hash.sha3(Numeric.hexStringToByteArray(credential.signature())));
-        Optional<SettlementResponse> again = representations.presentedAgain(id, ref, this::broadcast);
-        if (again.isPresent()) {
-            return again.get();
-        }
-        challengeVerifier.requireUnexpired(credential.challenge());
-        // every call is from the signer; whether the signer is the credential's source is checked below
-        String sender = PullTransactionVerifier.verify(tx, new PullTransactionVerifier.Expected(config.chainId(),
-                new ExpectedPayment(config.currency(), config.recipient(), terms, request.realm(), id, null),
-                expiresAt(credential.challenge().expires()), Instant.now(clock), config.maxValidity(),
-                config.feePayer().enabled(), config.feePayer().maxGas(), config.feePayer().maxFeePerGas()));
-        if (payer != null && !payer.address().equalsIgnoreCase(sender)) {
-            throw new PaymentRejectedException(PaymentProblem.VERIFICATION_FAILED,
-                    "transaction was not signed by the credential's source " + payer.address(), id);
-        }
-        simulate(tx, sender, id);
-        String raw = config.feePayer().enabled() ? cosigner.cosign(tx, sender, id) : credential.signature();
-        Charge pending = settlements.newCharge(request, credential, ref, sender.toLowerCase(), PaymentMode.PULL,
-                ChargeStatus.PENDING, raw, terms);
-        if (!recorder.claimPending(pending)) {
-            return representations.presentedAgain(id, ref, this::broadcast).orElseThrow(() -> alreadyUsed(id));
-        }
-        charges.takeBroadcastLease(pending.chargeId(), config.broadcastLease());
-        return broadcast(pending);
+        return representations.presentedAgain(id, ref, this::broadcast).chain(again -> {
+            if (again.isPresent()) {
+                return Uni.createFrom().item(again.get());
+            }
+            challengeVerifier.requireUnexpired(credential.challenge());
+            // every call is from the signer; whether the signer is the credential's source is checked below
+            // (signature recovery: short CPU work, done in the pipeline)
+            String sender = PullTransactionVerifier.verify(tx, new PullTransactionVerifier.Expected(config.chainId(),
+                    new ExpectedPayment(config.currency(), config.recipient(), terms, request.realm(), id, null),
+                    expiresAt(credential.challenge().expires()), Instant.now(clock), config.maxValidity(),
+                    config.feePayer().enabled(), config.feePayer().maxGas(), config.feePayer().maxFeePerGas()));
+            if (payer != null && !payer.address().equalsIgnoreCase(sender)) {
+                throw new PaymentRejectedException(PaymentProblem.VERIFICATION_FAILED,
+                        "transaction was not signed by the credential's source " + payer.address(), id);
+            }
+            return simulate(tx, sender, id)
+                    .chain(() -> config.feePayer().enabled() ? cosigner.cosign(tx, sender, id)
+                            : Uni.createFrom().item(credential.signature()))
+                    .chain(raw -> claimAndBroadcast(settlements.newCharge(request, credential, ref,
+                            sender.toLowerCase(), PaymentMode.PULL, ChargeStatus.PENDING, raw, terms), ref));
+        });
+    }
+
+    private Uni<SettlementResponse> claimAndBroadcast(Charge pending, String ref) {
+        String id = pending.challengeId();
+        return recorder.claimPending(pending).chain(claimed -> {
+            if (!claimed) {
+                return representations.presentedAgain(id, ref, this::broadcast)
+                        .map(answer -> answer.orElseThrow(() -> alreadyUsed(id)));
+            }
+            return charges.takeBroadcastLease(db, pending.chargeId(), config.broadcastLease())
+                    .chain(() -> broadcast(pending));
+        });
     }
 
     /** eth_call of each call from the sender: a transfer that would revert is refused before anything is claimed. */
-    private void simulate(TempoTransaction tx, String sender, String id) {
-        try {
-            for (TempoTransaction.Call call : tx.calls()) {
-                chain.simulate(sender, call.to(), Numeric.toHexString(call.data()));
-            }
-        } catch (RejectedByChainException e) {
-            throw new PaymentRejectedException(PaymentProblem.VERIFICATION_FAILED,
-                    "the transfer would revert: " + e.getMessage(), id);
-        } catch (ChainUnavailableException | TimeoutException | CircuitBreakerOpenException e) {
-            throw unavailable(id, "the transfer could not be simulated");
+    private Uni<Void> simulate(TempoTransaction tx, String sender, String id) {
+        Uni<Void> calls = Uni.createFrom().voidItem();
+        for (TempoTransaction.Call call : tx.calls()) {
+            calls = calls.chain(() -> chain.simulate(sender, call.to(), Numeric.toHexString(call.data())))
+                    .replaceWithVoid();
         }
+        return calls
+                .onFailure(RejectedByChainException.class).transform(e -> new PaymentRejectedException(
+                        PaymentProblem.VERIFICATION_FAILED, "the transfer would revert: " + e.getMessage(), id))
+                .onFailure(PullSettlement::chainUnavailable)
+                .transform(e -> unavailable(id, "the transfer could not be simulated"));
     }
 
     /** Broadcast a claimed pull transaction (this request holds its lease); unknown outcome keeps the claim, 503. */
-    private SettlementResponse broadcast(Charge pending) {
+    private Uni<SettlementResponse> broadcast(Charge pending) {
         String id = pending.challengeId();
-        TransactionReceipt receipt;
-        try {
-            receipt = chain.sendRawTransactionSync(pending.rawTransaction());
-        } catch (RejectedByChainException e) {
-            // the node may already have it (a resumed broadcast): then its receipt decides
-            receipt = lookUpAfterRefusal(pending, e);
-        } catch (ChainUnavailableException | TimeoutException | CircuitBreakerOpenException e) {
-            // the node may have included it without answering the synchronous call (anvil does not answer it for a
-            // reverted transaction): its receipt, if there is one, decides now instead of after a retry
-            Log.warnf("broadcast of %s has an unknown outcome: %s", id, e.getMessage());
-            receipt = includedReceipt(pending).orElseThrow(() -> unavailable(id,
-                    "the transaction was submitted but its inclusion is not confirmed yet"));
-        }
+        return chain.sendRawTransactionSync(pending.rawTransaction())
+                .onFailure(RejectedByChainException.class)
+                // the node may already have it (a resumed broadcast): then its receipt decides
+                .recoverWithUni(e -> lookUpAfterRefusal(pending, (RejectedByChainException) e))
+                .onFailure(PullSettlement::chainUnavailable).recoverWithUni(e -> {
+                    // the node may have included it without answering the synchronous call (anvil does not answer it
+                    // for a reverted transaction): its receipt, if there is one, decides now instead of after a retry
+                    Log.warnf("broadcast of %s has an unknown outcome: %s", id, e.getMessage());
+                    return includedReceipt(pending).map(receipt -> receipt.orElseThrow(() -> unavailable(id,
+                            "the transaction was submitted but its inclusion is not confirmed yet")));
+                })
+                .chain(receipt -> settleIncluded(pending, receipt));
+    }
+
+    private Uni<SettlementResponse> settleIncluded(Charge pending, TransactionReceipt receipt) {
+        String id = pending.challengeId();
         String from;
         try {
             // the terms the buyer signed, even if the route's configuration changed since the claim
@@ -139,36 +157,40 @@ public class PullSettlement {
                     pending.terms(), pending.realm(), id, pending.payer()));
         } catch (PaymentRejectedException e) {
             // included, and it did not pay: final
-            charges.failForGood(pending.chargeId(), ChargeRepository.DID_NOT_PAY);
-            throw e;
+            return charges.failForGood(db, pending.chargeId(), ChargeRepository.DID_NOT_PAY)
+                    .chain(failed -> Uni.createFrom().<SettlementResponse>failure(e));
         }
         Charge settled = pending.settledAs(receipt.transactionHash(), from, Instant.now(clock));
-        if (!recorder.completePending(settled)) {
-            return representations.presentedAgain(id, pending.credentialRef(), this::broadcast)
-                    .orElseThrow(() -> alreadyUsed(id));
-        }
-        settlements.publishNow();
-        return settlements.response(settled, false);
+        return recorder.completePending(settled).chain(completed -> completed
+                ? settlements.publishNow().map(nothing -> settlements.response(settled, false))
+                : representations.presentedAgain(id, pending.credentialRef(), this::broadcast)
+                        .map(answer -> answer.orElseThrow(() -> alreadyUsed(id))));
     }
 
-    private TransactionReceipt lookUpAfterRefusal(Charge pending, RejectedByChainException refusal) {
-        Optional<TransactionReceipt> known = includedReceipt(pending);
-        if (known.isPresent()) {
-            return known.get();
-        }
-        // not final: a refusal (e.g. already known) does not prove it will never be included; the reconciler decides
-        charges.markFailed(pending.chargeId());
-        throw new PaymentRejectedException(PaymentProblem.VERIFICATION_FAILED,
-                "the chain refused the transaction: " + refusal.getMessage(), pending.challengeId());
+    private Uni<TransactionReceipt> lookUpAfterRefusal(Charge pending, RejectedByChainException refusal) {
+        return includedReceipt(pending).chain(known -> {
+            if (known.isPresent()) {
+                return Uni.createFrom().item(known.get());
+            }
+            // not final: a refusal (e.g. already known) does not prove it will never be included; the reconciler
+            // decides
+            return charges.markFailed(db, pending.chargeId()).<TransactionReceipt>map(marked -> {
+                throw new PaymentRejectedException(PaymentProblem.VERIFICATION_FAILED,
+                        "the chain refused the transaction: " + refusal.getMessage(), pending.challengeId());
+            });
+        });
     }
 
     /** The receipt of a claimed pull transaction if the chain has included it; 503 when the chain cannot say. */
-    private Optional<TransactionReceipt> includedReceipt(Charge pending) {
+    private Uni<Optional<TransactionReceipt>> includedReceipt(Charge pending) {
         String nodeHash = Numeric.toHexString(Hash.sha3(Numeric.hexStringToByteArray(pending.rawTransaction())));
-        try {
-            return chain.getTransactionReceipt(nodeHash);
-        } catch (ChainUnavailableException | TimeoutException | CircuitBreakerOpenException e) {
-            throw unavailable(pending.challengeId(), "the transaction's inclusion could not be checked");
-        }
+        return chain.getTransactionReceipt(nodeHash).onFailure(PullSettlement::chainUnavailable)
+                .transform(e -> unavailable(pending.challengeId(), "the transaction's inclusion could not be checked"));
+    }
+
+    /** The node could not be asked (or did not answer in time, or its circuit breaker is open). */
+    static boolean chainUnavailable(Throwable e) {
+        return e instanceof ChainUnavailableException || e instanceof TimeoutException
+                || e instanceof CircuitBreakerOpenException;
     }
 }

@@ -22,6 +22,7 @@ import io.mppgateway.payment.mpp.PaymentProblem;
 import io.mppgateway.payment.mpp.PaymentRejectedException;
 import io.mppgateway.payment.settlement.repository.Charge;
 import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
@@ -49,7 +50,7 @@ public class PushSettlement {
         this.config = config;
     }
 
-    public SettlementResponse settle(SettlementRequest request, Credential credential, PayerDid payer,
+    public Uni<SettlementResponse> settle(SettlementRequest request, Credential credential, PayerDid payer,
             PaymentTerms terms) {
         String id = credential.challenge().id();
         if (credential.hash() == null || !TX_HASH.matcher(credential.hash()).matches()) {
@@ -57,50 +58,55 @@ public class PushSettlement {
                     "payload must be {type:\"hash\", hash:\"0x<64 hex>\"}", id);
         }
         String txHash = credential.hash().toLowerCase();
-        Optional<SettlementResponse> again = presentedAgain(id, txHash);
-        if (again.isPresent()) {
-            return again.get();
-        }
-        challengeVerifier.requireUnexpired(credential.challenge());
-        TransactionReceipt receipt = receipt(txHash, id);
-        String from = TransferVerifier.verify(receipt, new ExpectedPayment(config.currency(), config.recipient(),
-                terms, request.realm(), id, payer == null ? null : payer.address()));
-        Charge charge = settlements.newCharge(request, credential, txHash, from, PaymentMode.PUSH,
-                ChargeStatus.SETTLED, null, terms);
-        if (!recorder.recordOnce(charge)) {
-            // lost a race with another replica (or another challenge used this transaction)
-            return presentedAgain(id, txHash).orElseThrow(() -> alreadyUsed(id));
-        }
-        settlements.publishNow();
-        return settlements.response(charge, false);
+        return presentedAgain(id, txHash).chain(again -> {
+            if (again.isPresent()) {
+                return Uni.createFrom().item(again.get());
+            }
+            challengeVerifier.requireUnexpired(credential.challenge());
+            return receipt(txHash, id, 1).chain(receipt -> {
+                String from = TransferVerifier.verify(receipt, new ExpectedPayment(config.currency(),
+                        config.recipient(), terms, request.realm(), id, payer == null ? null : payer.address()));
+                Charge charge = settlements.newCharge(request, credential, txHash, from, PaymentMode.PUSH,
+                        ChargeStatus.SETTLED, null, terms);
+                return recorder.recordOnce(charge).chain(recorded -> recorded
+                        ? settlements.publishNow().map(nothing -> settlements.response(charge, false))
+                        // lost a race with another replica (or another challenge used this transaction)
+                        : presentedAgain(id, txHash).map(answer -> answer.orElseThrow(() -> alreadyUsed(id))));
+            });
+        });
     }
 
     /** A push charge is settled when claimed: it is never pending. */
-    private Optional<SettlementResponse> presentedAgain(String id, String txHash) {
+    private Uni<Optional<SettlementResponse>> presentedAgain(String id, String txHash) {
         return representations.presentedAgain(id, txHash, pending -> {
             throw alreadyUsed(id);
         });
     }
 
-    /** The node may not have indexed a just-broadcast transaction; ask a few times before calling it unknown. */
-    private TransactionReceipt receipt(String txHash, String id) {
-        try {
-            for (int attempt = 1; attempt <= config.receiptAttempts(); attempt++) {
-                Optional<TransactionReceipt> receipt = chain.getTransactionReceipt(txHash);
-                if (receipt.isPresent()) {
-                    return receipt.get();
-                }
-                Thread.sleep(config.receiptRetryDelay().toMillis());
-            }
-        } catch (ChainUnavailableException | RejectedByChainException | TimeoutException
-                | CircuitBreakerOpenException e) {
-            Log.warnf("chain unavailable while verifying %s: %s", txHash, e.getMessage());
-            throw unavailable(id, "the chain could not be asked about " + txHash);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PaymentRejectedException(PaymentProblem.VERIFICATION_UNAVAILABLE, "interrupted", id);
-        }
-        throw new PaymentRejectedException(PaymentProblem.VERIFICATION_FAILED,
-                "transaction " + txHash + " is not on chain", id);
+    /**
+     * The node may not have indexed a just-broadcast transaction; ask a few times (a timer between, no thread held)
+     * before calling it unknown.
+     */
+    private Uni<TransactionReceipt> receipt(String txHash, String id, int attempt) {
+        return chain.getTransactionReceipt(txHash)
+                .onFailure(e -> e instanceof ChainUnavailableException || e instanceof RejectedByChainException
+                        || e instanceof TimeoutException || e instanceof CircuitBreakerOpenException)
+                .transform(e -> {
+                    Log.warnf("chain unavailable while verifying %s: %s", txHash, e.getMessage());
+                    return unavailable(id, "the chain could not be asked about " + txHash);
+                })
+                .chain(receipt -> {
+                    if (receipt.isPresent()) {
+                        return Uni.createFrom().item(receipt.get());
+                    }
+                    Uni<Void> pause = Uni.createFrom().voidItem().onItem().delayIt().by(config.receiptRetryDelay());
+                    if (attempt >= config.receiptAttempts()) {
+                        return pause.<TransactionReceipt>map(nothing -> {
+                            throw new PaymentRejectedException(PaymentProblem.VERIFICATION_FAILED,
+                                    "transaction " + txHash + " is not on chain", id);
+                        });
+                    }
+                    return pause.chain(() -> receipt(txHash, id, attempt + 1));
+                });
     }
 }

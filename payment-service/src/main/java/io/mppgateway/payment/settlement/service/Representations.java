@@ -8,11 +8,14 @@ import java.util.Optional;
 import java.util.function.Function;
 
 import io.mppgateway.contracts.payment.SettlementResponse;
+import io.mppgateway.payment.common.db.Transactions;
 import io.mppgateway.payment.config.PaymentConfig;
 import io.mppgateway.payment.mpp.PaymentProblem;
 import io.mppgateway.payment.mpp.PaymentRejectedException;
 import io.mppgateway.payment.settlement.repository.Charge;
 import io.mppgateway.payment.settlement.repository.ChargeRepository;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -22,11 +25,14 @@ import jakarta.enterprise.context.ApplicationScoped;
  */
 @ApplicationScoped
 public class Representations {
+    private final SqlClient db;
     private final ChargeRepository charges;
     private final Settlements settlements;
     private final PaymentConfig config;
 
-    public Representations(ChargeRepository charges, Settlements settlements, PaymentConfig config) {
+    public Representations(Transactions transactions, ChargeRepository charges, Settlements settlements,
+            PaymentConfig config) {
+        this.db = transactions.autoCommit();
         this.charges = charges;
         this.settlements = settlements;
         this.config = config;
@@ -38,46 +44,52 @@ public class Representations {
      * @return the answer for a re-presented credential, or empty when neither its challenge nor its transaction was
      *         claimed
      */
-    public Optional<SettlementResponse> presentedAgain(String challengeId, String ref,
-            Function<Charge, SettlementResponse> resumePending) {
-        Optional<Charge> byChallenge = charges.findByChallenge(challengeId);
-        if (byChallenge.isEmpty()) {
+    public Uni<Optional<SettlementResponse>> presentedAgain(String challengeId, String ref,
+            Function<Charge, Uni<SettlementResponse>> resumePending) {
+        return charges.findByChallenge(db, challengeId).chain(byChallenge -> {
+            if (byChallenge.isPresent()) {
+                return decide(byChallenge.get(), challengeId, ref, resumePending).map(Optional::of);
+            }
             // another replica may have committed this very charge between the two reads: then it is ours
-            byChallenge = charges.findByTransaction(ref);
-            if (byChallenge.isEmpty()) {
-                return Optional.empty();
-            }
-            if (!byChallenge.get().challengeId().equals(challengeId)) {
-                throw new PaymentRejectedException(PaymentProblem.VERIFICATION_FAILED,
-                        "this transaction has already paid for another challenge", challengeId);
-            }
-        }
-        Charge charge = byChallenge.get();
+            return charges.findByTransaction(db, ref).chain(byTransaction -> {
+                if (byTransaction.isEmpty()) {
+                    return Uni.createFrom().item(Optional.<SettlementResponse>empty());
+                }
+                if (!byTransaction.get().challengeId().equals(challengeId)) {
+                    throw new PaymentRejectedException(PaymentProblem.VERIFICATION_FAILED,
+                            "this transaction has already paid for another challenge", challengeId);
+                }
+                return decide(byTransaction.get(), challengeId, ref, resumePending).map(Optional::of);
+            });
+        });
+    }
+
+    private Uni<SettlementResponse> decide(Charge charge, String challengeId, String ref,
+            Function<Charge, Uni<SettlementResponse>> resumePending) {
         if (!charge.credentialRef().equalsIgnoreCase(ref) && !charge.txHash().equalsIgnoreCase(ref)) {
             throw new PaymentRejectedException(PaymentProblem.VERIFICATION_FAILED,
                     "this challenge has already been paid with another transaction", challengeId);
         }
-        return Optional.of(switch (ChargeStatus.of(charge.status())) {
-            case UNFULFILLED -> {
-                if (!charges.startRedemption(charge.chargeId())) {
-                    throw notRedeemable(challengeId, charges.findById(charge.chargeId()).map(Charge::status)
-                            .orElse(charge.status()));
-                }
-                yield settlements.response(charge, true);
-            }
+        return switch (ChargeStatus.of(charge.status())) {
+            case UNFULFILLED -> charges.startRedemption(db, charge.chargeId()).chain(started -> started
+                    ? Uni.createFrom().item(settlements.response(charge, true))
+                    : charges.findById(db, charge.chargeId()).<SettlementResponse>map(now -> {
+                        throw notRedeemable(challengeId, now.map(Charge::status).orElse(charge.status()));
+                    }));
             case REFUNDING, REFUNDED -> throw refunded(challengeId);
             case SETTLED, REDEEMING -> throw inProgress(challengeId,
                     "this payment is settled and its call is being served; retry the same credential shortly");
-            case PENDING -> {
-                if (!charges.takeBroadcastLease(charge.chargeId(), config.broadcastLease())) {
-                    throw inProgress(challengeId, "this payment's transaction is being broadcast; retry shortly");
-                }
-                yield resumePending.apply(charge);
-            }
+            case PENDING -> charges.takeBroadcastLease(db, charge.chargeId(), config.broadcastLease())
+                    .chain(taken -> {
+                        if (!taken) {
+                            throw inProgress(challengeId, "this payment's transaction is being broadcast; retry shortly");
+                        }
+                        return resumePending.apply(charge);
+                    });
             case FAILED -> throw new PaymentRejectedException(PaymentProblem.VERIFICATION_FAILED,
                     "this payment's transaction did not pay on chain", challengeId);
             case FULFILLED -> throw alreadyUsed(challengeId);
-        });
+        };
     }
 
     /** Why an unfulfilled charge was not released again just now: the other claim that won decides. */

@@ -7,70 +7,64 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mppgateway.contracts.Topics;
 import io.mppgateway.contracts.events.PaymentSettled;
+import io.mppgateway.payment.common.db.Transactions;
 import io.mppgateway.payment.settlement.repository.Charge;
 import io.mppgateway.payment.settlement.repository.ChargeRepository;
 import io.mppgateway.payment.settlement.repository.OutboxRepository;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 
 /** Claims a payment and writes its settled event in one database transaction: both or neither. */
 @ApplicationScoped
 public class SettlementRecorder {
+    private final Transactions transactions;
     private final ChargeRepository charges;
     private final OutboxRepository outbox;
     private final ObjectMapper mapper;
 
-    public SettlementRecorder(ChargeRepository charges, OutboxRepository outbox, ObjectMapper mapper) {
+    public SettlementRecorder(Transactions transactions, ChargeRepository charges, OutboxRepository outbox,
+            ObjectMapper mapper) {
+        this.transactions = transactions;
         this.charges = charges;
         this.outbox = outbox;
         this.mapper = mapper;
     }
 
     /** Push: @return false when the challenge or transaction was already claimed (by any replica) */
-    @Transactional
-    public boolean recordOnce(Charge charge) {
-        if (!charges.claim(charge)) {
-            return false;
-        }
-        publish(charge);
-        return true;
+    public Uni<Boolean> recordOnce(Charge charge) {
+        return transactions.run(tx -> charges.claim(tx, charge)
+                .call(claimed -> claimed ? publish(tx, charge) : Uni.createFrom().voidItem()));
     }
 
     /** Pull: claims challenge and transaction before the broadcast, so only one replica ever broadcasts it. */
-    @Transactional
-    public boolean claimPending(Charge pending) {
-        return charges.claim(pending);
+    public Uni<Boolean> claimPending(Charge pending) {
+        return transactions.run(tx -> charges.claim(tx, pending));
     }
 
     /** Pull, after the chain included the transaction: pending → settled plus its event. */
-    @Transactional
-    public boolean completePending(Charge settled) {
-        if (!charges.completePending(settled.chargeId(), settled.txHash(), settled.payer(), settled.settledAt())) {
-            return false;
-        }
-        publish(settled);
-        return true;
+    public Uni<Boolean> completePending(Charge settled) {
+        return transactions.run(tx -> charges.completePending(tx, settled.chargeId(), settled.txHash(),
+                settled.payer(), settled.settledAt())
+                .call(done -> done ? publish(tx, settled) : Uni.createFrom().voidItem()));
     }
 
     /** Reconciler: a claim whose transaction paid on chain with no request to deliver it → unfulfilled plus its event. */
-    @Transactional
-    public boolean settleUnreleased(Charge settled) {
-        if (!charges.settleUnreleased(settled.chargeId(), settled.txHash(), settled.payer(), settled.settledAt())) {
-            return false;
-        }
-        publish(settled);
-        return true;
+    public Uni<Boolean> settleUnreleased(Charge settled) {
+        return transactions.run(tx -> charges.settleUnreleased(tx, settled.chargeId(), settled.txHash(),
+                settled.payer(), settled.settledAt())
+                .call(done -> done ? publish(tx, settled) : Uni.createFrom().voidItem()));
     }
 
-    private void publish(Charge c) {
+    private Uni<Void> publish(SqlClient tx, Charge c) {
         PaymentSettled event = new PaymentSettled(java.util.UUID.randomUUID().toString(), c.chargeId().toString(),
                 c.challengeId(), c.provider(), c.route(), c.realm(), c.amount(), c.currency(), c.chainId(),
                 c.txHash(), c.payer(), c.recipient(), c.mode(), c.digest(), c.settledAt(), c.splits());
         try {
-            outbox.add(java.util.UUID.fromString(event.eventId()), Topics.PAYMENTS_SETTLED, event.challengeId(),
-                    mapper.writeValueAsString(event));
+            return outbox.add(tx, java.util.UUID.fromString(event.eventId()), Topics.PAYMENTS_SETTLED,
+                    event.challengeId(), mapper.writeValueAsString(event));
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
+            return Uni.createFrom().failure(new IllegalStateException(e));
         }
     }
 

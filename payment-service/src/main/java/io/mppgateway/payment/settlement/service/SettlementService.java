@@ -18,6 +18,7 @@ import io.mppgateway.payment.mpp.CredentialParser;
 import io.mppgateway.payment.mpp.PaymentProblem;
 import io.mppgateway.payment.mpp.PaymentRejectedException;
 import io.mppgateway.payment.terms.service.RouteTermsService;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -50,36 +51,37 @@ public class SettlementService {
         this.metrics = metrics;
     }
 
-    public SettlementResponse settle(SettlementRequest request) {
+    public Uni<SettlementResponse> settle(SettlementRequest request) {
         Timer.Sample sample = Timer.start(metrics);
         long started = System.nanoTime();
-        ChainCallTimer.reset();
-        try {
-            SettlementResponse response = verifyAndRecord(request);
-            metrics.counter("payment.settlements", "outcome", response.redeemed() ? "redeemed" : "settled",
-                    "mode", response.mode()).increment();
-            // what payment-service adds beyond the node's own answers (verification, database, outbox)
-            Timer.builder("payment.settlement.overhead").tag("mode", response.mode())
-                    .publishPercentiles(0.5, 0.99).register(metrics)
-                    .record(System.nanoTime() - started - ChainCallTimer.nanos(), TimeUnit.NANOSECONDS);
-            return response;
-        } catch (PaymentRejectedException e) {
-            metrics.counter("payment.rejections", "reason", e.problem().code, "status",
-                    Integer.toString(e.problem().status)).increment();
-            if (e.problem().status == 503 || e.problem().status == 409) {
-                // the payment may be (or is) settled: the buyer must retry the same credential, not pay again
-                throw e;
-            }
-            // every 402 (and the 400s) carries a fresh challenge for the same purchase
-            throw e.withFreshChallenge(challenges.issue(new ChallengeRequest(request.realm(), request.provider(),
-                    request.route(), request.amount(), request.digest(), request.description())).wwwAuthenticate());
-        } finally {
-            sample.stop(Timer.builder("payment.settlement.verification").publishPercentiles(0.5, 0.99)
-                    .register(metrics));
-        }
+        ChainCallTimer chainCalls = ChainCallTimer.start();
+        return Uni.createFrom().deferred(() -> verifyAndRecord(request))
+                .invoke(response -> {
+                    metrics.counter("payment.settlements", "outcome", response.redeemed() ? "redeemed" : "settled",
+                            "mode", response.mode()).increment();
+                    // what payment-service adds beyond the node's own answers (verification, database, outbox)
+                    Timer.builder("payment.settlement.overhead").tag("mode", response.mode())
+                            .publishPercentiles(0.5, 0.99).register(metrics)
+                            .record(System.nanoTime() - started - chainCalls.nanos(), TimeUnit.NANOSECONDS);
+                })
+                .onFailure(PaymentRejectedException.class).transform(failure -> {
+                    PaymentRejectedException e = (PaymentRejectedException) failure;
+                    metrics.counter("payment.rejections", "reason", e.problem().code, "status",
+                            Integer.toString(e.problem().status)).increment();
+                    if (e.problem().status == 503 || e.problem().status == 409) {
+                        // the payment may be (or is) settled: the buyer must retry the same credential, not pay again
+                        return e;
+                    }
+                    // every 402 (and the 400s) carries a fresh challenge for the same purchase
+                    return e.withFreshChallenge(challenges.issue(new ChallengeRequest(request.realm(),
+                            request.provider(), request.route(), request.amount(), request.digest(),
+                            request.description())).wwwAuthenticate());
+                })
+                .onTermination().invoke(() -> sample.stop(Timer.builder("payment.settlement.verification")
+                        .publishPercentiles(0.5, 0.99).register(metrics)));
     }
 
-    private SettlementResponse verifyAndRecord(SettlementRequest request) {
+    private Uni<SettlementResponse> verifyAndRecord(SettlementRequest request) {
         Credential credential = parse(request);
         String id = credential.challenge().id();
         // expiry is checked only before a first claim: a claimed challenge is decided by its claim

@@ -20,6 +20,7 @@ import io.mppgateway.payment.mpp.PaymentRejectedException;
 import io.mppgateway.payment.settlement.messaging.OutboxRelay;
 import io.mppgateway.payment.settlement.repository.Charge;
 import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /** What push, pull and re-presentation share: the charge they claim, the answer they give, the refusals. */
@@ -56,17 +57,19 @@ public class Settlements {
     }
 
     /** The provider releases the call on the settled event, so it is sent before answering. */
-    void publishNow() {
-        Timer.Sample sample = Timer.start(metrics);
-        try {
-            relay.publishPending();
-        } catch (RuntimeException e) {
-            // the charge is committed; the scheduled relay will publish it when Kafka is back
-            Log.warnf("settled event not published yet: %s", e.getMessage());
-        } finally {
-            // part of the overhead: the provider releases the call on this event, so it is sent before answering
-            sample.stop(Timer.builder("payment.outbox.publish").publishPercentiles(0.5, 0.99).register(metrics));
-        }
+    Uni<Void> publishNow() {
+        return Uni.createFrom().deferred(() -> {
+            Timer.Sample sample = Timer.start(metrics);
+            return relay.publishPending()
+                    .onFailure().invoke(e ->
+                    // the charge is committed; the scheduled relay will publish it when Kafka is back
+                    Log.warnf("settled event not published yet: %s", e.getMessage()))
+                    .onFailure().recoverWithNull()
+                    // part of the overhead: the provider releases the call on this event, so it is sent before answering
+                    .onTermination().invoke(() -> sample.stop(Timer.builder("payment.outbox.publish")
+                            .publishPercentiles(0.5, 0.99).register(metrics)))
+                    .replaceWithVoid();
+        });
     }
 
     static Instant expiresAt(String expires) {
