@@ -4,6 +4,7 @@ import io.mppgateway.contracts.payment.ChallengeRequest;
 import io.mppgateway.contracts.payment.ChallengeResponse;
 import io.mppgateway.payment.caller.service.AuthenticatedCaller;
 import io.mppgateway.payment.challenge.service.ChallengeService;
+import io.smallrye.common.annotation.NonBlocking;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -23,7 +24,9 @@ public class ChallengeResource {
         this.caller = caller;
     }
 
+    /** On the event loop: an HMAC and a few encodings, no I/O (and the body is read without a worker). */
     @POST
+    @NonBlocking
     public ChallengeResponse issue(ChallengeRequest request) {
         if (request == null) {
             throw new IllegalArgumentException("a challenge request body is required");

@@ -3,6 +3,7 @@ package io.mppgateway.payment.terms.rest;
 import io.mppgateway.contracts.mpp.ChargeTerms;
 import io.mppgateway.payment.caller.service.AuthenticatedCaller;
 import io.mppgateway.payment.terms.service.RouteTermsService;
+import io.smallrye.common.annotation.NonBlocking;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -23,7 +24,9 @@ public class ChargeTermsResource {
         this.caller = caller;
     }
 
+    /** On the event loop: configuration read at start, no I/O. */
     @GET
+    @NonBlocking
     public ChargeTerms terms() {
         caller.get().requireProviderService();
         return routeTerms.chargeTerms();
