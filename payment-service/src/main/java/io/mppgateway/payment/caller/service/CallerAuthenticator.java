@@ -18,6 +18,7 @@ import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import io.smallrye.jwt.auth.principal.DefaultJWTParser;
 import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
 import io.smallrye.jwt.auth.principal.ParseException;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jose4j.jwk.JsonWebKey;
@@ -30,6 +31,8 @@ import org.jose4j.lang.JoseException;
  * callers' keys (chosen by the token's {@code kid}; the key decides who the caller is, whatever the token claims),
  * unexpired, for this audience, not longer-lived than allowed.
  */
+// created at start, not by the first request on the event loop: it reads the callers' keys from a file
+@Startup
 @ApplicationScoped
 public class CallerAuthenticator {
     private final Map<String, PublicKey> keys = new HashMap<>();

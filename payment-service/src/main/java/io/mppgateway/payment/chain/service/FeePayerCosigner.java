@@ -3,6 +3,7 @@ package io.mppgateway.payment.chain.service;
 import io.mppgateway.payment.chain.tempo.TempoTransaction;
 import io.mppgateway.payment.config.PaymentConfig;
 import io.smallrye.mutiny.Uni;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.web3j.crypto.Credentials;
@@ -13,6 +14,8 @@ import org.web3j.crypto.Sign;
  * {@link SponsorGuard} found that the whole transaction succeeds and its fee fits the per-transaction cap and the
  * window's budget.
  */
+// created at start, not by the first settlement on the event loop: its key loads the JCA provider (seconds)
+@Startup
 @ApplicationScoped
 public class FeePayerCosigner {
     private final PaymentConfig config;

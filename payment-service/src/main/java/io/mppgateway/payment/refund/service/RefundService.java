@@ -27,6 +27,7 @@ import io.quarkus.logging.Log;
 import io.mppgateway.payment.common.db.Transactions;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
@@ -41,6 +42,8 @@ import org.web3j.utils.Numeric;
  * refunds primary key, and a Tempo nonce lane derived from the charge id, so even two signings of the same refund
  * can only ever be included once on chain.
  */
+// created at start, not by the first refund round on the event loop: its wallet loads the JCA provider (seconds)
+@Startup
 @ApplicationScoped
 public class RefundService {
     private static final BigInteger GAS = BigInteger.valueOf(300_000);
