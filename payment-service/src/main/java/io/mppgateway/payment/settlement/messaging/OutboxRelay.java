@@ -39,7 +39,8 @@ public class OutboxRelay {
     private final MutinyEmitter<String> usage;
 
     public OutboxRelay(Transactions transactions, OutboxRepository outbox,
-            @Channel("payments-settled") MutinyEmitter<String> settled, @Channel("payments-refunded") MutinyEmitter<String> refunded,
+            @Channel("payments-settled") MutinyEmitter<String> settled,
+            @Channel("payments-refunded") MutinyEmitter<String> refunded,
             @Channel("usage-recorded") MutinyEmitter<String> usage) {
         this.transactions = transactions;
         this.outbox = outbox;

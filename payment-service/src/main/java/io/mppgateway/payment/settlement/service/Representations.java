@@ -82,7 +82,8 @@ public class Representations {
             case PENDING -> charges.takeBroadcastLease(db, charge.chargeId(), config.broadcastLease())
                     .chain(taken -> {
                         if (!taken) {
-                            throw inProgress(challengeId, "this payment's transaction is being broadcast; retry shortly");
+                            throw inProgress(challengeId,
+                                    "this payment's transaction is being broadcast; retry shortly");
                         }
                         return resumePending.apply(charge);
                     });

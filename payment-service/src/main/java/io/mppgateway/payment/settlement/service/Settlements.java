@@ -60,12 +60,11 @@ public class Settlements {
     Uni<Void> publishNow() {
         return Uni.createFrom().deferred(() -> {
             Timer.Sample sample = Timer.start(metrics);
+            // the charge is committed whatever happens here: the scheduled relay publishes it when Kafka is back
             return relay.publishPending()
-                    .onFailure().invoke(e ->
-                    // the charge is committed; the scheduled relay will publish it when Kafka is back
-                    Log.warnf("settled event not published yet: %s", e.getMessage()))
+                    .onFailure().invoke(e -> Log.warnf("settled event not published yet: %s", e.getMessage()))
                     .onFailure().recoverWithNull()
-                    // part of the overhead: the provider releases the call on this event, so it is sent before answering
+                    // part of the overhead: the provider releases the call on this event, so it is sent first
                     .onTermination().invoke(() -> sample.stop(Timer.builder("payment.outbox.publish")
                             .publishPercentiles(0.5, 0.99).register(metrics)))
                     .replaceWithVoid();
