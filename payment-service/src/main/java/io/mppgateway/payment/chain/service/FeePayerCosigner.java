@@ -5,6 +5,7 @@ import io.mppgateway.payment.config.PaymentConfig;
 import io.smallrye.mutiny.Uni;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.interceptor.Interceptor;
 
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Sign;
@@ -14,8 +15,9 @@ import org.web3j.crypto.Sign;
  * {@link SponsorGuard} found that the whole transaction succeeds and its fee fits the per-transaction cap and the
  * window's budget.
  */
-// created at start, not by the first settlement on the event loop: its key loads the JCA provider (seconds)
-@Startup
+// created at start, before the scheduler and the HTTP server, not by the first settlement on the event loop: its key
+// loads the JCA provider, seconds on a loaded node
+@Startup(Interceptor.Priority.PLATFORM_BEFORE - 1)
 @ApplicationScoped
 public class FeePayerCosigner {
     private final PaymentConfig config;

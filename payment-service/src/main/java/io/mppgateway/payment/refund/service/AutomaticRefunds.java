@@ -39,9 +39,7 @@ public class AutomaticRefunds {
         this.clock = clock;
     }
 
-    // delayed: the first round runs on the event loop once the refund wallet is loaded (RefundService is @Startup)
-    @Scheduled(every = "${payment.refund.poll-interval:30s}", delayed = "5s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${payment.refund.poll-interval:30s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     public Uni<Void> run() {
         if (!refunds.enabled()) {
             return Uni.createFrom().voidItem();

@@ -29,6 +29,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.interceptor.Interceptor;
 
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
@@ -42,8 +43,9 @@ import org.web3j.utils.Numeric;
  * refunds primary key, and a Tempo nonce lane derived from the charge id, so even two signings of the same refund
  * can only ever be included once on chain.
  */
-// created at start, not by the first refund round on the event loop: its wallet loads the JCA provider (seconds)
-@Startup
+// created at start, before the scheduler starts (it observes StartupEvent at PLATFORM_BEFORE), not by the first refund
+// round on the event loop: its wallet loads the JCA provider, seconds on a loaded node
+@Startup(Interceptor.Priority.PLATFORM_BEFORE - 1)
 @ApplicationScoped
 public class RefundService {
     private static final BigInteger GAS = BigInteger.valueOf(300_000);
