@@ -1,4 +1,4 @@
-package io.mppgateway.ledger.common.db;
+package io.mppgateway.contracts.db;
 
 import jakarta.annotation.Priority;
 
@@ -8,11 +8,12 @@ import io.smallrye.config.ConfigValue;
 import io.smallrye.config.Priorities;
 
 /**
- * One setting names the ledger database: {@code LEDGER_DB_URL} (a JDBC URL, which Flyway uses for the migrations).
- * The reactive client, which serves every request and consumer, connects to the same database: unless
- * {@code quarkus.datasource.reactive.url} is set explicitly, it is derived here from the JDBC URL
- * ({@code jdbc:postgresql://h:p/db?currentSchema=s} becomes {@code postgresql://h:p/db?search_path=s}), so the two
- * can never point at different ledgers.
+ * One setting names a service's database (payment-service's {@code PAYMENTS_DB_URL}, ledger-service's
+ * {@code LEDGER_DB_URL}): a JDBC URL, which Flyway uses for the migrations. The reactive client, which serves every
+ * request and consumer, connects to the same database: unless {@code quarkus.datasource.reactive.url} is set
+ * explicitly, it is derived here from the JDBC URL ({@code jdbc:postgresql://h:p/db?currentSchema=s} becomes
+ * {@code postgresql://h:p/db?search_path=s}), so the two can never point at different databases. Registered for every
+ * service that depends on this module (META-INF/services); without a datasource it derives nothing.
  */
 @Priority(Priorities.APPLICATION + 100)
 public class ReactiveUrlFromJdbcUrl implements ConfigSourceInterceptor {
