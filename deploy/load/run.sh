@@ -58,6 +58,12 @@ start_bg rpc-proxy "$LOG_DIR/rpc-proxy.log" node "$REPO_ROOT/deploy/load/rpc-pro
   --listen "$RPC_PROXY_PORT" --target "$LOCAL_RPC_URL"
 wait_for_port 127.0.0.1 "$RPC_PROXY_PORT" 10 || die "rpc-proxy did not start (see $LOG_DIR/rpc-proxy.log)"
 
+# a charge held by a provider that is killed mid-call is presumed undelivered after the delivery lease, then
+# redeemable: a short lease, so the kill scenario's buyers are served within their re-presentation window, and
+# upstream timeouts that keep every call (3 attempts) well inside it, as the lease requires (as deploy/replicas does)
+export MPP_DELIVERY_LEASE="${MPP_DELIVERY_LEASE:-PT30S}" PAYMENT_DELIVERY_LEASE_POLL_INTERVAL="${PAYMENT_DELIVERY_LEASE_POLL_INTERVAL:-5s}"
+export PAYWALL_UPSTREAM_TIMEOUT="${PAYWALL_UPSTREAM_TIMEOUT:-PT7S}" \
+  PAYWALL_UPSTREAM_STREAM_HEADERS_TIMEOUT="${PAYWALL_UPSTREAM_STREAM_HEADERS_TIMEOUT:-PT7S}"
 # services started by someone else would not talk to the chain through the proxy: (re)start ours
 "$LOCAL_DIR/services.sh" down >/dev/null 2>&1 || true
 # a loaded 2-core machine can take minutes to start four JVMs
