@@ -67,6 +67,8 @@ class UpstreamFailureTest {
                     .contentType("application/problem+json")
                     .header("WWW-Authenticate", nullValue())
                     .header("Payment-Receipt", nullValue())
+                    // not back at once: a charge is redeemed only once (paywall.upstream.kept-retry-after)
+                    .header("Retry-After", "5")
                     .body("type", equalTo("https://paymentauth.org/problems/payment-kept"))
                     .body("paymentKept", equalTo(true))
                     .body("challengeId", equalTo(settlement.challengeId))

@@ -85,6 +85,14 @@ public interface PaywallConfig {
         int maxConnections();
 
         Breaker breaker();
+
+        /**
+         * Retry-After of a "payment kept" answer after the upstream failed: when presenting the credential again may
+         * find the upstream back. A charge is redeemed once only, so the buyer should not spend that on an outage that
+         * is likely still on (while the breaker is open, its delay is sent instead).
+         */
+        @WithDefault("PT5S")
+        Duration keptRetryAfter();
     }
 
     /** Opens after this share of failures among the last calls, and lets a call through again after the delay. */

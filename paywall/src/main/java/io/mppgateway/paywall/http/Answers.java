@@ -1,5 +1,7 @@
 package io.mppgateway.paywall.http;
 
+import java.time.Duration;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -39,10 +41,12 @@ final class Answers {
                 paymentKept)));
     }
 
-    /** After settlement: never a challenge, always "your payment is kept". */
-    void kept(HttpServerResponse response, int status, String challengeId, String txHash, String why) {
+    /** After settlement: never a challenge, always "your payment is kept", and when to present it again. */
+    void kept(HttpServerResponse response, int status, String challengeId, String txHash, String why,
+            Duration retryAfter) {
         problem(response, status, "payment-kept", "Payment Kept", why + "; the payment (" + txHash
-                + ") is kept and the same credential can be presented again", challengeId, true, "2");
+                + ") is kept and the same credential can be presented again", challengeId, true,
+                Long.toString(Math.max(1, retryAfter.toSeconds())));
     }
 
     /** payment-service's rejection of a credential, relayed as it wrote it (with its fresh challenge). */

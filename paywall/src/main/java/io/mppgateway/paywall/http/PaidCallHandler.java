@@ -1,5 +1,6 @@
 package io.mppgateway.paywall.http;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -66,6 +67,8 @@ import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 @ApplicationScoped
 public class PaidCallHandler {
     private static final String SSE = "text/event-stream";
+    // the release event is late (a broker hiccup): it usually follows within seconds
+    private static final Duration RELEASE_RETRY_AFTER = Duration.ofSeconds(2);
 
     private final PaymentGateway payments;
     private final SettlementAwaiter awaiter;
@@ -229,7 +232,7 @@ public class PaidCallHandler {
                         metrics.release(paid.route.name(), "delayed", paid.releasedAt - paid.settledAt);
                         record(paid, UsageOutcome.UPSTREAM_FAILED, false, 503, 0, Usage.NONE);
                         answers.kept(paid.ctx.response(), 503, paid.settled.challengeId(), paid.settled.txHash(),
-                                "the payment is settled but its release is delayed");
+                                "the payment is settled but its release is delayed", RELEASE_RETRY_AFTER);
                         return;
                     }
                     metrics.release(paid.route.name(), "released", System.nanoTime() - paid.settledAt);
@@ -348,7 +351,9 @@ public class PaidCallHandler {
         answers.kept(paid.ctx.response(), status, paid.settled.challengeId(), paid.settled.txHash(),
                 status == 504 ? "the upstream provider did not answer in time"
                         : status == 503 ? "the upstream provider is unavailable"
-                                : "the upstream provider could not be reached");
+                                : "the upstream provider could not be reached",
+                failure instanceof CircuitBreakerOpenException ? config.upstream().breaker().delay()
+                        : config.upstream().keptRetryAfter());
     }
 
     private void upstreamRefused(Call paid, UpstreamAnswer answer, long latency) {
@@ -356,7 +361,7 @@ public class PaidCallHandler {
         if (answer.retryable()) {
             int status = answer.status() == 429 || answer.status() == 503 ? 503 : answer.status() == 504 ? 504 : 502;
             answers.kept(paid.ctx.response(), status, paid.settled.challengeId(), paid.settled.txHash(),
-                    "the upstream provider failed with " + answer.status());
+                    "the upstream provider failed with " + answer.status(), config.upstream().keptRetryAfter());
             return;
         }
         // the upstream refused the request itself: pass its error through, the charge stays recorded
