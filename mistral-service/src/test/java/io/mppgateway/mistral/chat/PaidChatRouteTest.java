@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
+import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.eq;
 
@@ -72,7 +73,7 @@ class PaidChatRouteTest {
         assertEquals(5000, amount.getValue()); // 100 output tokens of small: the per-call minimum
         // RFC 9530 digest of the exact body bytes
         assertEquals("sha-256=:" + Base64.getEncoder().encodeToString(sha256(CHAT)) + ":", digest.getValue());
-        verify(payments, never()).settle(any(), any(), anyLong(), any(), any());
+        verify(payments, never()).settle(any(), any(), anyLong(), any(), any(), anyInt());
     }
 
     @Test
@@ -125,7 +126,7 @@ class PaidChatRouteTest {
             @SuppressWarnings("unchecked")
             ArgumentCaptor<List<String>> authorization = ArgumentCaptor.forClass(List.class);
             ArgumentCaptor<Long> amount = ArgumentCaptor.forClass(Long.class);
-            verify(payments).settle(authorization.capture(), eq("/mistral/chat"), amount.capture(), any(), any());
+            verify(payments).settle(authorization.capture(), eq("/mistral/chat"), amount.capture(), any(), any(), anyInt());
             assertEquals(List.of(settlement.credential()), authorization.getValue());
             assertEquals(5000, amount.getValue());
             assertEquals("mistral.mppgateway.local", paywall.realm());

@@ -10,6 +10,7 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
+import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.Mockito.timeout;
 
@@ -91,7 +92,7 @@ class PaidRoutesTest {
             assertTrue(answer.header("Server-Timing").matches(
                     "settle;dur=\\d+, release;dur=\\d+, upstream;dur=\\d+, gateway;dur=\\d+"), answer.header("Server-Timing"));
 
-            verify(payments).settle(any(), eq(route), eq(price), any(), any());
+            verify(payments).settle(any(), eq(route), eq(price), any(), any(), anyInt());
 
             // exactly one upstream call, on the spec's path, with the buyer's bytes (plus the bounds the quote covers,
             // when the buyer gave none) and a valid body
@@ -155,7 +156,7 @@ class PaidRoutesTest {
         given().contentType(ContentType.JSON).body(body).post("/mistral/chat").then().statusCode(500)
                 .contentType("application/problem+json")
                 .body("type", org.hamcrest.Matchers.endsWith("payment-unavailable"));
-        verify(payments, never()).settle(any(), any(), anyLong(), any(), any());
+        verify(payments, never()).settle(any(), any(), anyLong(), any(), any(), anyInt());
     }
 
     @Test

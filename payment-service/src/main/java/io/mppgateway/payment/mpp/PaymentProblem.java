@@ -21,7 +21,12 @@ public enum PaymentProblem {
     /** The chain refused the refund transaction itself. */
     REFUND_FAILED("refund-failed", "Refund Failed", 502),
     /** The chain could not be asked; the outcome is unknown, so this is never a 402. */
-    VERIFICATION_UNAVAILABLE("verification-unavailable", "Payment Verification Unavailable", 503);
+    VERIFICATION_UNAVAILABLE("verification-unavailable", "Payment Verification Unavailable", 503),
+    /**
+     * The provider cannot call its upstream right now (its breaker is open): nothing was claimed or redeemed, so the
+     * same credential is good after the Retry-After.
+     */
+    UPSTREAM_UNAVAILABLE("upstream-unavailable", "Upstream Unavailable", 503);
 
     public final String code;
     public final String title;

@@ -6,6 +6,8 @@ public class PaymentRejectedException extends RuntimeException {
     private final String challengeId;
     /** The {@code WWW-Authenticate} value of a new challenge for the same purchase, for the buyer to pay instead. */
     private String freshChallenge;
+    /** When to present the same credential again (a 409 or 503); 0: the default. */
+    private long retryAfterSeconds;
 
     public PaymentRejectedException(PaymentProblem problem, String detail, String challengeId) {
         super(detail);
@@ -27,6 +29,15 @@ public class PaymentRejectedException extends RuntimeException {
 
     public String freshChallenge() {
         return freshChallenge;
+    }
+
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
+    }
+
+    public PaymentRejectedException withRetryAfter(long seconds) {
+        this.retryAfterSeconds = seconds;
+        return this;
     }
 
     public PaymentRejectedException withFreshChallenge(String wwwAuthenticate) {

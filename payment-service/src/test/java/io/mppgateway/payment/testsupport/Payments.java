@@ -116,6 +116,14 @@ public final class Payments {
                 .post("/internal/settlements");
     }
 
+    /** The settle call of a provider whose upstream breaker is open for {@code seconds} more. */
+    public static Response settleWhileUpstreamDown(String credential, long amount, int seconds) {
+        return given().contentType(ContentType.JSON)
+                .body(new SettlementRequest(List.of(credential), REALM, "mistral", ROUTE, amount, DIGEST, "chat",
+                        seconds))
+                .post("/internal/settlements");
+    }
+
     public static Response report(String challengeId, UsageOutcome outcome) {
         return report(challengeId, new ChargeOutcomeReport(outcome));
     }

@@ -24,9 +24,12 @@ public interface PaymentGateway {
     /**
      * Verifies and settles the credential(s) the buyer sent; completes with {@link SettlementOutcome.Settled}, or
      * with the rejection to relay to the buyer as is, or fails when payment-service could not be asked.
+     *
+     * @param upstreamDownForSeconds 0, or how much longer this provider's upstream breaker stays open: then
+     *                               payment-service claims no pull transaction and spends no redemption (503)
      */
     Uni<SettlementOutcome> settle(List<String> authorization, String route, long amount, String digest,
-            String description);
+            String description, int upstreamDownForSeconds);
 
     /** What became of a settled charge. Never throws: delivery problems are the gateway's to retry. */
     void report(String challengeId, ChargeOutcomeReport report);

@@ -34,9 +34,9 @@ public class RemotePaymentGateway implements PaymentGateway {
 
     @Override
     public Uni<SettlementOutcome> settle(List<String> authorization, String route, long amount, String digest,
-            String description) {
+            String description, int upstreamDownForSeconds) {
         SettlementRequest request = new SettlementRequest(authorization, config.realm(), config.provider(), route,
-                amount, digest, description);
+                amount, digest, description, upstreamDownForSeconds);
         return Uni.createFrom().item(() -> payments.settle(request))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }

@@ -166,10 +166,12 @@ public class PaidCallHandler {
         String echoed = echoedChallengeId(authorization);
         // this request's own wait: other presentations of the same credential never touch it
         Release release = echoed == null ? null : awaiter.expect(echoed);
+        // while the upstream's breaker is open, payment-service takes no pull payment and spends no redemption
+        int upstreamDownFor = (int) Math.min(Integer.MAX_VALUE, ceilSeconds(upstream.downFor(paid.streams())));
         Uni<SettlementOutcome> settling;
         try {
             settling = payments.settle(authorization, paid.call.path(), paid.quote.amount(), paid.digest(),
-                    paid.description());
+                    paid.description(), upstreamDownFor);
         } catch (RuntimeException e) {
             settling = Uni.createFrom().failure(e);
         }
@@ -248,7 +250,7 @@ public class PaidCallHandler {
             record(paid, UsageOutcome.CLIENT_GONE, false, 0, 0, Usage.NONE);
             return;
         }
-        if (paid.quote.stream() && paid.route.streaming()) {
+        if (paid.streams()) {
             deliverStream(paid);
         } else {
             deliver(paid);
@@ -352,7 +354,7 @@ public class PaidCallHandler {
                 status == 504 ? "the upstream provider did not answer in time"
                         : status == 503 ? "the upstream provider is unavailable"
                                 : "the upstream provider could not be reached",
-                failure instanceof CircuitBreakerOpenException ? config.upstream().breaker().delay()
+                failure instanceof CircuitBreakerOpenException ? breakerRetryAfter(paid)
                         : config.upstream().keptRetryAfter());
     }
 
@@ -448,6 +450,16 @@ public class PaidCallHandler {
         return null;
     }
 
+    /** The open breaker's remaining delay: when the same credential can meet an upstream call again. */
+    private Duration breakerRetryAfter(Call paid) {
+        Duration left = upstream.downFor(paid.streams());
+        return left.isZero() ? config.upstream().breaker().delay() : Duration.ofSeconds(ceilSeconds(left));
+    }
+
+    private static long ceilSeconds(Duration duration) {
+        return duration.isZero() ? 0 : (duration.toMillis() + 999) / 1000;
+    }
+
     private static long elapsedMs(long startedNanos) {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
     }
@@ -490,6 +502,11 @@ public class PaidCallHandler {
         /** ASCII text of the challenge: the route's description and the quote's detail. */
         String description() {
             return route.description() + (quote.detail() == null ? "" : " (" + quote.detail() + ")");
+        }
+
+        /** Whether the answer is relayed as a stream (the route streams and the buyer asked for one). */
+        boolean streams() {
+            return quote.stream() && route.streaming();
         }
 
         UsageOutcome whole() {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.mppgateway.paywall.config.PaywallConfig;
@@ -15,6 +16,7 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.quarkus.logging.Log;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.CustomBackoffStrategy;
 import io.smallrye.faulttolerance.api.TypedGuard;
 import io.smallrye.mutiny.Uni;
@@ -59,6 +61,9 @@ public class UpstreamClient {
     private final String bearer;
     private final TypedGuard<Uni<UpstreamAnswer>> answers;
     private final TypedGuard<Uni<StreamOpening>> streams;
+    // System.nanoTime() until which each breaker is open (0: closed or half-open)
+    private final AtomicLong answersOpenUntil = new AtomicLong();
+    private final AtomicLong streamsOpenUntil = new AtomicLong();
     private final Tracer tracer;
 
     public UpstreamClient(Vertx vertx, PaywallConfig paywall, Tracer tracer) {
@@ -79,9 +84,9 @@ public class UpstreamClient {
                 .setConnectTimeout((int) config.connectTimeout().toMillis())
                 .setIdleTimeout(120).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS));
         this.answers = guard(new TypeLiteral<Uni<UpstreamAnswer>>() {
-        }, "upstream-answers");
+        }, "upstream-answers", answersOpenUntil);
         this.streams = guard(new TypeLiteral<Uni<StreamOpening>>() {
-        }, "upstream-streams");
+        }, "upstream-streams", streamsOpenUntil);
     }
 
     @PreDestroy
@@ -123,6 +128,17 @@ public class UpstreamClient {
                 })
                 .ifNoItem().after(limit).failWith(() -> new TimeoutException("no stream from the upstream within "
                         + limit)));
+    }
+
+    /**
+     * How much longer the breaker of whole answers (or of streams) stays open: zero when it is closed, half-open, or
+     * its delay is over (then the next call is let through to try the upstream). A paid call that would only meet the
+     * open breaker is not worth a payment or a redemption.
+     */
+    public Duration downFor(boolean stream) {
+        long until = (stream ? streamsOpenUntil : answersOpenUntil).get();
+        long left = until == 0 ? 0 : until - System.nanoTime();
+        return left > 0 ? Duration.ofNanos(left) : Duration.ZERO;
     }
 
     /** What opening a stream gave: the stream, or the upstream's (4xx) refusal. */
@@ -245,7 +261,7 @@ public class UpstreamClient {
         });
     }
 
-    private <T> TypedGuard<Uni<T>> guard(TypeLiteral<Uni<T>> type, String name) {
+    private <T> TypedGuard<Uni<T>> guard(TypeLiteral<Uni<T>> type, String name, AtomicLong openUntil) {
         long delayMs = config.retryDelay().toMillis();
         long jitterMs = config.retryJitter().toMillis();
         long maxRetryAfterMs = config.maxRetryAfter().toMillis();
@@ -263,6 +279,9 @@ public class UpstreamClient {
                     .requestVolumeThreshold(breaker.requestVolumeThreshold())
                     .failureRatio(breaker.failurePercent() / 100.0)
                     .delay(breaker.delay().toMillis(), ChronoUnit.MILLIS)
+                    .onStateChange(state -> openUntil.set(state == CircuitBreakerState.OPEN
+                            ? System.nanoTime() + breaker.delay().toNanos()
+                            : 0))
                     .done();
         }
         return builder.build();

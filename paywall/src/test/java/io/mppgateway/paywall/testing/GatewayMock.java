@@ -2,6 +2,7 @@ package io.mppgateway.paywall.testing;
 
 import static io.restassured.RestAssured.given;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.atLeastOnce;
@@ -28,7 +29,7 @@ public final class GatewayMock {
 
     /** Stubs every settlement the mocked gateway is asked for. */
     public static OngoingStubbing<Uni<SettlementOutcome>> whenSettling(PaymentGateway payments) {
-        return when(payments.settle(any(), any(), anyLong(), any(), any()));
+        return when(payments.settle(any(), any(), anyLong(), any(), any(), anyInt()));
     }
 
     /** Stubs every challenge the mocked gateway is asked for. */
@@ -45,7 +46,7 @@ public final class GatewayMock {
     /** Nothing was offered nor settled: the request was refused before any payment. */
     public static void verifyNoPayment(PaymentGateway payments) {
         verify(payments, never()).challenge(any(), anyLong(), any(), any());
-        verify(payments, never()).settle(any(), any(), anyLong(), any(), any());
+        verify(payments, never()).settle(any(), any(), anyLong(), any(), any(), anyInt());
     }
 
     /**

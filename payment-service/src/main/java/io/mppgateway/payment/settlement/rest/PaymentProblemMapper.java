@@ -24,7 +24,8 @@ public class PaymentProblemMapper {
             response.header(HttpHeaders.WWW_AUTHENTICATE, e.freshChallenge());
         }
         if (e.problem().status == 503 || e.problem() == PaymentProblem.PAYMENT_IN_PROGRESS) {
-            response.header(HttpHeaders.RETRY_AFTER, "2");
+            response.header(HttpHeaders.RETRY_AFTER, e.retryAfterSeconds() > 0 ? Long.toString(e.retryAfterSeconds())
+                    : "2");
         }
         return response.entity(new ProblemDetails(e.problem().type(), e.problem().title, e.problem().status,
                 e.getMessage(), challengeId, null)).build();

@@ -3,6 +3,7 @@ package io.mppgateway.payment.settlement.service;
 import static io.mppgateway.payment.settlement.service.Settlements.alreadyUsed;
 import static io.mppgateway.payment.settlement.service.Settlements.expiresAt;
 import static io.mppgateway.payment.settlement.service.Settlements.unavailable;
+import static io.mppgateway.payment.settlement.service.Settlements.upstreamUnavailable;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -82,7 +83,7 @@ public class PullSettlement {
                     "payload.signature is not a signed Tempo transaction: " + e.getMessage(), id);
         }
         String ref = Numeric.toHexString(Hash.sha3(Numeric.hexStringToByteArray(credential.signature())));
-        return representations.presentedAgain(id, ref, this::broadcast).chain(again -> {
+        return representations.presentedAgain(request, id, ref, claim -> broadcast(request, claim)).chain(again -> {
             if (again.isPresent()) {
                 return Uni.createFrom().item(again.get());
             }
@@ -97,23 +98,27 @@ public class PullSettlement {
                 throw new PaymentRejectedException(PaymentProblem.VERIFICATION_FAILED,
                         "transaction was not signed by the credential's source " + payer.address(), id);
             }
+            if (request.upstreamDown()) {
+                // nothing has moved yet: broadcasting now would take a payment the provider cannot serve
+                throw upstreamUnavailable(id, request);
+            }
             return simulate(tx, sender, id)
                     .chain(() -> config.feePayer().enabled() ? cosigner.cosign(tx, sender, id)
                             : Uni.createFrom().item(credential.signature()))
-                    .chain(raw -> claimAndBroadcast(settlements.newCharge(request, credential, ref,
+                    .chain(raw -> claimAndBroadcast(request, settlements.newCharge(request, credential, ref,
                             sender.toLowerCase(), PaymentMode.PULL, ChargeStatus.PENDING, raw, terms), ref));
         });
     }
 
-    private Uni<SettlementResponse> claimAndBroadcast(Charge pending, String ref) {
+    private Uni<SettlementResponse> claimAndBroadcast(SettlementRequest request, Charge pending, String ref) {
         String id = pending.challengeId();
         return recorder.claimPending(pending).chain(claimed -> {
             if (!claimed) {
-                return representations.presentedAgain(id, ref, this::broadcast)
+                return representations.presentedAgain(request, id, ref, claim -> broadcast(request, claim))
                         .map(answer -> answer.orElseThrow(() -> alreadyUsed(id)));
             }
             return charges.takeBroadcastLease(db, pending.chargeId(), config.broadcastLease())
-                    .chain(() -> broadcast(pending));
+                    .chain(() -> broadcast(request, pending));
         });
     }
 
@@ -132,7 +137,7 @@ public class PullSettlement {
     }
 
     /** Broadcast a claimed pull transaction (this request holds its lease); unknown outcome keeps the claim, 503. */
-    private Uni<SettlementResponse> broadcast(Charge pending) {
+    private Uni<SettlementResponse> broadcast(SettlementRequest request, Charge pending) {
         String id = pending.challengeId();
         return chain.sendRawTransactionSync(pending.rawTransaction())
                 .onFailure(RejectedByChainException.class)
@@ -145,10 +150,11 @@ public class PullSettlement {
                     return includedReceipt(pending).map(receipt -> receipt.orElseThrow(() -> unavailable(id,
                             "the transaction was submitted but its inclusion is not confirmed yet")));
                 })
-                .chain(receipt -> settleIncluded(pending, receipt));
+                .chain(receipt -> settleIncluded(request, pending, receipt));
     }
 
-    private Uni<SettlementResponse> settleIncluded(Charge pending, TransactionReceipt receipt) {
+    private Uni<SettlementResponse> settleIncluded(SettlementRequest request, Charge pending,
+            TransactionReceipt receipt) {
         String id = pending.challengeId();
         String from;
         try {
@@ -163,7 +169,8 @@ public class PullSettlement {
         Charge settled = pending.settledAs(receipt.transactionHash(), from, Instant.now(clock));
         return recorder.completePending(settled).chain(completed -> completed
                 ? settlements.publishNow().map(nothing -> settlements.response(settled, false))
-                : representations.presentedAgain(id, pending.credentialRef(), this::broadcast)
+                : representations.presentedAgain(request, id, pending.credentialRef(),
+                        again -> broadcast(request, again))
                         .map(answer -> answer.orElseThrow(() -> alreadyUsed(id))));
     }
 

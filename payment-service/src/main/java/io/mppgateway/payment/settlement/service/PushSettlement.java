@@ -58,7 +58,7 @@ public class PushSettlement {
                     "payload must be {type:\"hash\", hash:\"0x<64 hex>\"}", id);
         }
         String txHash = credential.hash().toLowerCase();
-        return presentedAgain(id, txHash).chain(again -> {
+        return presentedAgain(request, id, txHash).chain(again -> {
             if (again.isPresent()) {
                 return Uni.createFrom().item(again.get());
             }
@@ -71,14 +71,15 @@ public class PushSettlement {
                 return recorder.recordOnce(charge).chain(recorded -> recorded
                         ? settlements.publishNow().map(nothing -> settlements.response(charge, false))
                         // lost a race with another replica (or another challenge used this transaction)
-                        : presentedAgain(id, txHash).map(answer -> answer.orElseThrow(() -> alreadyUsed(id))));
+                        : presentedAgain(request, id, txHash)
+                                .map(answer -> answer.orElseThrow(() -> alreadyUsed(id))));
             });
         });
     }
 
     /** A push charge is settled when claimed: it is never pending. */
-    private Uni<Optional<SettlementResponse>> presentedAgain(String id, String txHash) {
-        return representations.presentedAgain(id, txHash, pending -> {
+    private Uni<Optional<SettlementResponse>> presentedAgain(SettlementRequest request, String id, String txHash) {
+        return representations.presentedAgain(request, id, txHash, pending -> {
             throw alreadyUsed(id);
         });
     }

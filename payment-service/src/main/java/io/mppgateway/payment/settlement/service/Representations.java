@@ -3,10 +3,12 @@ package io.mppgateway.payment.settlement.service;
 import static io.mppgateway.payment.settlement.service.Settlements.alreadyUsed;
 import static io.mppgateway.payment.settlement.service.Settlements.inProgress;
 import static io.mppgateway.payment.settlement.service.Settlements.refunded;
+import static io.mppgateway.payment.settlement.service.Settlements.upstreamUnavailable;
 
 import java.util.Optional;
 import java.util.function.Function;
 
+import io.mppgateway.contracts.payment.SettlementRequest;
 import io.mppgateway.contracts.payment.SettlementResponse;
 import io.mppgateway.payment.common.db.Transactions;
 import io.mppgateway.payment.config.PaymentConfig;
@@ -21,7 +23,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 /**
  * A credential whose challenge (or transaction) is already claimed is decided by its claim — whatever the
  * challenge's expiry — and never answered with a fresh challenge while its charge is settled: it is released again
- * once (unfulfilled → redeeming), told to wait (409), its pending broadcast resumed, or refused (402).
+ * once (unfulfilled → redeeming; not while its provider's upstream is down: 503), told to wait (409), its pending
+ * broadcast resumed, or refused (402).
  */
 @ApplicationScoped
 public class Representations {
@@ -39,16 +42,17 @@ public class Representations {
     }
 
     /**
+     * @param request       the settlement request: whether its provider can deliver now decides a redemption
      * @param ref           the transaction the credential names (push hash, or keccak of the pull transaction)
      * @param resumePending resumes the broadcast of a pending pull claim, once this request holds its lease
      * @return the answer for a re-presented credential, or empty when neither its challenge nor its transaction was
      *         claimed
      */
-    public Uni<Optional<SettlementResponse>> presentedAgain(String challengeId, String ref,
+    public Uni<Optional<SettlementResponse>> presentedAgain(SettlementRequest request, String challengeId, String ref,
             Function<Charge, Uni<SettlementResponse>> resumePending) {
         return charges.findByChallenge(db, challengeId).chain(byChallenge -> {
             if (byChallenge.isPresent()) {
-                return decide(byChallenge.get(), challengeId, ref, resumePending).map(Optional::of);
+                return decide(request, byChallenge.get(), challengeId, ref, resumePending).map(Optional::of);
             }
             // another replica may have committed this very charge between the two reads: then it is ours
             return charges.findByTransaction(db, ref).chain(byTransaction -> {
@@ -59,18 +63,23 @@ public class Representations {
                     throw new PaymentRejectedException(PaymentProblem.VERIFICATION_FAILED,
                             "this transaction has already paid for another challenge", challengeId);
                 }
-                return decide(byTransaction.get(), challengeId, ref, resumePending).map(Optional::of);
+                return decide(request, byTransaction.get(), challengeId, ref, resumePending).map(Optional::of);
             });
         });
     }
 
-    private Uni<SettlementResponse> decide(Charge charge, String challengeId, String ref,
+    private Uni<SettlementResponse> decide(SettlementRequest request, Charge charge, String challengeId, String ref,
             Function<Charge, Uni<SettlementResponse>> resumePending) {
         if (!charge.credentialRef().equalsIgnoreCase(ref) && !charge.txHash().equalsIgnoreCase(ref)) {
             throw new PaymentRejectedException(PaymentProblem.VERIFICATION_FAILED,
                     "this challenge has already been paid with another transaction", challengeId);
         }
-        return switch (ChargeStatus.of(charge.status())) {
+        ChargeStatus status = ChargeStatus.of(charge.status());
+        if (status == ChargeStatus.UNFULFILLED && request.upstreamDown()) {
+            // its one redemption would only fail again: keep it for when the provider's upstream is back
+            throw upstreamUnavailable(challengeId, request);
+        }
+        return switch (status) {
             case UNFULFILLED -> charges.startRedemption(db, charge.chargeId()).chain(started -> started
                     ? Uni.createFrom().item(settlements.response(charge, true))
                     : charges.findById(db, charge.chargeId()).<SettlementResponse>map(now -> {

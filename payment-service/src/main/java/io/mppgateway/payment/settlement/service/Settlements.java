@@ -84,6 +84,13 @@ public class Settlements {
         return new PaymentRejectedException(PaymentProblem.PAYMENT_IN_PROGRESS, detail, id);
     }
 
+    /** Nothing claimed, nothing redeemed: the provider's upstream is down, the credential is good afterwards. */
+    static PaymentRejectedException upstreamUnavailable(String id, SettlementRequest request) {
+        return new PaymentRejectedException(PaymentProblem.UPSTREAM_UNAVAILABLE, "the " + request.provider()
+                + " upstream is unavailable right now; nothing was charged or used, present the same credential again"
+                + " after the Retry-After", id).withRetryAfter(request.upstreamDownForSeconds());
+    }
+
     static PaymentRejectedException refunded(String id) {
         return new PaymentRejectedException(PaymentProblem.VERIFICATION_FAILED,
                 "this payment has already been used: it was refunded", id);
