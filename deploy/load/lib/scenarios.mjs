@@ -34,7 +34,11 @@ export function loadScenarios({ quick = false } = {}) {
     for (const provider of ['mistral', 'grok']) {
       for (const mode of ['pull', 'push']) {
         for (const bodies of c === 1 ? ['distinct'] : ['identical', 'distinct']) {
-          out.push({ name: `load ${provider} ${mode} ${bodies} c=${c}`, kind: 'load', provider, mode, bodies, c, waves: WAVES[c] })
+          // c = 128: blocks every second, as a real chain makes them, instead of anvil's one block per transaction
+          // (automine works through a burst of 128 buyers' own broadcasts one block at a time, ~10–20 tx/s here, and
+          // refuses those whose fixed 25 s validBefore has passed meanwhile: error -32603 to the buyer)
+          out.push({ name: `load ${provider} ${mode} ${bodies} c=${c}`, kind: 'load', provider, mode, bodies, c, waves: WAVES[c],
+            ...(c >= 128 ? { blockTimeS: 1 } : {}) })
         }
       }
     }
@@ -124,13 +128,19 @@ export async function runScenario(s) {
     }
   }
   const results = []
-  for (let w = 0; w < s.waves; w++) {
-    const wave = keys.slice(w * s.c, (w + 1) * s.c).map((key, i) => {
-      const marker = s.bodies === 'identical' ? (s.marker ?? '') : ` load-agent:${key.address} run:${runId}${s.marker ?? ''}`
-      return runAgent({ key, mode: s.mode, url, body: BODY_OF[s.provider](marker, s.stream), rpcUrl: RPC_URL,
-        representUntil: Date.now() + (s.kind === 'fault' ? 120_000 : 30_000), onEvent, fundedAmount: LOAD_AMOUNT })
-    })
-    results.push(...(await Promise.all(wave)))
+  // interval mining only while the agents pay (funding and the checks run on automine)
+  if (s.blockTimeS) await rpcCall(RPC_URL, 'evm_setIntervalMining', [s.blockTimeS])
+  try {
+    for (let w = 0; w < s.waves; w++) {
+      const wave = keys.slice(w * s.c, (w + 1) * s.c).map((key, i) => {
+        const marker = s.bodies === 'identical' ? (s.marker ?? '') : ` load-agent:${key.address} run:${runId}${s.marker ?? ''}`
+        return runAgent({ key, mode: s.mode, url, body: BODY_OF[s.provider](marker, s.stream), rpcUrl: RPC_URL,
+          representUntil: Date.now() + (s.kind === 'fault' ? 120_000 : 30_000), onEvent, fundedAmount: LOAD_AMOUNT })
+      })
+      results.push(...(await Promise.all(wave)))
+    }
+  } finally {
+    if (s.blockTimeS) await rpcCall(RPC_URL, 'evm_setAutomine', [true])
   }
   await faultDone
   const loadMs = Date.now() - started
