@@ -1,7 +1,8 @@
 // One honest agent: the real mppx client (library) with a key of its own pays for one call, reads the whole answer,
 // and, as the gateway's README tells a buyer to, presents the SAME credential again when the answer says the
-// payment is kept (502/503/504 payment-kept), the payment is still in progress (409), or verification was
-// unavailable (503 verification-unavailable) — honouring Retry-After — until it gets its answer or a final refusal.
+// payment is kept (502/503/504 payment-kept), the payment is still in progress (409), or verification or the
+// upstream was unavailable (503 verification-unavailable, upstream-unavailable) — honouring Retry-After — until it
+// gets its answer or a final refusal.
 //
 // mppx is created with maxPaymentRetries: 1. Its default (3) pays AGAIN when a paid request is answered with a 402,
 // which on anvil hangs (one mppx payment per key, local-tempo-chain.md pitfall 1) and would hide the failure this
@@ -12,7 +13,8 @@ import { challengeParams } from '../../agent/lib/gateway.mjs'
 
 // proxy-error: a bare 502/503/504 without a problem type comes from the ingress (its upstream replica died mid-call),
 // not from the gateway: whether the payment was taken is unknown, and presenting the same credential again is safe
-const REPRESENTABLE = new Set(['payment-kept', 'payment-in-progress', 'verification-unavailable', 'proxy-error'])
+const REPRESENTABLE = new Set(['payment-kept', 'payment-in-progress', 'verification-unavailable', 'upstream-unavailable',
+  'proxy-error'])
 
 export const problemCode = (type) => (typeof type === 'string' ? type.replace(/^.*\//, '') : undefined)
 

@@ -31,7 +31,8 @@ public interface PaymentServiceApi {
 
     @POST
     @Path("/settlements")
-    SettlementResponse settle(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, SettlementRequest request);
+    Uni<SettlementResponse> settle(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            SettlementRequest request);
 
     @POST
     @Path("/charges/{challengeId}/outcome")

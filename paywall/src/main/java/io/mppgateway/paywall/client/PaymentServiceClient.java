@@ -60,22 +60,25 @@ public class PaymentServiceClient {
 
     /**
      * Not retried: a retry after a settlement whose answer was lost would look like a replay. The timeout covers the
-     * chain look-ups payment-service makes.
+     * chain look-ups payment-service makes. Guarded asynchronously (a {@code Uni}: timers, no thread waits).
      */
     @Timeout(30000)
     @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 5000,
             skipOn = WebApplicationException.class)
-    public SettlementOutcome settle(SettlementRequest request) {
-        try {
-            return new SettlementOutcome.Settled(api.settle(token.bearer(), request));
-        } catch (WebApplicationException e) {
-            Response r = e.getResponse();
-            // 401/403: this provider's service token was refused, nothing the buyer can act on (503 to the buyer)
-            if (r.getStatus() >= 500 && r.getStatus() != 503 || r.getStatus() == 401 || r.getStatus() == 403) {
-                throw e;
-            }
-            return new SettlementOutcome.Rejected(r.getStatus(), r.readEntity(String.class),
-                    r.getHeaderString(HttpHeaders.WWW_AUTHENTICATE), r.getHeaderString(HttpHeaders.RETRY_AFTER));
-        }
+    public Uni<SettlementOutcome> settle(SettlementRequest request) {
+        return Uni.createFrom().deferred(() -> api.settle(token.bearer(), request))
+                .<SettlementOutcome>map(SettlementOutcome.Settled::new)
+                .onFailure(WebApplicationException.class).recoverWithItem(failure -> {
+                    Response r = ((WebApplicationException) failure).getResponse();
+                    // 401/403: this provider's service token was refused, nothing the buyer can act on (503 to the
+                    // buyer)
+                    if (r.getStatus() >= 500 && r.getStatus() != 503 || r.getStatus() == 401
+                            || r.getStatus() == 403) {
+                        throw (WebApplicationException) failure;
+                    }
+                    return new SettlementOutcome.Rejected(r.getStatus(), r.readEntity(String.class),
+                            r.getHeaderString(HttpHeaders.WWW_AUTHENTICATE),
+                            r.getHeaderString(HttpHeaders.RETRY_AFTER));
+                });
     }
 }

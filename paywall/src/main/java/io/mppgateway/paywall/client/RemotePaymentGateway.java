@@ -8,7 +8,6 @@ import io.mppgateway.paywall.challenge.ChallengeMint;
 import io.mppgateway.paywall.config.PaywallConfig;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -37,8 +36,7 @@ public class RemotePaymentGateway implements PaymentGateway {
             String description, int upstreamDownForSeconds) {
         SettlementRequest request = new SettlementRequest(authorization, config.realm(), config.provider(), route,
                 amount, digest, description, upstreamDownForSeconds);
-        return Uni.createFrom().item(() -> payments.settle(request))
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        return payments.settle(request);
     }
 
     /**

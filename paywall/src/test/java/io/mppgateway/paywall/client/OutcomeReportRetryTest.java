@@ -75,7 +75,7 @@ class OutcomeReportRetryTest {
             }
 
             @Override
-            public SettlementResponse settle(String authorization, SettlementRequest request) {
+            public Uni<SettlementResponse> settle(String authorization, SettlementRequest request) {
                 throw new UnsupportedOperationException();
             }
 
