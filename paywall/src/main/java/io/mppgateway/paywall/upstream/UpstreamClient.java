@@ -16,7 +16,6 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.quarkus.logging.Log;
-import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.CustomBackoffStrategy;
 import io.smallrye.faulttolerance.api.TypedGuard;
 import io.smallrye.mutiny.Uni;
@@ -61,7 +60,10 @@ public class UpstreamClient {
     private final String bearer;
     private final TypedGuard<Uni<UpstreamAnswer>> answers;
     private final TypedGuard<Uni<StreamOpening>> streams;
-    // System.nanoTime() until which each breaker is open (0: closed or half-open)
+    // per breaker: System.nanoTime() until which it is open, HALF_OPEN while a probe call is out, 0 when closed
+    private static final long HALF_OPEN = -1;
+    // how soon to come back while a probe call decides whether the upstream is back (calls beside it are refused)
+    private static final Duration PROBE_WAIT = Duration.ofSeconds(1);
     private final AtomicLong answersOpenUntil = new AtomicLong();
     private final AtomicLong streamsOpenUntil = new AtomicLong();
     private final Tracer tracer;
@@ -131,12 +133,16 @@ public class UpstreamClient {
     }
 
     /**
-     * How much longer the breaker of whole answers (or of streams) stays open: zero when it is closed, half-open, or
-     * its delay is over (then the next call is let through to try the upstream). A paid call that would only meet the
-     * open breaker is not worth a payment or a redemption.
+     * How long a call of whole answers (or of streams) would only meet the breaker: while it is open, the rest of its
+     * delay; while half-open, a moment (one probe call decides, the breaker refuses the calls beside it); zero when it
+     * is closed or its delay is over (then the next call is let through as the probe). A paid call that would only
+     * meet the breaker is not worth a payment or a redemption.
      */
     public Duration downFor(boolean stream) {
         long until = (stream ? streamsOpenUntil : answersOpenUntil).get();
+        if (until == HALF_OPEN) {
+            return PROBE_WAIT;
+        }
         long left = until == 0 ? 0 : until - System.nanoTime();
         return left > 0 ? Duration.ofNanos(left) : Duration.ZERO;
     }
@@ -279,9 +285,11 @@ public class UpstreamClient {
                     .requestVolumeThreshold(breaker.requestVolumeThreshold())
                     .failureRatio(breaker.failurePercent() / 100.0)
                     .delay(breaker.delay().toMillis(), ChronoUnit.MILLIS)
-                    .onStateChange(state -> openUntil.set(state == CircuitBreakerState.OPEN
-                            ? System.nanoTime() + breaker.delay().toNanos()
-                            : 0))
+                    .onStateChange(state -> openUntil.set(switch (state) {
+                        case OPEN -> System.nanoTime() + breaker.delay().toNanos();
+                        case HALF_OPEN -> HALF_OPEN;
+                        default -> 0;
+                    }))
                     .done();
         }
         return builder.build();
