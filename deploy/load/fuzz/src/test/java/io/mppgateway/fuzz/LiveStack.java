@@ -5,9 +5,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -15,6 +17,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -59,31 +63,67 @@ final class LiveStack {
         }
     }
 
+    /**
+     * One input as sent: URL, body, headers as name/value pairs (a name may repeat), and the input's description for
+     * failure reports. The properties send it with {@link #post(Request)}, the volume run with {@link #sendAsync}.
+     */
+    record Request(String url, byte[] body, List<String[]> headers, String input) {
+        /** @throws IllegalArgumentException for a header java.net.http refuses to send (control characters) */
+        HttpRequest http() {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+            for (String[] h : headers) {
+                b.header(h[0], h[1]);
+            }
+            return b.build();
+        }
+    }
+
     /** POST; headers as name/value pairs (a name may repeat). */
     static Answer post(String url, byte[] body, List<String[]> headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        for (String[] h : headers) {
-            b.header(h[0], h[1]);
-        }
-        HttpRequest request = b.build();
+        return post(new Request(url, body, headers, ""));
+    }
+
+    /** @throws IllegalArgumentException for a header java.net.http refuses to send (control characters) */
+    static Answer post(Request r) {
+        HttpRequest request = r.http();
         try {
-            HttpResponse<String> r;
+            HttpResponse<String> resp;
             try {
-                r = HTTP.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                resp = HTTP.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             } catch (IOException closed) {
                 // a pooled keep-alive connection the server closed after its previous answer (e.g. a 431 for a 20 kB
                 // header): what any client does, ask once more on a new connection
-                r = HTTP.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                resp = HTTP.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             }
-            return new Answer(r.statusCode(), r.headers().firstValue("content-type").orElse(""),
-                    r.headers().firstValue("www-authenticate").orElse(null), r.body());
+            return answer(resp);
         } catch (IOException e) {
-            throw new IllegalStateException("no answer from " + url + ": " + e, e);
+            throw new IllegalStateException("no answer from " + r.url() + ": " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * The same request without waiting (the volume run keeps many in flight); a closed keep-alive connection is asked
+     * once more as {@link #post(Request)} does, a timeout is not (it completes exceptionally with
+     * {@link java.net.http.HttpTimeoutException}).
+     */
+    static CompletableFuture<Answer> sendAsync(HttpRequest request) {
+        return HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+                .exceptionallyCompose(e -> {
+                    Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                    return cause instanceof IOException && !(cause instanceof HttpTimeoutException)
+                            ? HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+                            : CompletableFuture.failedFuture(cause);
+                })
+                .thenApply(LiveStack::answer);
+    }
+
+    private static Answer answer(HttpResponse<String> r) {
+        return new Answer(r.statusCode(), r.headers().firstValue("content-type").orElse(""),
+                r.headers().firstValue("www-authenticate").orElse(null), r.body());
     }
 
     /** The auth-params of a {@code WWW-Authenticate: Payment …} value. */
@@ -133,12 +173,24 @@ final class LiveStack {
         }
     }
 
+    /**
+     * A count over the rows whose key is one of {@link #CHALLENGE_IDS}: the ids go as one text[] parameter
+     * ({@code = ANY (?)}), not as an IN list, so a volume run's 10^5–10^6 challenges are one statement with one parameter.
+     */
     static long marked(String sqlTemplate) {
         if (CHALLENGE_IDS.isEmpty()) {
             return 0;
         }
-        String ids = String.join(",", CHALLENGE_IDS.stream().map(id -> "'" + id.replace("'", "''") + "'").toList());
-        return count("payments", sqlTemplate.replace("?", ids));
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + PG_PORT + "/payments",
+                "gateway", "gateway"); PreparedStatement s = c.prepareStatement(sqlTemplate)) {
+            s.setArray(1, c.createArrayOf("text", CHALLENGE_IDS.toArray(new String[0])));
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("payments database on port " + PG_PORT + ": " + e.getMessage(), e);
+        }
     }
 
     static long markedUpstreamCalls() {
@@ -156,8 +208,8 @@ final class LiveStack {
     record State(long charges, long outbox, long upstream, long allCharges, long allUpstream) {
         static State now() {
             // (not the whole outbox: earlier tests' charges may still be refunded or reconciled meanwhile)
-            return new State(marked("SELECT count(*) FROM charges WHERE challenge_id IN (?)"),
-                    marked("SELECT count(*) FROM outbox WHERE message_key IN (?)"), markedUpstreamCalls(),
+            return new State(marked("SELECT count(*) FROM charges WHERE challenge_id = ANY (?)"),
+                    marked("SELECT count(*) FROM outbox WHERE message_key = ANY (?)"), markedUpstreamCalls(),
                     EXCLUSIVE ? count("payments", "SELECT count(*) FROM charges") : 0,
                     EXCLUSIVE ? upstreamCalls() : 0);
         }

@@ -67,11 +67,22 @@ class ProviderBodyFuzz {
 
     @Property
     void bodiesAreChallengedOrRefusedInTheProvidersFormat(@ForAll("route") Route route, @ForAll("body") Body body) {
-        byte[] bytes = body.build(route);
-        LiveStack.Answer a = LiveStack.post(route.url(), bytes,
-                List.<String[]>of(new String[] {"content-type", body.contentType()}));
+        LiveStack.Request r = bodyRequest(route, body);
+        LiveStack.Answer a = LiveStack.post(r);
         LiveStack.saw(a);
-        String where = " for " + route.url() + " " + body.description() + " → " + a;
+        assertChallengedOrRefused(route, a, r.input());
+    }
+
+    /** The property's input as sent (also the volume run's, {@link FuzzVolume}). */
+    static LiveStack.Request bodyRequest(Route route, Body body) {
+        return new LiveStack.Request(route.url(), body.build(route),
+                List.<String[]>of(new String[] {"content-type", body.contentType()}),
+                route.url() + " " + body.description());
+    }
+
+    /** The body oracle (the property and the volume run): no 5xx, a 402 challenge or the provider's error format. */
+    static void assertChallengedOrRefused(Route route, LiveStack.Answer a, String input) {
+        String where = " for " + input + " → " + a;
         if (a.status() >= 500) {
             throw new AssertionError("5xx" + where);
         }
