@@ -452,7 +452,7 @@ public class PaidCallHandler {
 
     /** The open breaker's remaining delay: when the same credential can meet an upstream call again. */
     private Duration breakerRetryAfter(Call paid) {
-        Duration left = upstream.downFor(paid.streams());
+        Duration left = upstream.breakerRemaining(paid.streams());
         return left.isZero() ? config.upstream().breaker().delay() : Duration.ofSeconds(ceilSeconds(left));
     }
 

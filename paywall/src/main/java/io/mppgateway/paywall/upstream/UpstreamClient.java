@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.mppgateway.paywall.config.PaywallConfig;
@@ -60,12 +59,8 @@ public class UpstreamClient {
     private final String bearer;
     private final TypedGuard<Uni<UpstreamAnswer>> answers;
     private final TypedGuard<Uni<StreamOpening>> streams;
-    // per breaker: System.nanoTime() until which it is open, HALF_OPEN while a probe call is out, 0 when closed
-    private static final long HALF_OPEN = -1;
-    // how soon to come back while a probe call decides whether the upstream is back (calls beside it are refused)
-    private static final Duration PROBE_WAIT = Duration.ofSeconds(1);
-    private final AtomicLong answersOpenUntil = new AtomicLong();
-    private final AtomicLong streamsOpenUntil = new AtomicLong();
+    private final BreakerWatch answersBreaker;
+    private final BreakerWatch streamsBreaker;
     private final Tracer tracer;
 
     public UpstreamClient(Vertx vertx, PaywallConfig paywall, Tracer tracer) {
@@ -85,10 +80,12 @@ public class UpstreamClient {
                 .setMaxPoolSize(config.maxConnections())
                 .setConnectTimeout((int) config.connectTimeout().toMillis())
                 .setIdleTimeout(120).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS));
+        this.answersBreaker = new BreakerWatch(config.breaker().delay(), System::nanoTime);
+        this.streamsBreaker = new BreakerWatch(config.breaker().delay(), System::nanoTime);
         this.answers = guard(new TypeLiteral<Uni<UpstreamAnswer>>() {
-        }, "upstream-answers", answersOpenUntil);
+        }, "upstream-answers", answersBreaker);
         this.streams = guard(new TypeLiteral<Uni<StreamOpening>>() {
-        }, "upstream-streams", streamsOpenUntil);
+        }, "upstream-streams", streamsBreaker);
     }
 
     @PreDestroy
@@ -133,18 +130,17 @@ public class UpstreamClient {
     }
 
     /**
-     * How long a call of whole answers (or of streams) would only meet the breaker: while it is open, the rest of its
-     * delay; while half-open, a moment (one probe call decides, the breaker refuses the calls beside it); zero when it
-     * is closed or its delay is over (then the next call is let through as the probe). A paid call that would only
-     * meet the breaker is not worth a payment or a redemption.
+     * Zero when a call of whole answers (or of streams) may go to the upstream now; otherwise how long it would only
+     * meet the circuit breaker (see {@link BreakerWatch}). Asked once per paid call, before it is settled: a zero may
+     * make this call the breaker's probe.
      */
     public Duration downFor(boolean stream) {
-        long until = (stream ? streamsOpenUntil : answersOpenUntil).get();
-        if (until == HALF_OPEN) {
-            return PROBE_WAIT;
-        }
-        long left = until == 0 ? 0 : until - System.nanoTime();
-        return left > 0 ? Duration.ofNanos(left) : Duration.ZERO;
+        return (stream ? streamsBreaker : answersBreaker).downFor();
+    }
+
+    /** How long calls of this kind would meet the breaker (zero when it is closed), without becoming its probe. */
+    public Duration breakerRemaining(boolean stream) {
+        return (stream ? streamsBreaker : answersBreaker).remaining();
     }
 
     /** What opening a stream gave: the stream, or the upstream's (4xx) refusal. */
@@ -267,7 +263,7 @@ public class UpstreamClient {
         });
     }
 
-    private <T> TypedGuard<Uni<T>> guard(TypeLiteral<Uni<T>> type, String name, AtomicLong openUntil) {
+    private <T> TypedGuard<Uni<T>> guard(TypeLiteral<Uni<T>> type, String name, BreakerWatch watch) {
         long delayMs = config.retryDelay().toMillis();
         long jitterMs = config.retryJitter().toMillis();
         long maxRetryAfterMs = config.maxRetryAfter().toMillis();
@@ -285,11 +281,7 @@ public class UpstreamClient {
                     .requestVolumeThreshold(breaker.requestVolumeThreshold())
                     .failureRatio(breaker.failurePercent() / 100.0)
                     .delay(breaker.delay().toMillis(), ChronoUnit.MILLIS)
-                    .onStateChange(state -> openUntil.set(switch (state) {
-                        case OPEN -> System.nanoTime() + breaker.delay().toNanos();
-                        case HALF_OPEN -> HALF_OPEN;
-                        default -> 0;
-                    }))
+                    .onStateChange(watch::changed)
                     .done();
         }
         return builder.build();
