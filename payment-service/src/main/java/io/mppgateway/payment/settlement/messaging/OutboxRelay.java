@@ -1,7 +1,10 @@
 package io.mppgateway.payment.settlement.messaging;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 import io.mppgateway.contracts.Topics;
 import io.mppgateway.payment.common.db.Transactions;
@@ -22,15 +25,18 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 /**
  * Relays committed outbox events (payments.settled, payments.refunded, and the usage.recorded events providers
  * report with their outcomes) to Kafka and marks them only once the broker acknowledged them, so a settlement
- * survives a broker outage and is published when the broker is back (consumers dedupe by event id). One round is
- * one transaction: the events are locked (SKIP LOCKED: replicas relay side by side), sent one after the other, each
- * marked once its send completed, and the marks commit when the round ends.
+ * survives a broker outage and is published when the broker is back (consumers dedupe by event id). One publication
+ * is one transaction: the events are locked (SKIP LOCKED: replicas, the scheduled round and the settlements publishing
+ * their own events work side by side and never send one row twice), all sent at once in order, every acknowledgement
+ * awaited, and the acknowledged ones marked in one statement that commits with the round. A send that failed leaves
+ * its row unpublished for the next round.
  */
 @ApplicationScoped
 public class OutboxRelay {
     // longer than the producer's delivery.timeout.ms (10 s): an abandoned send could still be delivered later and then be
     // sent again by the next round, so every send is awaited until the producer itself gives up
     private static final Duration ACK_TIMEOUT = Duration.ofSeconds(20);
+    private static final int ROUND_SIZE = 100;
 
     private final Transactions transactions;
     private final OutboxRepository outbox;
@@ -56,17 +62,58 @@ public class OutboxRelay {
         return publishPending().replaceWithVoid();
     }
 
-    /** @return how many events were published */
+    /** One round over the oldest unpublished events (of every writer). @return how many events were published */
     public Uni<Integer> publishPending() {
-        return transactions.run(tx -> outbox.lockUnpublished(tx, 100).chain(events -> publish(tx, events, 0, 0)));
+        return transactions.run(tx -> outbox.lockUnpublished(tx, ROUND_SIZE).chain(events -> publish(tx, events)));
     }
 
-    /** Sends the events from {@code next} on, in order, until one cannot be sent. */
-    private Uni<Integer> publish(SqlClient tx, List<OutboxEvent> events, int next, int published) {
-        if (next == events.size()) {
-            return Uni.createFrom().item(published);
+    /**
+     * Publishes exactly these events (the ones a settlement just committed), and nobody else's: those already
+     * published, or held by a round or another publication right now (which then publishes them), are left out.
+     *
+     * @return how many of them this call published
+     */
+    public Uni<Integer> publish(List<Long> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(0);
         }
-        OutboxEvent event = events.get(next);
+        return transactions.run(tx -> outbox.lock(tx, ids).chain(events -> publish(tx, events)));
+    }
+
+    /** Sends every locked event now, in order, then awaits every acknowledgement and marks the acknowledged ones. */
+    private Uni<Integer> publish(SqlClient tx, List<OutboxEvent> events) {
+        if (events.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        List<Uni<Optional<String>>> acks = new ArrayList<>(events.size());
+        for (OutboxEvent event : events) {
+            acks.add(send(event));
+        }
+        return Uni.join().all(acks).andFailFast().chain(outcomes -> {
+            List<Long> published = new ArrayList<>();
+            String firstFailure = null;
+            for (int i = 0; i < events.size(); i++) {
+                if (outcomes.get(i).isEmpty()) {
+                    published.add(events.get(i).id());
+                } else if (firstFailure == null) {
+                    firstFailure = events.get(i).eventId() + ": " + outcomes.get(i).get();
+                }
+            }
+            if (firstFailure != null) {
+                // e.g. the broker is unreachable: those rows stay for the next round
+                Log.warnf("outbox: %d of %d events not yet published (%s)", events.size() - published.size(),
+                        events.size(), firstFailure);
+            }
+            return outbox.markPublished(tx, published).replaceWith(published.size());
+        });
+    }
+
+    /**
+     * Hands the event to the producer at once (the sends of one publication keep their order), then awaits the
+     * broker's acknowledgement for up to {@link #ACK_TIMEOUT}. @return empty once acknowledged, else why not (never a
+     * failure)
+     */
+    private Uni<Optional<String>> send(OutboxEvent event) {
         MutinyEmitter<String> emitter = switch (event.topic()) {
             case Topics.PAYMENTS_SETTLED -> settled;
             case Topics.PAYMENTS_REFUNDED -> refunded;
@@ -75,22 +122,22 @@ public class OutboxRelay {
         };
         if (emitter == null) {
             Log.errorf("outbox event %s has unknown topic %s", event.eventId(), event.topic());
-            return publish(tx, events, next + 1, published);
+            return Uni.createFrom().item(Optional.of("unknown topic " + event.topic()));
         }
-        // published in the trace of the request that wrote it (its producer span's parent; traceparent header)
-        return Uni.createFrom().deferred(() -> emitter.sendMessage(Message.of(event.payload())
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(event.key()).build())
-                .addMetadata(TracingMetadata.withCurrent(event.restoredTraceContext()))))
+        CompletableFuture<Void> sending;
+        try {
+            // published in the trace of the request that wrote it (its producer span's parent; traceparent header);
+            // subscribed here, so it is sent now rather than when the acknowledgements are awaited
+            sending = emitter.sendMessage(Message.of(event.payload())
+                    .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(event.key()).build())
+                    .addMetadata(TracingMetadata.withCurrent(event.restoredTraceContext())))
+                    .subscribeAsCompletionStage();
+        } catch (RuntimeException e) {
+            sending = CompletableFuture.failedFuture(e);
+        }
+        return Uni.createFrom().completionStage(sending)
                 .ifNoItem().after(ACK_TIMEOUT).fail()
-                .onItemOrFailure().transformToUni((sent, failure) -> {
-                    if (failure != null) {
-                        // the broker is unreachable: keep the rest for the next round, in order
-                        Log.warnf("outbox relay paused, %s not yet published: %s", event.eventId(),
-                                failure.getMessage());
-                        return Uni.createFrom().item(published);
-                    }
-                    return outbox.markPublished(tx, event.id()).chain(() -> publish(tx, events, next + 1,
-                            published + 1));
-                });
+                .onItemOrFailure().transform((sent, failure) -> failure == null ? Optional.<String>empty()
+                        : Optional.of(String.valueOf(failure.getMessage())));
     }
 }

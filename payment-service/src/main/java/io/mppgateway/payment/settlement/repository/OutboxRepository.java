@@ -12,6 +12,8 @@ import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -53,9 +55,16 @@ public class OutboxRepository {
      * it.
      */
     public Uni<Void> add(SqlClient sql, UUID eventId, String topic, String key, String payload) {
+        return insert(sql, eventId, topic, key, payload).replaceWithVoid();
+    }
+
+    /** {@link #add}, answering the new row's id (its writer can then publish exactly that row, see {@link #lock}). */
+    public Uni<Long> insert(SqlClient sql, UUID eventId, String topic, String key, String payload) {
         return sql.preparedQuery("INSERT INTO outbox (event_id, topic, message_key, payload, trace_context)"
-                + " VALUES ($1, $2, $3, $4, $5)").execute(Tuple.of(eventId, topic, key, payload, currentTraceContext()))
-                .replaceWithVoid().onFailure().transform(failure("could not write outbox event"));
+                + " VALUES ($1, $2, $3, $4, $5) RETURNING id")
+                .execute(Tuple.of(eventId, topic, key, payload, currentTraceContext()))
+                .map(rows -> rows.iterator().next().getLong(0))
+                .onFailure().transform(failure("could not write outbox event"));
     }
 
     /** Locks the oldest unpublished events; other relays (replicas) skip them. In a transaction. */
@@ -63,10 +72,26 @@ public class OutboxRepository {
         String select = """
                 SELECT id, event_id, topic, message_key, payload, trace_context FROM outbox
                 WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED""";
-        return sql.preparedQuery(select).execute(Tuple.of((long) limit))
-                .map(rows -> Sql.rows(rows, row -> new OutboxEvent(row.getLong(0), row.getUUID(1), row.getString(2),
-                        row.getString(3), row.getString(4), parseTraceContext(row.getString(5)))))
+        return sql.preparedQuery(select).execute(Tuple.of((long) limit)).map(OutboxRepository::events)
                 .onFailure().transform(failure("could not read the outbox"));
+    }
+
+    /**
+     * Locks these events if they are still unpublished and nobody else (the relay, a replica) holds them: the ones
+     * already published or locked elsewhere are left out. In a transaction.
+     */
+    public Uni<List<OutboxEvent>> lock(SqlClient sql, List<Long> ids) {
+        String select = """
+                SELECT id, event_id, topic, message_key, payload, trace_context FROM outbox
+                WHERE id = ANY($1) AND published_at IS NULL ORDER BY id FOR UPDATE SKIP LOCKED""";
+        return sql.preparedQuery(select).execute(Tuple.tuple().addArrayOfLong(ids.toArray(Long[]::new)))
+                .map(OutboxRepository::events)
+                .onFailure().transform(failure("could not read the outbox"));
+    }
+
+    private static List<OutboxEvent> events(RowSet<Row> rows) {
+        return Sql.rows(rows, row -> new OutboxEvent(row.getLong(0), row.getUUID(1), row.getString(2),
+                row.getString(3), row.getString(4), parseTraceContext(row.getString(5))));
     }
 
     /** traceparent[ + newline + tracestate] of the current span; null without one (tracing off, no trace). */
@@ -90,9 +115,13 @@ public class OutboxRepository {
                 : Map.of("traceparent", lines[0]);
     }
 
-    /** In the transaction that locked it. */
-    public Uni<Void> markPublished(SqlClient sql, long id) {
-        return sql.preparedQuery("UPDATE outbox SET published_at = now() WHERE id = $1").execute(Tuple.of(id))
-                .replaceWithVoid().onFailure().transform(failure("could not mark outbox event " + id));
+    /** In the transaction that locked them. */
+    public Uni<Void> markPublished(SqlClient sql, List<Long> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return sql.preparedQuery("UPDATE outbox SET published_at = now() WHERE id = ANY($1)")
+                .execute(Tuple.tuple().addArrayOfLong(ids.toArray(Long[]::new)))
+                .replaceWithVoid().onFailure().transform(failure("could not mark outbox events " + ids));
     }
 }

@@ -167,11 +167,15 @@ public class PullSettlement {
                     .chain(failed -> Uni.createFrom().<SettlementResponse>failure(e));
         }
         Charge settled = pending.settledAs(receipt.transactionHash(), from, Instant.now(clock));
-        return recorder.completePending(settled).chain(completed -> completed
-                ? settlements.publishNow().map(nothing -> settlements.response(settled, false))
-                : representations.presentedAgain(request, id, pending.credentialRef(),
-                        again -> broadcast(request, again))
-                        .map(answer -> answer.orElseThrow(() -> alreadyUsed(id))));
+        return recorder.completePending(settled).chain(event -> {
+            if (event.isPresent()) {
+                settlements.publishInBackground(event.get());
+                return Uni.createFrom().item(settlements.response(settled, false));
+            }
+            return representations.presentedAgain(request, id, pending.credentialRef(),
+                    again -> broadcast(request, again))
+                    .map(answer -> answer.orElseThrow(() -> alreadyUsed(id)));
+        });
     }
 
     private Uni<TransactionReceipt> lookUpAfterRefusal(Charge pending, RejectedByChainException refusal) {

@@ -68,11 +68,15 @@ public class PushSettlement {
                         config.recipient(), terms, request.realm(), id, payer == null ? null : payer.address()));
                 Charge charge = settlements.newCharge(request, credential, txHash, from, PaymentMode.PUSH,
                         ChargeStatus.SETTLED, null, terms);
-                return recorder.recordOnce(charge).chain(recorded -> recorded
-                        ? settlements.publishNow().map(nothing -> settlements.response(charge, false))
-                        // lost a race with another replica (or another challenge used this transaction)
-                        : presentedAgain(request, id, txHash)
-                                .map(answer -> answer.orElseThrow(() -> alreadyUsed(id))));
+                return recorder.recordOnce(charge).chain(event -> {
+                    if (event.isPresent()) {
+                        settlements.publishInBackground(event.get());
+                        return Uni.createFrom().item(settlements.response(charge, false));
+                    }
+                    // lost a race with another replica (or another challenge used this transaction)
+                    return presentedAgain(request, id, txHash)
+                            .map(answer -> answer.orElseThrow(() -> alreadyUsed(id)));
+                });
             });
         });
     }

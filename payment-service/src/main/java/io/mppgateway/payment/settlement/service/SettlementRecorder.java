@@ -1,6 +1,7 @@
 package io.mppgateway.payment.settlement.service;
 
 import java.time.Instant;
+import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,10 +32,13 @@ public class SettlementRecorder {
         this.mapper = mapper;
     }
 
-    /** Push: @return false when the challenge or transaction was already claimed (by any replica) */
-    public Uni<Boolean> recordOnce(Charge charge) {
+    /**
+     * Push: @return the id of the settled event's outbox row (to publish just that row once committed); empty when the
+     * challenge or transaction was already claimed (by any replica)
+     */
+    public Uni<Optional<Long>> recordOnce(Charge charge) {
         return transactions.run(tx -> charges.claim(tx, charge)
-                .call(claimed -> claimed ? publish(tx, charge) : Uni.createFrom().voidItem()));
+                .chain(claimed -> claimed ? publish(tx, charge).map(Optional::of) : none()));
     }
 
     /** Pull: claims challenge and transaction before the broadcast, so only one replica ever broadcasts it. */
@@ -42,11 +46,14 @@ public class SettlementRecorder {
         return transactions.run(tx -> charges.claim(tx, pending));
     }
 
-    /** Pull, after the chain included the transaction: pending → settled plus its event. */
-    public Uni<Boolean> completePending(Charge settled) {
+    /**
+     * Pull, after the chain included the transaction: pending → settled plus its event. @return the id of the event's
+     * outbox row; empty when the charge was no longer pending (another request or the reconciler completed it)
+     */
+    public Uni<Optional<Long>> completePending(Charge settled) {
         return transactions.run(tx -> charges.completePending(tx, settled.chargeId(), settled.txHash(),
                 settled.payer(), settled.settledAt())
-                .call(done -> done ? publish(tx, settled) : Uni.createFrom().voidItem()));
+                .chain(done -> done ? publish(tx, settled).map(Optional::of) : none()));
     }
 
     /** Reconciler: a claim whose transaction paid on chain with no request to deliver it → unfulfilled plus its event. */
@@ -56,12 +63,17 @@ public class SettlementRecorder {
                 .call(done -> done ? publish(tx, settled) : Uni.createFrom().voidItem()));
     }
 
-    private Uni<Void> publish(SqlClient tx, Charge c) {
+    private static Uni<Optional<Long>> none() {
+        return Uni.createFrom().item(Optional.empty());
+    }
+
+    /** Writes the settled event to the outbox; @return its row's id */
+    private Uni<Long> publish(SqlClient tx, Charge c) {
         PaymentSettled event = new PaymentSettled(java.util.UUID.randomUUID().toString(), c.chargeId().toString(),
                 c.challengeId(), c.provider(), c.route(), c.realm(), c.amount(), c.currency(), c.chainId(),
                 c.txHash(), c.payer(), c.recipient(), c.mode(), c.digest(), c.settledAt(), c.splits());
         try {
-            return outbox.add(tx, java.util.UUID.fromString(event.eventId()), Topics.PAYMENTS_SETTLED,
+            return outbox.insert(tx, java.util.UUID.fromString(event.eventId()), Topics.PAYMENTS_SETTLED,
                     event.challengeId(), mapper.writeValueAsString(event));
         } catch (JsonProcessingException e) {
             return Uni.createFrom().failure(new IllegalStateException(e));

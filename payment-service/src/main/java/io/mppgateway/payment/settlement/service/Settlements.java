@@ -3,6 +3,7 @@ package io.mppgateway.payment.settlement.service;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,7 +21,6 @@ import io.mppgateway.payment.mpp.PaymentRejectedException;
 import io.mppgateway.payment.settlement.messaging.OutboxRelay;
 import io.mppgateway.payment.settlement.repository.Charge;
 import io.quarkus.logging.Log;
-import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /** What push, pull and re-presentation share: the charge they claim, the answer they give, the refusals. */
@@ -56,19 +56,21 @@ public class Settlements {
                 charge.payer(), charge.amount(), charge.mode(), receiptHeader, redeemed);
     }
 
-    /** The provider releases the call on the settled event, so it is sent before answering. */
-    Uni<Void> publishNow() {
-        return Uni.createFrom().deferred(() -> {
-            Timer.Sample sample = Timer.start(metrics);
-            // the charge is committed whatever happens here: the scheduled relay publishes it when Kafka is back
-            return relay.publishPending()
-                    .onFailure().invoke(e -> Log.warnf("settled event not published yet: %s", e.getMessage()))
-                    .onFailure().recoverWithNull()
-                    // part of the overhead: the provider releases the call on this event, so it is sent first
-                    .onTermination().invoke(() -> sample.stop(Timer.builder("payment.outbox.publish")
-                            .publishPercentiles(0.5, 0.99).register(metrics)))
-                    .replaceWithVoid();
-        });
+    /**
+     * Publishes the settled event this settlement just committed (its outbox row, and nobody else's), without holding
+     * the answer for the broker's acknowledgement: the provider registers its wait for the event before it settles
+     * (and remembers events that arrive before it registers), so an event that overtakes the answer is not missed.
+     * The committed row is the source of truth whatever happens here: a send that fails or is not acknowledged leaves
+     * it unpublished, and the scheduled relay publishes it (when Kafka is back).
+     */
+    void publishInBackground(long outboxId) {
+        Timer.Sample sample = Timer.start(metrics);
+        relay.publish(List.of(outboxId))
+                // lock, send, acknowledgement, mark: the provider releases the call on this event
+                .onTermination().invoke(() -> sample.stop(Timer.builder("payment.outbox.publish")
+                        .publishPercentiles(0.5, 0.99).register(metrics)))
+                .subscribe().with(published -> {
+                }, e -> Log.warnf("settled event not published yet, the relay will: %s", e.getMessage()));
     }
 
     static Instant expiresAt(String expires) {
