@@ -16,6 +16,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+import org.jboss.resteasy.reactive.RestResponse;
 
 /** payment-service's internal API; every call carries this provider's service token ({@link ServiceToken}). */
 @RegisterRestClient(configKey = "payment-service")
@@ -31,7 +32,7 @@ public interface PaymentServiceApi {
 
     @POST
     @Path("/settlements")
-    Uni<SettlementResponse> settle(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+    Uni<RestResponse<SettlementResponse>> settle(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             SettlementRequest request);
 
     @POST

@@ -67,7 +67,8 @@ public class PaymentServiceClient {
             skipOn = WebApplicationException.class)
     public Uni<SettlementOutcome> settle(SettlementRequest request) {
         return Uni.createFrom().deferred(() -> api.settle(token.bearer(), request))
-                .<SettlementOutcome>map(SettlementOutcome.Settled::new)
+                .<SettlementOutcome>map(answer -> new SettlementOutcome.Settled(answer.getEntity(),
+                        answer.getHeaderString("Server-Timing")))
                 .onFailure(WebApplicationException.class).recoverWithItem(failure -> {
                     Response r = ((WebApplicationException) failure).getResponse();
                     // 401/403: this provider's service token was refused, nothing the buyer can act on (503 to the

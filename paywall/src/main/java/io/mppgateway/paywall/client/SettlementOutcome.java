@@ -8,7 +8,11 @@ import io.mppgateway.contracts.payment.SettlementResponse;
  */
 public sealed interface SettlementOutcome {
 
-    record Settled(SettlementResponse settlement) implements SettlementOutcome {
+    /** @param serverTiming payment-service's own {@code Server-Timing} (its whole time, the chain's share); may be null */
+    record Settled(SettlementResponse settlement, String serverTiming) implements SettlementOutcome {
+        public Settled(SettlementResponse settlement) {
+            this(settlement, null);
+        }
     }
 
     record Rejected(int status, String problemJson, String wwwAuthenticate, String retryAfter)

@@ -184,7 +184,9 @@ public class PaidCallHandler {
                 answers.rejected(paid.ctx.response(), rejected);
                 return;
             }
-            paid.settled = ((SettlementOutcome.Settled) outcome).settlement();
+            SettlementOutcome.Settled settled = (SettlementOutcome.Settled) outcome;
+            paid.settled = settled.settlement();
+            paid.paymentTiming = settled.serverTiming();
             if (!paid.settled.redeemed()) {
                 metrics.revenue(paid.route.name(), paid.quote.model(), paid.quote.amount());
             }
@@ -477,6 +479,7 @@ public class PaidCallHandler {
         long releasedAt;
         boolean upstreamCalled;
         SettlementResponse settled;
+        String paymentTiming;
 
         Call(PaidRoute route, PaidCall call, Quote quote, UpstreamRequest toUpstream, RoutingContext ctx,
                 Context context, long arrived) {
@@ -513,9 +516,14 @@ public class PaidCallHandler {
             return settled.redeemed() ? UsageOutcome.REDEEMED : UsageOutcome.FULFILLED;
         }
 
-        /** RFC 8673-style Server-Timing, so buyers (and our measurements) see where the time went. */
+        /**
+         * Server-Timing, so buyers (and our measurements) see where the time went: settle (the whole call to
+         * payment-service; of it, payment = its own time and chain = the node's share, as it says), release (the wait
+         * for the payments.settled fact), upstream, gateway (all of it). The outcome report is sent afterwards.
+         */
         String serverTiming(long upstreamMs) {
             return "settle;dur=" + TimeUnit.NANOSECONDS.toMillis(settledAt - arrived)
+                    + (paymentTiming == null || paymentTiming.isBlank() ? "" : ", " + paymentTiming)
                     + ", release;dur=" + TimeUnit.NANOSECONDS.toMillis(releasedAt - settledAt)
                     + ", upstream;dur=" + upstreamMs
                     + ", gateway;dur=" + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - arrived);

@@ -19,6 +19,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
 
+import org.jboss.resteasy.reactive.RestResponse;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -75,7 +76,7 @@ class OutcomeReportRetryTest {
             }
 
             @Override
-            public Uni<SettlementResponse> settle(String authorization, SettlementRequest request) {
+            public Uni<RestResponse<SettlementResponse>> settle(String authorization, SettlementRequest request) {
                 throw new UnsupportedOperationException();
             }
 

@@ -51,7 +51,7 @@ public class SettlementService {
         this.metrics = metrics;
     }
 
-    public Uni<SettlementResponse> settle(SettlementRequest request) {
+    public Uni<TimedSettlement> settle(SettlementRequest request) {
         Timer.Sample sample = Timer.start(metrics);
         long started = System.nanoTime();
         ChainCallTimer chainCalls = ChainCallTimer.start();
@@ -78,7 +78,8 @@ public class SettlementService {
                             request.description())).wwwAuthenticate());
                 })
                 .onTermination().invoke(() -> sample.stop(Timer.builder("payment.settlement.verification")
-                        .publishPercentiles(0.5, 0.99).register(metrics)));
+                        .publishPercentiles(0.5, 0.99).register(metrics)))
+                .map(response -> new TimedSettlement(response, System.nanoTime() - started, chainCalls.nanos()));
     }
 
     private Uni<SettlementResponse> verifyAndRecord(SettlementRequest request) {
