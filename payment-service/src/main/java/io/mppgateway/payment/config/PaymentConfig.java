@@ -56,11 +56,14 @@ public interface PaymentConfig {
     Duration broadcastLease();
 
     /**
-     * How long a provider may hold a released charge (settled, or redeeming) without reporting its outcome before the
-     * charge is presumed undelivered (the provider died mid-call): it becomes unfulfilled, so the buyer can redeem it
-     * or is refunded. Must exceed the providers' longest call (upstream timeout × attempts, or a whole stream).
+     * How long a released charge (settled, or redeeming) stays with its provider since its release or the provider's
+     * last heartbeat ({@code POST /internal/charges/leases}, renewed while the provider still delivers it or retries
+     * its outcome report) before it is presumed undelivered (the provider died mid-call): it becomes unfulfilled, so
+     * the buyer can redeem it or is refunded. Must outlive a few of the providers' heartbeats
+     * ({@code paywall.delivery-heartbeat}, 20 s), not their longest call: a provider that beats holds its charges for
+     * as long as it serves them.
      */
-    @WithDefault("PT15M")
+    @WithDefault("PT2M")
     Duration deliveryLease();
 
     /** Latest validBefore accepted on a pull transaction, counted from now (mppx's sponsor policy uses 900 s). */

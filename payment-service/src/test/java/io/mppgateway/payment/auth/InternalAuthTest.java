@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mppgateway.contracts.events.UsageOutcome;
 import io.mppgateway.contracts.payment.ChallengeRequest;
 import io.mppgateway.contracts.payment.ChargeOutcomeReport;
+import io.mppgateway.contracts.payment.DeliveryLeaseRenewal;
 import io.mppgateway.contracts.payment.SettlementRequest;
 import io.mppgateway.payment.mpp.AttributionMemo;
 import io.mppgateway.payment.testsupport.CallerTokens;
@@ -63,6 +64,8 @@ class InternalAuthTest {
         Map<String, String> calls = Map.of(
                 "internal/charges/" + paid.challengeId + "/outcome", report,
                 "internal/refunds/" + paid.chargeId, "",
+                "internal/charges/leases", MAPPER.writeValueAsString(new DeliveryLeaseRenewal(
+                        List.of(paid.challengeId))),
                 "internal/settlements", MAPPER.writeValueAsString(new SettlementRequest(List.of(paid.credential),
                         REALM, "mistral", ROUTE, 5_100, DIGEST, "chat")),
                 "internal/challenges", MAPPER.writeValueAsString(new ChallengeRequest(REALM, "mistral", ROUTE, 5_000,

@@ -24,8 +24,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * A provider killed while serving a paid call never reports its outcome, and its charge would stay settled forever:
- * paid, not delivered, neither redeemable nor refundable. After the delivery lease such a charge is presumed
- * undelivered — unfulfilled — so the buyer's re-presented credential redeems it, or the automatic refund pays it back.
+ * paid, not delivered, neither redeemable nor refundable. After the delivery lease — counted from the release or the
+ * provider's last heartbeat ({@link DeliveryLeaseRenewals}), which a live provider sends while it delivers — such a
+ * charge is presumed undelivered — unfulfilled — so the buyer's re-presented credential redeems it, or the automatic
+ * refund pays it back.
  * A late report from a provider that was only slow still wins (ChargeRepository#recordOutcome). The expiry is
  * recorded as an attempt like any reported outcome — a usage.recorded ABANDONED event (nothing delivered, nothing
  * known of the upstream call) in the outbox, in the same transaction — so the ledger sees the charge unfulfilled too

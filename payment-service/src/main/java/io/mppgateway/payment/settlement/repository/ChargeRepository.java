@@ -204,6 +204,23 @@ public class ChargeRepository {
                 .onFailure().transform(failure("could not expire delivery leases"));
     }
 
+    /**
+     * The provider's heartbeat: a fresh delivery lease ({@code released_at = now()}) for each listed charge still
+     * released to this provider in this realm (settled, or redeeming). One statement; a charge already reported, or
+     * another provider's, is not touched. Not a status change, so the release trigger (V4) leaves it alone.
+     *
+     * @return how many charges were renewed
+     */
+    public Uni<Integer> renewDeliveryLeases(SqlClient sql, List<String> challengeIds, String provider, String realm) {
+        String renew = """
+                UPDATE charges SET released_at = now()
+                WHERE challenge_id = ANY($1) AND status IN ('settled', 'redeeming') AND provider = $2 AND realm = $3""";
+        return sql.preparedQuery(renew)
+                .execute(Tuple.of(challengeIds.toArray(String[]::new), provider, realm))
+                .map(rows -> rows.rowCount())
+                .onFailure().transform(failure("could not renew delivery leases"));
+    }
+
     /** refunding → refunded, once the refund is confirmed on chain. In a transaction. */
     public Uni<Boolean> markRefunded(SqlClient sql, UUID chargeId) {
         return update(sql, "UPDATE charges SET status = 'refunded' WHERE charge_id = $1 AND status = 'refunding'",
