@@ -31,6 +31,10 @@ public interface PaymentGateway {
     Uni<SettlementOutcome> settle(List<String> authorization, String route, long amount, String digest,
             String description, int upstreamDownForSeconds);
 
-    /** What became of a settled charge. Never throws: delivery problems are the gateway's to retry. */
+    /**
+     * What became of a settled charge. Never throws: delivery problems are the gateway's to retry. From a successful
+     * {@link #settle} until this report is recorded (or given up), the gateway keeps the charge's delivery lease at
+     * payment-service renewed, so only a replica that died has its charges presumed undelivered.
+     */
     void report(String challengeId, ChargeOutcomeReport report);
 }

@@ -2,6 +2,7 @@ package io.mppgateway.paywall.client;
 
 import io.mppgateway.contracts.mpp.ChargeTerms;
 import io.mppgateway.contracts.payment.ChargeOutcomeReport;
+import io.mppgateway.contracts.payment.DeliveryLeaseRenewal;
 import io.mppgateway.contracts.payment.SettlementRequest;
 import io.mppgateway.contracts.payment.SettlementResponse;
 import io.smallrye.mutiny.Uni;
@@ -39,4 +40,10 @@ public interface PaymentServiceApi {
     @Path("/charges/{challengeId}/outcome")
     Uni<Void> reportOutcome(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @PathParam("challengeId") String challengeId, ChargeOutcomeReport report);
+
+    /** The heartbeat: a fresh delivery lease for the charges this replica still delivers (at most 10,000 ids). */
+    @POST
+    @Path("/charges/leases")
+    Uni<DeliveryLeaseRenewal.Result> renewLeases(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            DeliveryLeaseRenewal renewal);
 }

@@ -1,9 +1,11 @@
 package io.mppgateway.paywall.client;
 
 import java.time.Duration;
+import java.util.List;
 
 import io.mppgateway.contracts.mpp.ChargeTerms;
 import io.mppgateway.contracts.payment.ChargeOutcomeReport;
+import io.mppgateway.contracts.payment.DeliveryLeaseRenewal;
 import io.mppgateway.contracts.payment.SettlementRequest;
 import io.mppgateway.paywall.config.PaywallConfig;
 import io.smallrye.mutiny.Uni;
@@ -47,6 +49,16 @@ public class PaymentServiceClient {
                 .onFailure(PaymentServiceClient::worthRetrying).retry()
                 .withBackOff(policy.initialBackoff(), policy.maxBackoff()).withJitter(0.2)
                 .atMost(policy.retries());
+    }
+
+    /**
+     * Renews the delivery lease of these charges (at most 10,000): how many were renewed. Not retried: the heartbeat
+     * sends them again next round.
+     */
+    public Uni<Integer> renewLeases(List<String> challengeIds) {
+        return Uni.createFrom().deferred(() -> api.renewLeases(token.bearer(), new DeliveryLeaseRenewal(challengeIds)))
+                .ifNoItem().after(Duration.ofSeconds(5)).fail()
+                .map(DeliveryLeaseRenewal.Result::renewed);
     }
 
     /** Unreachable, timed out or failing on its side: a later attempt may succeed. A 4xx will not. */

@@ -27,6 +27,23 @@ public interface PaywallConfig {
     @WithDefault("PT30S")
     Duration streamIdleTimeout();
 
+    /**
+     * How often this replica renews, at payment-service, the delivery lease of the charges it still holds: from a
+     * successful settlement until the outcome report is recorded or given up ({@code delivery/service/
+     * DeliveryHeartbeat}). payment-service presumes a charge undelivered once its lease ({@code payment.delivery-lease},
+     * 2 min) has passed without a heartbeat or a report, so it must be a fraction of that lease.
+     */
+    @WithDefault("PT20S")
+    Duration deliveryHeartbeat();
+
+    /**
+     * A charge held longer than this is no longer renewed (with a warning): a paid call that never reported its
+     * outcome (a bug) must not keep its charge from the buyer forever; its lease then runs out. Longer than the
+     * longest call plus the outcome report's retries.
+     */
+    @WithDefault("PT1H")
+    Duration deliveryMaxHold();
+
     /** The provider's API, called after payment (one OpenAI-style client for every route). */
     Upstream upstream();
 
@@ -113,9 +130,9 @@ public interface PaywallConfig {
 
     /**
      * Retries of an outcome report, with exponential backoff from {@code initialBackoff} to {@code maxBackoff} (the
-     * defaults keep trying for about ten minutes, within payment-service's delivery lease of 15: a report that gives
-     * up leaves a delivered call to be recorded as abandoned). A report is idempotent, so a retry after a lost
-     * answer is harmless.
+     * defaults keep trying for about ten minutes; the heartbeat holds the charge's delivery lease meanwhile, and a
+     * report that gives up leaves a delivered call to be recorded as abandoned once the lease runs out). A report is
+     * idempotent, so a retry after a lost answer is harmless.
      */
     interface OutcomeReport {
         @WithDefault("60")

@@ -12,6 +12,7 @@ import java.util.function.IntFunction;
 import io.mppgateway.contracts.events.UsageOutcome;
 import io.mppgateway.contracts.mpp.ChargeTerms;
 import io.mppgateway.contracts.payment.ChargeOutcomeReport;
+import io.mppgateway.contracts.payment.DeliveryLeaseRenewal;
 import io.mppgateway.contracts.payment.SettlementRequest;
 import io.mppgateway.contracts.payment.SettlementResponse;
 import io.mppgateway.paywall.config.PaywallConfig;
@@ -83,6 +84,11 @@ class OutcomeReportRetryTest {
             @Override
             public Uni<Void> reportOutcome(String authorization, String challengeId, ChargeOutcomeReport report) {
                 return answer.apply(attempts.incrementAndGet());
+            }
+
+            @Override
+            public Uni<DeliveryLeaseRenewal.Result> renewLeases(String authorization, DeliveryLeaseRenewal renewal) {
+                throw new UnsupportedOperationException();
             }
         };
         PaywallConfig config = mock(PaywallConfig.class);
