@@ -58,10 +58,13 @@ start_bg rpc-proxy "$LOG_DIR/rpc-proxy.log" node "$REPO_ROOT/deploy/load/rpc-pro
   --listen "$RPC_PROXY_PORT" --target "$LOCAL_RPC_URL"
 wait_for_port 127.0.0.1 "$RPC_PROXY_PORT" 10 || die "rpc-proxy did not start (see $LOG_DIR/rpc-proxy.log)"
 
-# a charge held by a provider that is killed mid-call is presumed undelivered after the delivery lease, then
-# redeemable: a short lease, so the kill scenario's buyers are served within their re-presentation window, and
-# upstream timeouts that keep every call (3 attempts) well inside it, as the lease requires (as deploy/replicas does)
+# a charge held by a provider that is killed mid-call is presumed undelivered once its delivery lease runs out without
+# the provider's heartbeat, then redeemable. Production relies on the heartbeat alone (lease PT2M, a heartbeat every
+# 20 s while the call is served): 2 minutes is longer than the kill scenario's buyers re-present (120 s), so here a
+# lease of 30 s with a heartbeat every 5 s (the same six beats a lease), and upstream timeouts that keep every call
+# (3 attempts) well inside even that lease should a heartbeat be missed on the loaded machine (as deploy/replicas does)
 export MPP_DELIVERY_LEASE="${MPP_DELIVERY_LEASE:-PT30S}" PAYMENT_DELIVERY_LEASE_POLL_INTERVAL="${PAYMENT_DELIVERY_LEASE_POLL_INTERVAL:-5s}"
+export PAYWALL_DELIVERY_HEARTBEAT="${PAYWALL_DELIVERY_HEARTBEAT:-PT5S}"
 export PAYWALL_UPSTREAM_TIMEOUT="${PAYWALL_UPSTREAM_TIMEOUT:-PT7S}" \
   PAYWALL_UPSTREAM_STREAM_HEADERS_TIMEOUT="${PAYWALL_UPSTREAM_STREAM_HEADERS_TIMEOUT:-PT7S}"
 # services started by someone else would not talk to the chain through the proxy: (re)start ours

@@ -71,12 +71,15 @@ start_replica() {
   envs+=(QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT="$port")
   # the providers reach payment-service through its "Service" (nginx, both replicas), as in the cluster
   case "$s" in mistral-service|grok-service) envs+=(PAYMENT_SERVICE_URL="http://127.0.0.1:$INTERNAL_PORT") ;; esac
-  # a charge held by a replica that is killed is presumed undelivered after the delivery lease (then redeemable):
-  # here a short lease, so the kill test's buyers are served within their re-presentation window, and upstream
-  # timeouts that keep every call (3 attempts) well inside it, as the lease requires
+  # a charge held by a replica that is killed is presumed undelivered once its delivery lease runs out without the
+  # replica's heartbeat (then redeemable). Production relies on the heartbeat alone (lease PT2M, a heartbeat every
+  # 20 s); here a lease of 30 s, so the kill test's buyers are served within their re-presentation window, with a
+  # heartbeat every 5 s (the same six beats a lease), and upstream timeouts that keep every call (3 attempts) well
+  # inside even that lease should a heartbeat be missed
   case "$s" in
     payment-service) envs+=(MPP_DELIVERY_LEASE=PT30S PAYMENT_DELIVERY_LEASE_POLL_INTERVAL=5s) ;;
-    mistral-service|grok-service) envs+=(PAYWALL_UPSTREAM_TIMEOUT=PT7S PAYWALL_UPSTREAM_STREAM_HEADERS_TIMEOUT=PT7S) ;;
+    mistral-service|grok-service) envs+=(PAYWALL_UPSTREAM_TIMEOUT=PT7S PAYWALL_UPSTREAM_STREAM_HEADERS_TIMEOUT=PT7S
+      PAYWALL_DELIVERY_HEARTBEAT=PT5S) ;;
   esac
   (cd "$STATE_DIR" && start_bg "$s-$n" "$LOG_DIR/$s-$n.log" env "${envs[@]}" "$JAVA_HOME/bin/java" -Xmx256m -jar "$REPO_ROOT/$s/target/quarkus-app/quarkus-run.jar")
 }
