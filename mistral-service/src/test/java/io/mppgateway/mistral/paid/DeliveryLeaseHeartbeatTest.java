@@ -31,6 +31,7 @@ import jakarta.inject.Inject;
 
 import org.awaitility.Awaitility;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
+import org.jboss.resteasy.reactive.RestResponse;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -56,9 +57,9 @@ class DeliveryLeaseHeartbeatTest {
         SimulatedSettlement settlement = new SimulatedSettlement(null, null);
         String id = settlement.challengeId;
         // payment-service releases the charge again (a redemption: no payments.settled event to wait for)
-        when(api.settle(any(), any())).thenReturn(Uni.createFrom().item(new SettlementResponse(settlement.chargeId,
-                id, SimulatedSettlement.TX_HASH, "0x70997970c51812dc3a010c7d01b50e0d17dc79c8", 5000, "push",
-                SimulatedSettlement.RECEIPT, true)));
+        when(api.settle(any(), any())).thenReturn(Uni.createFrom().item(RestResponse.ok(new SettlementResponse(
+                settlement.chargeId, id, SimulatedSettlement.TX_HASH, "0x70997970c51812dc3a010c7d01b50e0d17dc79c8",
+                5000, "push", SimulatedSettlement.RECEIPT, true))));
         when(api.renewLeases(any(), any())).thenAnswer(invocation -> Uni.createFrom()
                 .item(new DeliveryLeaseRenewal.Result(invocation.<DeliveryLeaseRenewal>getArgument(1)
                         .challengeIds().size())));

@@ -31,6 +31,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
 
+import org.jboss.resteasy.reactive.RestResponse;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -185,8 +186,8 @@ class DeliveryHeartbeatTest {
         }
 
         @Override
-        public Uni<SettlementResponse> settle(String authorization, SettlementRequest request) {
-            return Uni.createFrom().item(settlement);
+        public Uni<RestResponse<SettlementResponse>> settle(String authorization, SettlementRequest request) {
+            return Uni.createFrom().item(RestResponse.ok(settlement));
         }
 
         @Override
