@@ -118,14 +118,8 @@ class DeliveryLeaseRenewalTest {
         return (int) config.deliveryLease().minusSeconds(10).toSeconds();
     }
 
-    /** As if the charge had been released (or last renewed) this many seconds ago. */
     private void heldFor(String challengeId, int seconds) throws Exception {
-        try (var con = dataSource.getConnection(); var ps = con.prepareStatement(
-                "UPDATE charges SET released_at = now() - make_interval(secs => ?) WHERE challenge_id = ?")) {
-            ps.setInt(1, seconds);
-            ps.setString(2, challengeId);
-            assertEquals(1, ps.executeUpdate());
-        }
+        new ChargeRows(dataSource).releasedSecondsAgo(challengeId, seconds);
     }
 
     private long secondsHeld(String challengeId) throws Exception {

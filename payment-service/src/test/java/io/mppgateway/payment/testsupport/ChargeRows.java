@@ -44,4 +44,16 @@ public final class ChargeRows {
             }
         }
     }
+
+    /** As if the charge had been released (or its delivery lease last renewed) this many seconds ago. */
+    public void releasedSecondsAgo(String challengeId, int seconds) throws SQLException {
+        try (var con = dataSource.getConnection(); var ps = con.prepareStatement(
+                "UPDATE charges SET released_at = now() - make_interval(secs => ?) WHERE challenge_id = ?")) {
+            ps.setInt(1, seconds);
+            ps.setString(2, challengeId);
+            if (ps.executeUpdate() != 1) {
+                throw new IllegalStateException("no charge for challenge " + challengeId);
+            }
+        }
+    }
 }
