@@ -44,7 +44,7 @@ for (const [route, init, upstreamPath, usage, fixedPrice] of ROUTES) {
     // where the time went: the call to payment-service (of it, payment-service's own time and the node's share), the
     // wait for the settled fact, the upstream, all of it
     assert.match(res.headers.get('server-timing'),
-      /^settle;dur=\d+, payment;dur=\d+\.\d, chain;dur=\d+\.\d, release;dur=\d+, upstream;dur=\d+, gateway;dur=\d+$/)
+      /^settle;dur=\d+, payment;dur=\d+\.\d, chain;dur=\d+\.\d, claim;dur=\d+\.\d, release;dur=\d+, upstream;dur=\d+, gateway;dur=\d+$/)
 
     const challenged = exchanges.find((e) => e.response.status === 402)
     const params = challengeParams(challenged.response.headers.get('www-authenticate'))

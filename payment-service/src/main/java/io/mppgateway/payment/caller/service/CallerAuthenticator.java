@@ -5,10 +5,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,6 +23,7 @@ import io.smallrye.jwt.auth.principal.ParseException;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.jwk.PublicJsonWebKey;
@@ -29,13 +32,17 @@ import org.jose4j.lang.JoseException;
 /**
  * Verifies the bearer JWT of an {@code /internal/*} call with SmallRye JWT: RS256, signed by one of the configured
  * callers' keys (chosen by the token's {@code kid}; the key decides who the caller is, whatever the token claims),
- * unexpired, for this audience, not longer-lived than allowed.
+ * unexpired, for this audience, not longer-lived than allowed. A verified token is remembered until it expires.
  */
 // created at start, not by the first request on the event loop: it reads the callers' keys from a file
 @Startup
 @ApplicationScoped
 public class CallerAuthenticator {
+    /** Tokens verified once, remembered until they expire: a provider presents the same token for minutes. */
+    static final int VERIFIED_MAX = 1_000;
+
     private final Map<String, PublicKey> keys = new HashMap<>();
+    private final Map<String, Verified> verified = new ConcurrentHashMap<>();
     private final Map<String, Caller> callers = new HashMap<>();
     private final DefaultJWTParser parser;
     private final ObjectMapper mapper;
@@ -59,17 +66,33 @@ public class CallerAuthenticator {
             throw new CallerRejectedException(401, "service authentication required: Authorization: Bearer <JWT>");
         }
         String token = authorization.substring(7).trim();
+        Verified known = verified.get(token);
+        if (known != null) {
+            if (Instant.now().getEpochSecond() < known.expiresAt()) {
+                return known.caller();
+            }
+            verified.remove(token);
+        }
         String kid = keyId(token);
         Caller caller = callers.get(kid);
         if (caller == null) {
             throw new CallerRejectedException(401, "token signed with an unknown key");
         }
+        JsonWebToken jwt;
         try {
-            parser.verify(token, keys.get(kid));
+            jwt = parser.verify(token, keys.get(kid));
         } catch (ParseException e) {
             throw new CallerRejectedException(401, "token not valid: " + e.getMessage());
         }
+        if (verified.size() >= VERIFIED_MAX) {
+            verified.clear(); // only expired or abandoned tokens pile up: each provider replica uses one at a time
+        }
+        verified.put(token, new Verified(caller, jwt.getExpirationTime()));
         return caller;
+    }
+
+    /** @param expiresAt the token's exp, epoch seconds (the parser checked it, its audience and its lifetime) */
+    private record Verified(Caller caller, long expiresAt) {
     }
 
     private void register(Map<String, PublicKey> published, Caller caller) {

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.micrometer.core.annotation.Timed;
 import io.mppgateway.payment.chain.tempo.TempoTransaction;
+import io.mppgateway.payment.common.timing.StepTimer;
+import io.mppgateway.payment.common.timing.StepTimer.Step;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -150,15 +152,11 @@ public class TempoChainClient {
     /**
      * One JSON-RPC call; no answer (refused connection, read timeout, HTTP error: ProcessingException or
      * WebApplicationException of the REST client) is an outage. Its time counts for the current settlement's
-     * {@link ChainCallTimer}.
+     * {@link StepTimer} ({@link Step#CHAIN}).
      */
     private Uni<JsonNode> call(String method, Object... params) {
-        return Uni.createFrom().deferred(() -> {
-            ChainCallTimer timer = ChainCallTimer.current();
-            long started = System.nanoTime();
-            return rpc.call(JsonRpcRequest.of(ids.incrementAndGet(), method, params))
-                    .onTermination().invoke(() -> timer.add(System.nanoTime() - started));
-        }).onFailure().transform(e -> new ChainUnavailableException(method + " failed: " + e.getMessage(), e))
+        return StepTimer.timed(Step.CHAIN, () -> rpc.call(JsonRpcRequest.of(ids.incrementAndGet(), method, params)))
+                .onFailure().transform(e -> new ChainUnavailableException(method + " failed: " + e.getMessage(), e))
                 .map(response -> result(method, response));
     }
 

@@ -56,24 +56,65 @@ public class ChargeRepository {
         this.mapper = mapper;
     }
 
-    /** Inserts the charge unless its challenge or transaction already paid for something. In a transaction. */
-    public Uni<Boolean> claim(SqlClient sql, Charge c) {
-        String insert = "INSERT INTO charges (" + INSERT_COLUMNS + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
-                + " $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21::text::jsonb) ON CONFLICT DO NOTHING";
+    /**
+     * Push: inserts the charge, settled, with the event that announces it, unless its challenge or transaction already
+     * paid for something. One statement (both or neither).
+     *
+     * @return the event's outbox row id; empty when the charge was already claimed (by any replica)
+     */
+    public Uni<Optional<Long>> claimAnnounced(SqlClient sql, Charge c, OutboxRepository.NewEvent event) {
+        Tuple params = chargeValues(c);
+        if (params == null) {
+            return Uni.createFrom().failure(new IllegalStateException("could not record charge " + c.challengeId()));
+        }
+        String statement = "WITH claimed AS (" + INSERT + " ON CONFLICT DO NOTHING RETURNING 1) "
+                + OutboxRepository.insertFor("claimed", 22, event, params);
+        return sql.preparedQuery(statement).execute(params).map(OutboxRepository::insertedId)
+                .onFailure().transform(failure("could not record charge " + c.challengeId()));
+    }
+
+    /**
+     * Pull: inserts the pending charge holding the right to broadcast it for {@code lease}, unless its challenge or
+     * transaction already paid for something. One statement.
+     */
+    public Uni<Boolean> claimForBroadcast(SqlClient sql, Charge c, Duration lease) {
+        Tuple params = chargeValues(c);
+        if (params == null) {
+            return Uni.createFrom().failure(new IllegalStateException("could not record charge " + c.challengeId()));
+        }
+        String insert = INSERT.replace(") VALUES (", ", broadcast_lease_until) VALUES (")
+                .replace("$21::text::jsonb)", "$21::text::jsonb, now() + make_interval(secs => $22))");
+        return sql.preparedQuery(insert + " ON CONFLICT DO NOTHING").execute(params.addValue(seconds(lease)))
+                .map(rows -> rows.rowCount() == 1)
+                .onFailure().transform(failure("could not record charge " + c.challengeId()));
+    }
+
+    private static final String INSERT = "INSERT INTO charges (" + INSERT_COLUMNS + ") VALUES ($1, $2, $3, $4, $5,"
+            + " $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21::text::jsonb)";
+
+    /** $1..$21 of {@link #INSERT}; null when the splits can't be written as JSON. */
+    private Tuple chargeValues(Charge c) {
         String splits;
         try {
             splits = mapper.writeValueAsString(c.splits());
         } catch (JsonProcessingException e) {
-            return Uni.createFrom().failure(new IllegalStateException("could not record charge " + c.challengeId(), e));
+            return null;
         }
-        Tuple params = Tuple.tuple().addValue(c.chargeId()).addValue(c.challengeId()).addValue(c.txHash())
+        return Tuple.tuple().addValue(c.chargeId()).addValue(c.challengeId()).addValue(c.txHash())
                 .addValue(c.provider()).addValue(c.route()).addValue(c.realm()).addValue(c.amount())
                 .addValue(c.currency()).addValue(c.chainId()).addValue(c.payer()).addValue(c.recipient())
                 .addValue(c.source()).addValue(c.mode()).addValue(c.digest()).addValue(timestamp(c.settledAt()))
                 .addValue(timestamp(c.challengeExpiresAt())).addValue(c.credentialRef()).addValue(c.status())
                 .addValue(c.rawTransaction()).addValue(c.routeMemo()).addValue(splits);
-        return sql.preparedQuery(insert).execute(params).map(rows -> rows.rowCount() == 1)
-                .onFailure().transform(failure("could not record charge " + c.challengeId()));
+    }
+
+    /**
+     * What a presentation is decided by: the charge of this challenge if there is one, else the charge that already
+     * used this transaction (by the credential's reference or the node's hash). One read.
+     */
+    public Uni<Optional<Charge>> findPresented(SqlClient sql, String challengeId, String ref) {
+        return one(sql, "SELECT " + COLUMNS + " FROM charges WHERE challenge_id = $1 OR credential_ref = $2"
+                + " OR tx_hash = $2 ORDER BY challenge_id = $1 DESC LIMIT 1", Tuple.of(challengeId, ref));
     }
 
     public Uni<Optional<Charge>> findByChallenge(SqlClient sql, String challengeId) {
@@ -84,17 +125,20 @@ public class ChargeRepository {
         return one(sql, "SELECT " + COLUMNS + " FROM charges WHERE charge_id = $1", Tuple.of(chargeId));
     }
 
-    /** The charge that already used this transaction (by the credential's reference or the node's hash). */
-    public Uni<Optional<Charge>> findByTransaction(SqlClient sql, String ref) {
-        return one(sql, "SELECT " + COLUMNS + " FROM charges WHERE credential_ref = $1 OR tx_hash = $1 LIMIT 1",
-                Tuple.of(ref));
-    }
-
-    /** pending → settled with the node's hash and the paying address. In a transaction. */
-    public Uni<Boolean> completePending(SqlClient sql, UUID chargeId, String txHash, String payer, Instant settledAt) {
-        return update(sql, "UPDATE charges SET status = 'settled', tx_hash = $1, payer = $2, settled_at = $3"
-                + " WHERE charge_id = $4 AND status = 'pending'", Tuple.of(txHash, payer, timestamp(settledAt),
-                        chargeId));
+    /**
+     * pending → settled with the node's hash and the paying address, with the event that announces it. One statement
+     * (both or neither).
+     *
+     * @return the event's outbox row id; empty when the charge was no longer pending
+     */
+    public Uni<Optional<Long>> completeAnnounced(SqlClient sql, UUID chargeId, String txHash, String payer,
+            Instant settledAt, OutboxRepository.NewEvent event) {
+        Tuple params = Tuple.of(txHash, payer, timestamp(settledAt), chargeId);
+        String statement = "WITH done AS (UPDATE charges SET status = 'settled', tx_hash = $1, payer = $2,"
+                + " settled_at = $3 WHERE charge_id = $4 AND status = 'pending' RETURNING 1) "
+                + OutboxRepository.insertFor("done", 5, event, params);
+        return sql.preparedQuery(statement).execute(params).map(OutboxRepository::insertedId)
+                .onFailure().transform(failure("could not update charges"));
     }
 
     /** Takes (or renews) the right to broadcast a pending pull transaction; false while another replica holds it. */

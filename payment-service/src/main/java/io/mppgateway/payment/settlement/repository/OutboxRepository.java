@@ -5,6 +5,7 @@ import static io.mppgateway.payment.common.db.Sql.failure;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import io.mppgateway.payment.common.db.Sql;
@@ -65,6 +66,30 @@ public class OutboxRepository {
                 .execute(Tuple.of(eventId, topic, key, payload, currentTraceContext()))
                 .map(rows -> rows.iterator().next().getLong(0))
                 .onFailure().transform(failure("could not write outbox event"));
+    }
+
+    /** An event to write in the same statement as the change it announces (see {@link #insertFor}). */
+    public record NewEvent(UUID eventId, String topic, String key, String payload) {
+    }
+
+    /**
+     * The tail of a statement that writes {@code event} only if the change named {@code change} (a data-modifying
+     * CTE of the same statement) touched a row: one round trip, both or neither, no transaction around it. Its
+     * parameters start at {@code $first} and are added to {@code params}; the statement answers the new row's id.
+     */
+    static String insertFor(String change, int first, NewEvent event, Tuple params) {
+        params.addValue(event.eventId()).addValue(event.topic()).addValue(event.key()).addValue(event.payload())
+                .addValue(currentTraceContext());
+        // typed: parameters in a select list have no column to take their type from
+        return "INSERT INTO outbox (event_id, topic, message_key, payload, trace_context) SELECT $" + first
+                + "::uuid, $" + (first + 1) + "::text, $" + (first + 2) + "::text, $" + (first + 3) + "::text, $"
+                + (first + 4) + "::text FROM " + change + " RETURNING id";
+    }
+
+    /** The id a statement built with {@link #insertFor} answered; empty when the change touched nothing. */
+    static Optional<Long> insertedId(RowSet<Row> rows) {
+        var it = rows.iterator();
+        return it.hasNext() ? Optional.of(it.next().getLong(0)) : Optional.empty();
     }
 
     /** Locks the oldest unpublished events; other relays (replicas) skip them. In a transaction. */

@@ -31,7 +31,7 @@ public class SettlementResource {
 
     /**
      * On the event loop: the chain calls and the database wait without holding a thread. {@code Server-Timing} says
-     * where the time went ({@code payment}: all of it here, {@code chain}: the node's share); the provider passes it
+     * where the time went ({@code payment}: all of it here, {@code chain}: the node's share, {@code claim}: the database's); the provider passes it
      * on to the buyer with its own steps.
      */
     @POST
@@ -42,7 +42,7 @@ public class SettlementResource {
         caller.get().requireProvider(request.provider(), request.realm());
         return settlements.settle(request).map(settled -> ResponseBuilder.ok(settled.response())
                 .header("Server-Timing", "payment;dur=" + millis(settled.tookNanos()) + ", chain;dur="
-                        + millis(settled.chainNanos()))
+                        + millis(settled.chainNanos()) + ", claim;dur=" + millis(settled.claimNanos()))
                 .build());
     }
 

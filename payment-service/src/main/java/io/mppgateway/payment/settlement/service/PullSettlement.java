@@ -117,8 +117,8 @@ public class PullSettlement {
                 return representations.presentedAgain(request, id, ref, claim -> broadcast(request, claim))
                         .map(answer -> answer.orElseThrow(() -> alreadyUsed(id)));
             }
-            return charges.takeBroadcastLease(db, pending.chargeId(), config.broadcastLease())
-                    .chain(() -> broadcast(request, pending));
+            // the claim holds the broadcast lease already
+            return broadcast(request, pending);
         });
     }
 

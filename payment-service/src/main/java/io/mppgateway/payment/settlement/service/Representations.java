@@ -11,6 +11,8 @@ import java.util.function.Function;
 import io.mppgateway.contracts.payment.SettlementRequest;
 import io.mppgateway.contracts.payment.SettlementResponse;
 import io.mppgateway.payment.common.db.Transactions;
+import io.mppgateway.payment.common.timing.StepTimer;
+import io.mppgateway.payment.common.timing.StepTimer.Step;
 import io.mppgateway.payment.config.PaymentConfig;
 import io.mppgateway.payment.mpp.PaymentProblem;
 import io.mppgateway.payment.mpp.PaymentRejectedException;
@@ -50,21 +52,16 @@ public class Representations {
      */
     public Uni<Optional<SettlementResponse>> presentedAgain(SettlementRequest request, String challengeId, String ref,
             Function<Charge, Uni<SettlementResponse>> resumePending) {
-        return charges.findByChallenge(db, challengeId).chain(byChallenge -> {
-            if (byChallenge.isPresent()) {
-                return decide(request, byChallenge.get(), challengeId, ref, resumePending).map(Optional::of);
+        return StepTimer.timed(Step.CLAIM, () -> charges.findPresented(db, challengeId, ref)).chain(found -> {
+            if (found.isEmpty()) {
+                return Uni.createFrom().item(Optional.<SettlementResponse>empty());
             }
-            // another replica may have committed this very charge between the two reads: then it is ours
-            return charges.findByTransaction(db, ref).chain(byTransaction -> {
-                if (byTransaction.isEmpty()) {
-                    return Uni.createFrom().item(Optional.<SettlementResponse>empty());
-                }
-                if (!byTransaction.get().challengeId().equals(challengeId)) {
-                    throw new PaymentRejectedException(PaymentProblem.VERIFICATION_FAILED,
-                            "this transaction has already paid for another challenge", challengeId);
-                }
-                return decide(request, byTransaction.get(), challengeId, ref, resumePending).map(Optional::of);
-            });
+            Charge charge = found.get();
+            if (!charge.challengeId().equals(challengeId)) {
+                throw new PaymentRejectedException(PaymentProblem.VERIFICATION_FAILED,
+                        "this transaction has already paid for another challenge", challengeId);
+            }
+            return decide(request, charge, challengeId, ref, resumePending).map(Optional::of);
         });
     }
 

@@ -1,7 +1,7 @@
 package io.mppgateway.payment.settlement.service;
 
-import java.time.Instant;
 import java.util.Optional;
+import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,26 +9,33 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mppgateway.contracts.Topics;
 import io.mppgateway.contracts.events.PaymentSettled;
 import io.mppgateway.payment.common.db.Transactions;
+import io.mppgateway.payment.common.timing.StepTimer;
+import io.mppgateway.payment.common.timing.StepTimer.Step;
+import io.mppgateway.payment.config.PaymentConfig;
 import io.mppgateway.payment.settlement.repository.Charge;
 import io.mppgateway.payment.settlement.repository.ChargeRepository;
 import io.mppgateway.payment.settlement.repository.OutboxRepository;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** Claims a payment and writes its settled event in one database transaction: both or neither. */
+/**
+ * Claims a payment and writes its settled event in one statement: both or neither, one round trip to the database
+ * (a data-modifying CTE, no transaction around it), because both are on the paid call's critical path.
+ */
 @ApplicationScoped
 public class SettlementRecorder {
     private final Transactions transactions;
     private final ChargeRepository charges;
     private final OutboxRepository outbox;
+    private final PaymentConfig config;
     private final ObjectMapper mapper;
 
     public SettlementRecorder(Transactions transactions, ChargeRepository charges, OutboxRepository outbox,
-            ObjectMapper mapper) {
+            PaymentConfig config, ObjectMapper mapper) {
         this.transactions = transactions;
         this.charges = charges;
         this.outbox = outbox;
+        this.config = config;
         this.mapper = mapper;
     }
 
@@ -37,13 +44,17 @@ public class SettlementRecorder {
      * challenge or transaction was already claimed (by any replica)
      */
     public Uni<Optional<Long>> recordOnce(Charge charge) {
-        return transactions.run(tx -> charges.claim(tx, charge)
-                .chain(claimed -> claimed ? publish(tx, charge).map(Optional::of) : none()));
+        return settledEvent(charge).chain(event -> StepTimer.timed(Step.CLAIM,
+                () -> charges.claimAnnounced(transactions.autoCommit(), charge, event)));
     }
 
-    /** Pull: claims challenge and transaction before the broadcast, so only one replica ever broadcasts it. */
+    /**
+     * Pull: claims challenge and transaction before the broadcast, holding the broadcast lease, so only one replica
+     * ever broadcasts it.
+     */
     public Uni<Boolean> claimPending(Charge pending) {
-        return transactions.run(tx -> charges.claim(tx, pending));
+        return StepTimer.timed(Step.CLAIM,
+                () -> charges.claimForBroadcast(transactions.autoCommit(), pending, config.broadcastLease()));
     }
 
     /**
@@ -51,33 +62,29 @@ public class SettlementRecorder {
      * outbox row; empty when the charge was no longer pending (another request or the reconciler completed it)
      */
     public Uni<Optional<Long>> completePending(Charge settled) {
-        return transactions.run(tx -> charges.completePending(tx, settled.chargeId(), settled.txHash(),
-                settled.payer(), settled.settledAt())
-                .chain(done -> done ? publish(tx, settled).map(Optional::of) : none()));
+        return settledEvent(settled).chain(event -> StepTimer.timed(Step.CLAIM, () -> charges.completeAnnounced(
+                transactions.autoCommit(), settled.chargeId(), settled.txHash(), settled.payer(), settled.settledAt(),
+                event)));
     }
 
     /** Reconciler: a claim whose transaction paid on chain with no request to deliver it → unfulfilled plus its event. */
     public Uni<Boolean> settleUnreleased(Charge settled) {
-        return transactions.run(tx -> charges.settleUnreleased(tx, settled.chargeId(), settled.txHash(),
-                settled.payer(), settled.settledAt())
-                .call(done -> done ? publish(tx, settled) : Uni.createFrom().voidItem()));
+        return settledEvent(settled).chain(event -> transactions.run(tx -> charges.settleUnreleased(tx,
+                settled.chargeId(), settled.txHash(), settled.payer(), settled.settledAt())
+                .call(done -> done ? outbox.insert(tx, event.eventId(), event.topic(), event.key(), event.payload())
+                        : Uni.createFrom().voidItem())));
     }
 
-    private static Uni<Optional<Long>> none() {
-        return Uni.createFrom().item(Optional.empty());
-    }
-
-    /** Writes the settled event to the outbox; @return its row's id */
-    private Uni<Long> publish(SqlClient tx, Charge c) {
-        PaymentSettled event = new PaymentSettled(java.util.UUID.randomUUID().toString(), c.chargeId().toString(),
+    /** The payments.settled event of a charge, as its outbox row will carry it. */
+    private Uni<OutboxRepository.NewEvent> settledEvent(Charge c) {
+        PaymentSettled event = new PaymentSettled(UUID.randomUUID().toString(), c.chargeId().toString(),
                 c.challengeId(), c.provider(), c.route(), c.realm(), c.amount(), c.currency(), c.chainId(),
                 c.txHash(), c.payer(), c.recipient(), c.mode(), c.digest(), c.settledAt(), c.splits());
         try {
-            return outbox.insert(tx, java.util.UUID.fromString(event.eventId()), Topics.PAYMENTS_SETTLED,
-                    event.challengeId(), mapper.writeValueAsString(event));
+            return Uni.createFrom().item(new OutboxRepository.NewEvent(UUID.fromString(event.eventId()),
+                    Topics.PAYMENTS_SETTLED, event.challengeId(), mapper.writeValueAsString(event)));
         } catch (JsonProcessingException e) {
             return Uni.createFrom().failure(new IllegalStateException(e));
         }
     }
-
 }

@@ -9,10 +9,11 @@ import io.mppgateway.contracts.mpp.PaymentTerms;
 import io.mppgateway.contracts.payment.ChallengeRequest;
 import io.mppgateway.contracts.payment.SettlementRequest;
 import io.mppgateway.contracts.payment.SettlementResponse;
-import io.mppgateway.payment.chain.client.ChainCallTimer;
 import io.mppgateway.payment.challenge.service.ChallengeService;
 import io.mppgateway.payment.challenge.service.EchoedChallengeVerifier;
 import io.mppgateway.payment.config.PaymentConfig;
+import io.mppgateway.payment.common.timing.StepTimer;
+import io.mppgateway.payment.common.timing.StepTimer.Step;
 import io.mppgateway.payment.mpp.Credential;
 import io.mppgateway.payment.mpp.CredentialParser;
 import io.mppgateway.payment.mpp.PaymentProblem;
@@ -54,7 +55,7 @@ public class SettlementService {
     public Uni<TimedSettlement> settle(SettlementRequest request) {
         Timer.Sample sample = Timer.start(metrics);
         long started = System.nanoTime();
-        ChainCallTimer chainCalls = ChainCallTimer.start();
+        StepTimer steps = StepTimer.start();
         return Uni.createFrom().deferred(() -> verifyAndRecord(request))
                 .invoke(response -> {
                     metrics.counter("payment.settlements", "outcome", response.redeemed() ? "redeemed" : "settled",
@@ -62,7 +63,7 @@ public class SettlementService {
                     // what payment-service adds beyond the node's own answers (verification, database, outbox)
                     Timer.builder("payment.settlement.overhead").tag("mode", response.mode())
                             .publishPercentiles(0.5, 0.99).register(metrics)
-                            .record(System.nanoTime() - started - chainCalls.nanos(), TimeUnit.NANOSECONDS);
+                            .record(System.nanoTime() - started - steps.nanos(Step.CHAIN), TimeUnit.NANOSECONDS);
                 })
                 .onFailure(PaymentRejectedException.class).transform(failure -> {
                     PaymentRejectedException e = (PaymentRejectedException) failure;
@@ -79,7 +80,8 @@ public class SettlementService {
                 })
                 .onTermination().invoke(() -> sample.stop(Timer.builder("payment.settlement.verification")
                         .publishPercentiles(0.5, 0.99).register(metrics)))
-                .map(response -> new TimedSettlement(response, System.nanoTime() - started, chainCalls.nanos()));
+                .map(response -> new TimedSettlement(response, System.nanoTime() - started, steps.nanos(Step.CHAIN),
+                        steps.nanos(Step.CLAIM)));
     }
 
     private Uni<SettlementResponse> verifyAndRecord(SettlementRequest request) {
