@@ -21,6 +21,7 @@ import io.mppgateway.contracts.events.UsageOutcome;
 import io.mppgateway.contracts.events.UsageRecorded;
 import io.mppgateway.contracts.payment.ChargeOutcomeReport;
 import io.mppgateway.payment.mpp.AttributionMemo;
+import io.mppgateway.payment.settlement.messaging.OutboxRelay;
 import io.mppgateway.payment.testsupport.DevChain;
 import io.mppgateway.payment.testsupport.SecondKafkaBroker;
 import io.quarkus.test.junit.QuarkusTest;
@@ -44,6 +45,8 @@ import org.junit.jupiter.api.Test;
 class OutboxDurabilityTest {
     @Inject
     DataSource dataSource;
+    @Inject
+    OutboxRelay relay;
 
     public static class OwnBroker implements QuarkusTestProfile {
         @Override
@@ -85,6 +88,71 @@ class OutboxDurabilityTest {
             Thread.sleep(3_000); // more relay rounds: nothing is sent twice
             assertEquals(1, settled.getRecords().stream().filter(r -> id.equals(r.key())).count());
             settled.stop();
+        }
+    }
+
+    /**
+     * While the broker is away, settlements leave their events to the relay's rounds instead of each holding a
+     * database transaction open until the producer gives up: once a send has failed, concurrent settlements leave no
+     * own publication waiting, and when the broker is back every event is published exactly once.
+     */
+    @Test
+    void settlementsDuringABrokerOutageHoldNoDatabaseConnectionForTheirEvents() throws Exception {
+        SecondKafkaBroker broker = SecondKafkaBroker.current();
+        long amount = 5_600;
+        List<Map<String, String>> challenges = new java.util.ArrayList<>();
+        List<String> hashes = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            Map<String, String> challenge = issue(amount);
+            challenges.add(challenge);
+            hashes.add(DevChain.transferWithMemo(DevChain.PATH_USD, DevChain.PAYER, DevChain.RECIPIENT, amount,
+                    AttributionMemo.encode(REALM, challenge.get("id"))));
+        }
+        broker.down();
+        try {
+            settle(pushCredential(challenges.get(0), hashes.get(0), DevChain.PAYER), amount).then().statusCode(200);
+            // its own publication (or a round's) fails once the producer gives up on the dead broker
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(relay::ownPublishPaused);
+            List<java.util.concurrent.CompletableFuture<Integer>> answers = new java.util.ArrayList<>();
+            for (int i = 1; i < 6; i++) {
+                int n = i;
+                answers.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> settle(pushCredential(
+                        challenges.get(n), hashes.get(n), DevChain.PAYER), amount).statusCode()));
+            }
+            for (var answer : answers) {
+                assertEquals(200, answer.get());
+            }
+            assertEquals("0", one("SELECT count(*)::text FROM pg_stat_activity WHERE state = 'idle in transaction'"
+                    + " AND query LIKE ? ", "%WHERE id = ANY($1) AND published_at IS NULL%"),
+                    "settlements holding a transaction open for their own event");
+        } finally {
+            broker.up();
+        }
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> challenges.stream()
+                .allMatch(c -> settledPublished(c.get("id"))));
+        await().atMost(Duration.ofSeconds(30)).until(() -> !relay.ownPublishPaused());
+        try (KafkaCompanion kafka = new KafkaCompanion(broker.bootstrap())) {
+            ConsumerTask<String, String> settled = kafka.consumeStrings()
+                    .withGroupId("durability-" + UUID.randomUUID()).withOffsetReset(OffsetResetStrategy.EARLIEST)
+                    .fromTopics(Topics.PAYMENTS_SETTLED);
+            await().atMost(Duration.ofSeconds(30)).until(() -> challenges.stream().allMatch(
+                    c -> settled.getRecords().stream().anyMatch(r -> c.get("id").equals(r.key()))));
+            Thread.sleep(2_000); // more relay rounds: nothing is sent twice
+            for (Map<String, String> c : challenges) {
+                assertEquals(1, settled.getRecords().stream().filter(r -> c.get("id").equals(r.key())).count(),
+                        "settled events of " + c.get("id"));
+            }
+            settled.stop();
+        }
+    }
+
+    private boolean settledPublished(String challengeId) {
+        try {
+            return one("SELECT published_at::text FROM outbox WHERE topic = 'payments.settled' AND message_key = ?",
+                    challengeId) != null;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 

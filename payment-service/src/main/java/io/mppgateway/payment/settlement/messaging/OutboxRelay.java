@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.mppgateway.contracts.Topics;
 import io.mppgateway.payment.common.db.Transactions;
@@ -37,6 +38,16 @@ public class OutboxRelay {
     // sent again by the next round, so every send is awaited until the producer itself gives up
     private static final Duration ACK_TIMEOUT = Duration.ofSeconds(20);
     private static final int ROUND_SIZE = 100;
+    /**
+     * While the last send failed and no send has succeeded since (the broker is away), settlements leave their events
+     * to the rounds: an own publication holds a database connection until the broker answers or the producer gives up
+     * (delivery.timeout.ms), so during an outage every settlement would pin one and the pool would run dry. A failure
+     * older than this no longer counts (rounds retry every second; during an outage they keep failing).
+     */
+    static final long FAILURE_MEMORY_NANOS = Duration.ofSeconds(30).toNanos();
+
+    private final AtomicLong lastSendFailed = new AtomicLong(System.nanoTime() - FAILURE_MEMORY_NANOS);
+    private final AtomicLong lastSendSucceeded = new AtomicLong(System.nanoTime());
 
     private final Transactions transactions;
     private final OutboxRepository outbox;
@@ -74,10 +85,16 @@ public class OutboxRelay {
      * @return how many of them this call published
      */
     public Uni<Integer> publish(List<Long> ids) {
-        if (ids.isEmpty()) {
+        if (ids.isEmpty() || ownPublishPaused()) {
             return Uni.createFrom().item(0);
         }
         return transactions.run(tx -> outbox.lock(tx, ids).chain(events -> publish(tx, events)));
+    }
+
+    /** Whether settlements currently leave their events to the rounds (the broker seems away). */
+    public boolean ownPublishPaused() {
+        long failed = lastSendFailed.get();
+        return failed - lastSendSucceeded.get() > 0 && System.nanoTime() - failed < FAILURE_MEMORY_NANOS;
     }
 
     /** Sends every locked event now, in order, then awaits every acknowledgement and marks the acknowledged ones. */
@@ -100,9 +117,14 @@ public class OutboxRelay {
                 }
             }
             if (firstFailure != null) {
-                // e.g. the broker is unreachable: those rows stay for the next round
+                // e.g. the broker is unreachable: those rows stay for the next round, and until a send succeeds
+                // settlements leave theirs to the rounds too
+                lastSendFailed.set(System.nanoTime());
                 Log.warnf("outbox: %d of %d events not yet published (%s)", events.size() - published.size(),
                         events.size(), firstFailure);
+            }
+            if (!published.isEmpty()) {
+                lastSendSucceeded.set(System.nanoTime());
             }
             return outbox.markPublished(tx, published).replaceWith(published.size());
         });
