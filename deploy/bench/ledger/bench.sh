@@ -2,7 +2,9 @@
 # Ledger benchmark (issue 5, item 5): loads 1,000,000 charges with usage, journal and rollups into a separate
 # database (ledger_bench, never the dev ledger), starts ledger-service from its built jar against it (consumers
 # off, port 18084), and measures p50/p95 of the finance API with measure.mjs. Target: p95 < 100 ms per case.
-#   deploy/bench/ledger/bench.sh [--charges N] [--keep]     (--keep: leave ledger_bench in place afterwards)
+#   deploy/bench/ledger/bench.sh [--charges N] [--keep] [--reuse]
+#     --keep: leave ledger_bench in place afterwards; --reuse: measure the ledger_bench a --keep run left (no load;
+#     the jar still migrates it, e.g. to measure a new index without reloading 10,000,000 charges for half an hour)
 # Needs: the local PostgreSQL (deploy/local/stack.sh up), root or a postgres superuser to create the database,
 # the built jar (./mvnw -pl ledger-service -DskipTests package) and Node.js >= 20. Not part of deploy/test.sh.
 set -euo pipefail
@@ -12,10 +14,12 @@ find_java
 
 CHARGES=1000000
 KEEP=0
+REUSE=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --charges) CHARGES="$2"; shift 2 ;;
     --keep) KEEP=1; shift ;;
+    --reuse) REUSE=1; KEEP=1; shift ;;
     *) die "unknown argument: $1" ;;
   esac
 done
@@ -30,9 +34,13 @@ psql_super() {
   else psql -X -qtA -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -c "$1"; fi
 }
 
-log "recreating database $DB"
-psql_super "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null
-psql_super "CREATE DATABASE $DB OWNER gateway" >/dev/null
+if [ "$REUSE" = 1 ]; then
+  [ "$(psql_super "SELECT 1 FROM pg_database WHERE datname = '$DB'")" = 1 ] || die "no $DB to reuse: run with --keep first"
+else
+  log "recreating database $DB"
+  psql_super "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null
+  psql_super "CREATE DATABASE $DB OWNER gateway" >/dev/null
+fi
 
 BENCH_LOG="$STATE_DIR/logs/ledger-bench.log"
 mkdir -p "$(dirname "$BENCH_LOG")"
@@ -60,10 +68,14 @@ start_ledger() {
 log "starting ledger-service on :$PORT against $DB (schema migration)"
 start_ledger
 
-log "loading $CHARGES charges (generate_series)"
-t0=$SECONDS
-psql_gw -d "$DB" -v n="$CHARGES" -f "$BENCH_DIR/load.sql"
-log "loaded in $((SECONDS - t0)) s"
+if [ "$REUSE" = 1 ]; then
+  log "reusing $DB: $(psql_gw -d "$DB" -At -c "SELECT count(*) FROM charges") charges"
+else
+  log "loading $CHARGES charges (generate_series)"
+  t0=$SECONDS
+  psql_gw -d "$DB" -v n="$CHARGES" -f "$BENCH_DIR/load.sql"
+  log "loaded in $((SECONDS - t0)) s"
+fi
 
 SAMPLES="$STATE_DIR/ledger-bench-samples.json"
 psql_gw -d "$DB" -At >"$SAMPLES" <<'SQL'

@@ -82,18 +82,29 @@ public class RollupRepository {
     /**
      * The rows of the next {@code limit} payers after {@code after} (in payer order) that have rows in [from, to):
      * the payers are found by walking the (payer, day) index, so a page costs its own payers' rows, not the range's.
+     * <p>
+     * The walk is a skip scan: one index probe for the next payer, one for whether it has a row in the range (and of
+     * the provider). A {@code SELECT DISTINCT payer ... WHERE day in range ORDER BY payer LIMIT n} gave the same
+     * payers, but it is a cached prepared statement: from its sixth run PostgreSQL may use a generic plan, which
+     * cannot see how wide the range is and aggregated every payer of the range instead (240 ms at 10,000,000
+     * charges, against 6 ms planned with the values). This statement has no plan that reads the whole range.
      */
     public Uni<PayerPage> queryPayers(LocalDate from, LocalDate to, List<Dimension> groupBy, String provider,
             String after, int limit) {
-        StringBuilder sql = new StringBuilder("SELECT DISTINCT payer FROM report_daily_payer").append(range(provider));
         List<Object> params = rangeParams(from, to, provider);
+        String firstPayer = "SELECT payer FROM report_daily_payer";
         if (after != null) {
             params.add(after);
-            sql.append(" AND payer > $").append(params.size());
+            firstPayer += " WHERE payer > $" + params.size();
         }
         params.add(limit + 1); // one more tells whether another page follows
-        sql.append(" ORDER BY payer LIMIT $").append(params.size());
-        return pool.preparedQuery(sql.toString()).execute(Tuple.from(params))
+        String sql = "WITH RECURSIVE walk(payer) AS ((" + firstPayer + " ORDER BY payer LIMIT 1) UNION ALL "
+                + "SELECT (SELECT r.payer FROM report_daily_payer r WHERE r.payer > w.payer ORDER BY r.payer LIMIT 1) "
+                + "FROM walk w WHERE w.payer IS NOT NULL) "
+                + "SELECT w.payer FROM walk w WHERE w.payer IS NOT NULL AND EXISTS (SELECT 1 FROM report_daily_payer r "
+                + "WHERE r.payer = w.payer AND r.day >= $1 AND r.day < $2"
+                + (provider != null ? " AND r.provider = $3" : "") + ") LIMIT $" + params.size();
+        return pool.preparedQuery(sql).execute(Tuple.from(params))
                 .map(rows -> Sql.rows(rows, r -> r.getString(0)))
                 .onFailure().transform(Sql.failure("reading the payers of a report"))
                 .chain(payers -> {
