@@ -130,7 +130,7 @@ class OutboxDurabilityTest {
             broker.up();
         }
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> challenges.stream()
-                .allMatch(c -> settledPublished(c.get("id"))));
+                .allMatch(c -> published(Topics.PAYMENTS_SETTLED, c.get("id"))));
         await().atMost(Duration.ofSeconds(30)).until(() -> !relay.ownPublishPaused());
         try (KafkaCompanion kafka = new KafkaCompanion(broker.bootstrap())) {
             ConsumerTask<String, String> settled = kafka.consumeStrings()
@@ -144,15 +144,6 @@ class OutboxDurabilityTest {
                         "settled events of " + c.get("id"));
             }
             settled.stop();
-        }
-    }
-
-    private boolean settledPublished(String challengeId) {
-        try {
-            return one("SELECT published_at::text FROM outbox WHERE topic = 'payments.settled' AND message_key = ?",
-                    challengeId) != null;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
         }
     }
 
@@ -198,7 +189,7 @@ class OutboxDurabilityTest {
 
         broker.up();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> challenges.stream()
-                .allMatch(id -> published(id)));
+                .allMatch(id -> published(Topics.USAGE_RECORDED, id)));
         try (KafkaCompanion kafka = new KafkaCompanion(broker.bootstrap())) {
             ConsumerTask<String, String> usage = kafka.consumeStrings()
                     .withGroupId("durability-" + UUID.randomUUID()).withOffsetReset(OffsetResetStrategy.EARLIEST)
@@ -237,9 +228,10 @@ class OutboxDurabilityTest {
                 id));
     }
 
-    private boolean published(String challengeId) {
+    /** Whether the challenge's event on this topic has been published (from the outbox). */
+    private boolean published(String topic, String challengeId) {
         try {
-            return one("SELECT published_at::text FROM outbox WHERE topic = 'usage.recorded' AND message_key = ?",
+            return one("SELECT published_at::text FROM outbox WHERE topic = '" + topic + "' AND message_key = ?",
                     challengeId) != null;
         } catch (Exception e) {
             throw new IllegalStateException(e);
