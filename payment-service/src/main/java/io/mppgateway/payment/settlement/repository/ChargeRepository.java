@@ -63,14 +63,12 @@ public class ChargeRepository {
      * @return the event's outbox row id; empty when the charge was already claimed (by any replica)
      */
     public Uni<Optional<Long>> claimAnnounced(SqlClient sql, Charge c, OutboxRepository.NewEvent event) {
-        Tuple params = chargeValues(c);
-        if (params == null) {
-            return Uni.createFrom().failure(new IllegalStateException("could not record charge " + c.challengeId()));
-        }
-        String statement = "WITH claimed AS (" + INSERT + " ON CONFLICT DO NOTHING RETURNING 1) "
-                + OutboxRepository.insertFor("claimed", 22, event, params);
-        return sql.preparedQuery(statement).execute(params).map(OutboxRepository::insertedId)
-                .onFailure().transform(failure("could not record charge " + c.challengeId()));
+        return Uni.createFrom().deferred(() -> {
+            Tuple params = chargeValues(c);
+            String statement = "WITH claimed AS (" + insert("", "") + " ON CONFLICT DO NOTHING RETURNING 1) "
+                    + OutboxRepository.insertFor("claimed", 22, event, params);
+            return sql.preparedQuery(statement).execute(params).map(OutboxRepository::insertedId);
+        }).onFailure().transform(failure("could not record charge " + c.challengeId()));
     }
 
     /**
@@ -78,27 +76,25 @@ public class ChargeRepository {
      * transaction already paid for something. One statement.
      */
     public Uni<Boolean> claimForBroadcast(SqlClient sql, Charge c, Duration lease) {
-        Tuple params = chargeValues(c);
-        if (params == null) {
-            return Uni.createFrom().failure(new IllegalStateException("could not record charge " + c.challengeId()));
-        }
-        String insert = INSERT.replace(") VALUES (", ", broadcast_lease_until) VALUES (")
-                .replace("$21::text::jsonb)", "$21::text::jsonb, now() + make_interval(secs => $22))");
-        return sql.preparedQuery(insert + " ON CONFLICT DO NOTHING").execute(params.addValue(seconds(lease)))
-                .map(rows -> rows.rowCount() == 1)
+        return Uni.createFrom().deferred(() -> sql.preparedQuery(insert(", broadcast_lease_until",
+                ", now() + make_interval(secs => $22)") + " ON CONFLICT DO NOTHING")
+                .execute(chargeValues(c).addValue(seconds(lease))).map(rows -> rows.rowCount() == 1))
                 .onFailure().transform(failure("could not record charge " + c.challengeId()));
     }
 
-    private static final String INSERT = "INSERT INTO charges (" + INSERT_COLUMNS + ") VALUES ($1, $2, $3, $4, $5,"
-            + " $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21::text::jsonb)";
+    /** The INSERT of a charge ($1..$21, see {@link #chargeValues}), plus the given columns and their values. */
+    private static String insert(String moreColumns, String moreValues) {
+        return "INSERT INTO charges (" + INSERT_COLUMNS + moreColumns + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8,"
+                + " $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21::text::jsonb" + moreValues + ")";
+    }
 
-    /** $1..$21 of {@link #INSERT}; null when the splits can't be written as JSON. */
+    /** $1..$21 of {@link #insert}. */
     private Tuple chargeValues(Charge c) {
         String splits;
         try {
             splits = mapper.writeValueAsString(c.splits());
         } catch (JsonProcessingException e) {
-            return null;
+            throw new IllegalStateException("the splits of charge " + c.challengeId() + " are not writable", e);
         }
         return Tuple.tuple().addValue(c.chargeId()).addValue(c.challengeId()).addValue(c.txHash())
                 .addValue(c.provider()).addValue(c.route()).addValue(c.realm()).addValue(c.amount())
