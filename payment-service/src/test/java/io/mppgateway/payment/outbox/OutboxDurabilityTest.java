@@ -92,12 +92,13 @@ class OutboxDurabilityTest {
     }
 
     /**
-     * While the broker is away, settlements leave their events to the relay's rounds instead of each holding a
-     * database transaction open until the producer gives up: once a send has failed, concurrent settlements leave no
-     * own publication waiting, and when the broker is back every event is published exactly once.
+     * While the broker is away, settlements leave their events to the relay's rounds: the first one's own publication
+     * fails and hands its row over (its lease ends), the later ones write theirs unleased instead of each waiting for
+     * the producer to give up, so that the rounds publish all of them as soon as the broker is back (a leased row would
+     * wait for its lease to end), each exactly once.
      */
     @Test
-    void settlementsDuringABrokerOutageHoldNoDatabaseConnectionForTheirEvents() throws Exception {
+    void settlementsDuringABrokerOutageLeaveTheirEventsToTheRelay() throws Exception {
         SecondKafkaBroker broker = SecondKafkaBroker.current();
         long amount = 5_600;
         List<Map<String, String>> challenges = new java.util.ArrayList<>();
@@ -123,9 +124,18 @@ class OutboxDurabilityTest {
             for (var answer : answers) {
                 assertEquals(200, answer.get());
             }
-            assertEquals("0", one("SELECT count(*)::text FROM pg_stat_activity WHERE state = 'idle in transaction'"
-                    + " AND query LIKE ? ", "%WHERE id = ANY($1) AND published_at IS NULL%"),
-                    "settlements holding a transaction open for their own event");
+            // the first one's own publication may still be waiting for the producer to give up (a round's failure
+            // can pause own publications first); a lease lasts 60 s, longer than this wait
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                for (Map<String, String> c : challenges) {
+                    if (!"unleased".equals(one("SELECT CASE WHEN published_at IS NOT NULL THEN 'published'"
+                            + " WHEN publish_lease_until IS NULL THEN 'unleased' ELSE 'leased' END FROM outbox"
+                            + " WHERE topic = 'payments.settled' AND message_key = ?", c.get("id")))) {
+                        return false;
+                    }
+                }
+                return true;
+            });
         } finally {
             broker.up();
         }

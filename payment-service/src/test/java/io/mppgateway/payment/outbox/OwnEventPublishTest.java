@@ -34,8 +34,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * With the scheduled relay off, so that whatever is published here was published by the code under test: each
- * settlement publishes its own settled event (exactly its row, nobody else's), two settling at once each get theirs
- * on Kafka exactly once, and a relay round publishes what is left in one go.
+ * settlement publishes its own settled event (exactly its row, nobody else's, written leased to it), two settling at
+ * once each get theirs on Kafka exactly once, a relay round publishes what is left in one go, and leaves a row leased
+ * to its writer alone until the lease ends.
  */
 @QuarkusTest
 @TestProfile(OwnEventPublishTest.NoScheduledRelay.class)
@@ -83,6 +84,9 @@ class OwnEventPublishTest {
                 await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).until(() -> one(
                         "SELECT published_at::text FROM outbox WHERE topic = 'payments.settled' AND message_key = ?",
                         id) != null);
+                // written leased to the settlement, so that no relay round sends it while the settlement does
+                assertEquals("true", one("SELECT (publish_lease_until > created_at)::text FROM outbox"
+                        + " WHERE topic = 'payments.settled' AND message_key = ?", id), "leased: " + id);
             }
             await().atMost(Duration.ofSeconds(30)).until(() -> List.of(first.get("id"), second.get("id")).stream()
                     .allMatch(id -> settled.getRecords().stream().anyMatch(r -> id.equals(r.key()))));
@@ -104,17 +108,10 @@ class OwnEventPublishTest {
         long firstRow = insertUsageEvent();
         long secondRow = insertUsageEvent();
         try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
-            ConsumerTask<String, String> usage = kafka.consumeStrings()
-                    .withGroupId("relay-round-" + UUID.randomUUID()).withOffsetReset(OffsetResetStrategy.EARLIEST)
-                    .fromTopics(Topics.USAGE_RECORDED);
+            ConsumerTask<String, String> usage = usageRecords(kafka, "relay-round-");
             String firstKey = one("SELECT message_key FROM outbox WHERE id = ?", firstRow);
             String secondKey = one("SELECT message_key FROM outbox WHERE id = ?", secondRow);
-            // a round takes at most 100 of the oldest: other tests may have left some before these
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                relay.publishPending().await().atMost(Duration.ofSeconds(30));
-                return one("SELECT published_at::text FROM outbox WHERE id = ?", firstRow) != null
-                        && one("SELECT published_at::text FROM outbox WHERE id = ?", secondRow) != null;
-            });
+            roundsUntilPublished(firstRow, secondRow);
             await().atMost(Duration.ofSeconds(30)).until(() -> List.of(firstKey, secondKey).stream()
                     .allMatch(key -> usage.getRecords().stream().anyMatch(r -> key.equals(r.key()))));
             relay.publishPending().await().atMost(Duration.ofSeconds(30));
@@ -128,6 +125,49 @@ class OwnEventPublishTest {
             delete(firstRow);
             delete(secondRow);
         }
+    }
+
+    @Test
+    void aRoundLeavesALeasedEventToItsWriterUntilTheLeaseEnds() throws Exception {
+        long row = insertUsageEvent();
+        try (KafkaCompanion kafka = new KafkaCompanion(LocalStack.KAFKA)) {
+            ConsumerTask<String, String> usage = usageRecords(kafka, "leased-");
+            String key = one("SELECT message_key FROM outbox WHERE id = ?", row);
+            // its writer is publishing it (a settlement's own publication): rounds leave it alone
+            update("UPDATE outbox SET publish_lease_until = now() + interval '60 seconds' WHERE id = ?", row);
+            for (int round = 0; round < 3; round++) {
+                relay.publishPending().await().atMost(Duration.ofSeconds(30));
+            }
+            assertNull(one("SELECT published_at::text FROM outbox WHERE id = ?", row), "a leased row is its writer's");
+            // the writer crashed or failed to send: once the lease has ended, a round publishes it, once
+            update("UPDATE outbox SET publish_lease_until = now() - interval '1 second' WHERE id = ?", row);
+            roundsUntilPublished(row);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> usage.getRecords().stream().anyMatch(r -> key.equals(r.key())));
+            Thread.sleep(1_000);
+            assertEquals(1, usage.getRecords().stream().filter(r -> key.equals(r.key())).count(), "usage events");
+            usage.stop();
+        } finally {
+            delete(row);
+        }
+    }
+
+    private static ConsumerTask<String, String> usageRecords(KafkaCompanion kafka, String groupPrefix) {
+        return kafka.consumeStrings().withGroupId(groupPrefix + UUID.randomUUID())
+                .withOffsetReset(OffsetResetStrategy.EARLIEST).fromTopics(Topics.USAGE_RECORDED);
+    }
+
+    /** Relay rounds until these rows are published: a round takes at most 100 of the oldest, others may be older. */
+    private void roundsUntilPublished(long... rows) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            relay.publishPending().await().atMost(Duration.ofSeconds(30));
+            for (long row : rows) {
+                if (one("SELECT published_at::text FROM outbox WHERE id = ?", row) == null) {
+                    return false;
+                }
+            }
+            return true;
+        });
     }
 
     /** A valid usage.recorded event about a charge no one settled, straight into the outbox; @return its row id */
@@ -144,6 +184,13 @@ class OwnEventPublishTest {
                 rs.next();
                 return rs.getLong(1);
             }
+        }
+    }
+
+    private void update(String sql, long id) throws Exception {
+        try (var con = dataSource.getConnection(); var ps = con.prepareStatement(sql)) {
+            ps.setLong(1, id);
+            assertEquals(1, ps.executeUpdate(), sql);
         }
     }
 

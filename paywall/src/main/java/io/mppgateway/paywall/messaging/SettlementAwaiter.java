@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.mppgateway.contracts.events.PaymentSettled;
 import io.quarkus.logging.Log;
+import io.smallrye.common.annotation.NonBlocking;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -83,7 +84,10 @@ public class SettlementAwaiter {
         return waiting.values().stream().mapToInt(Set::size).sum();
     }
 
+    // on the consumer's event loop: a parse and two map operations, nothing that blocks; without it Quarkus hands each
+    // event to a worker thread first (a void method counts as blocking), on the release's critical path
     @Incoming("payments-settled-release")
+    @NonBlocking
     public void onSettled(String json) {
         PaymentSettled event;
         try {

@@ -26,11 +26,12 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 /**
  * Relays committed outbox events (payments.settled, payments.refunded, and the usage.recorded events providers
  * report with their outcomes) to Kafka and marks them only once the broker acknowledged them, so a settlement
- * survives a broker outage and is published when the broker is back (consumers dedupe by event id). One publication
- * is one transaction: the events are locked (SKIP LOCKED: replicas, the scheduled round and the settlements publishing
- * their own events work side by side and never send one row twice), all sent at once in order, every acknowledgement
- * awaited, and the acknowledged ones marked in one statement that commits with the round. A send that failed leaves
- * its row unpublished for the next round.
+ * survives a broker outage and is published when the broker is back (consumers dedupe by event id). A round is one
+ * transaction: the events are locked (SKIP LOCKED: replicas and the scheduled round work side by side and never send
+ * one row twice), all sent at once in order, every acknowledgement awaited, and the acknowledged ones marked in one
+ * statement that commits with the round. A settlement publishes its own settled event at once with no transaction
+ * ({@link #publishLeased}): the row is written leased to it, and rounds leave it alone while the lease lasts. A send
+ * that failed leaves its row unpublished for the next round.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -39,10 +40,10 @@ public class OutboxRelay {
     private static final Duration ACK_TIMEOUT = Duration.ofSeconds(20);
     private static final int ROUND_SIZE = 100;
     /**
-     * While the last send failed and no send has succeeded since (the broker is away), settlements leave their events
-     * to the rounds: an own publication holds a database connection until the broker answers or the producer gives up
-     * (delivery.timeout.ms), so during an outage every settlement would pin one and the pool would run dry. A failure
-     * older than this no longer counts (rounds retry every second; during an outage they keep failing).
+     * While the last send failed and no send has succeeded since (the broker is away), settlements write their events
+     * unleased and leave them to the rounds: each own publication would wait for the broker until the producer gives
+     * up (delivery.timeout.ms), and its row would then wait for the rounds anyway. A failure older than this no longer
+     * counts (rounds retry every second; during an outage they keep failing).
      */
     static final long FAILURE_MEMORY_NANOS = Duration.ofSeconds(30).toNanos();
 
@@ -79,16 +80,22 @@ public class OutboxRelay {
     }
 
     /**
-     * Publishes exactly these events (the ones a settlement just committed), and nobody else's: those already
-     * published, or held by a round or another publication right now (which then publishes them), are left out.
+     * A writer's own publication of the event it just committed leased to itself (see
+     * {@link OutboxRepository#insertFor}): sent at once, with no transaction or row lock (relay rounds leave a leased
+     * row alone), then marked published; a send that fails ends the lease, and the rounds take the row.
      *
-     * @return how many of them this call published
+     * @return whether it was published
      */
-    public Uni<Integer> publish(List<Long> ids) {
-        if (ids.isEmpty() || ownPublishPaused()) {
-            return Uni.createFrom().item(0);
-        }
-        return transactions.run(tx -> outbox.lock(tx, ids).chain(events -> publish(tx, events)));
+    public Uni<Boolean> publishLeased(OutboxEvent event) {
+        return send(event).chain(failure -> {
+            if (failure.isPresent()) {
+                lastSendFailed.set(System.nanoTime());
+                Log.warnf("outbox: event %s not yet published (%s); the relay will", event.eventId(), failure.get());
+                return outbox.endLease(transactions.autoCommit(), event.id()).replaceWith(false);
+            }
+            lastSendSucceeded.set(System.nanoTime());
+            return outbox.markPublished(transactions.autoCommit(), List.of(event.id())).replaceWith(true);
+        });
     }
 
     /** Whether settlements currently leave their events to the rounds (the broker seems away). */

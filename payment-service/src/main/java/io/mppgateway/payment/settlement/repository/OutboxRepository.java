@@ -68,8 +68,37 @@ public class OutboxRepository {
                 .onFailure().transform(failure("could not write outbox event"));
     }
 
-    /** An event to write in the same statement as the change it announces (see {@link #insertFor}). */
-    public record NewEvent(UUID eventId, String topic, String key, String payload) {
+    /**
+     * How long a row written {@link NewEvent#leasedToWriter() leased to its writer} is left to the writer's own
+     * publication: longer than that publication can take (OutboxRelay waits up to 20 s for the broker, the producer
+     * gives up after 10 s), so relay rounds never send it while the writer may still do so.
+     */
+    static final String PUBLISH_LEASE = "60 seconds";
+
+    /**
+     * An event to write in the same statement as the change it announces (see {@link #insertFor}).
+     *
+     * @param traceContext the writer's trace context (see {@link #currentTraceContext()}), null without one
+     * @param leasedToWriter written leased to the writer, which publishes it at once; relay rounds take it only if the
+     *        lease ends before it is marked published
+     */
+    public record NewEvent(UUID eventId, String topic, String key, String payload, String traceContext,
+            boolean leasedToWriter) {
+
+        /** An event in the current trace. */
+        public static NewEvent of(UUID eventId, String topic, String key, String payload, boolean leasedToWriter) {
+            return new NewEvent(eventId, topic, key, payload, currentTraceContext(), leasedToWriter);
+        }
+
+        /** This event as its row {@code id} holds it, to publish it without reading the row back. */
+        public WrittenEvent written(long id) {
+            return new WrittenEvent(new OutboxEvent(id, eventId, topic, key, payload, parseTraceContext(traceContext)),
+                    leasedToWriter);
+        }
+    }
+
+    /** A committed event row; the writer publishes it itself when it is leased to it, else the relay rounds do. */
+    public record WrittenEvent(OutboxEvent row, boolean leasedToWriter) {
     }
 
     /**
@@ -79,11 +108,12 @@ public class OutboxRepository {
      */
     static String insertFor(String change, int first, NewEvent event, Tuple params) {
         params.addValue(event.eventId()).addValue(event.topic()).addValue(event.key()).addValue(event.payload())
-                .addValue(currentTraceContext());
+                .addValue(event.traceContext()).addValue(event.leasedToWriter());
         // typed: parameters in a select list have no column to take their type from
-        return "INSERT INTO outbox (event_id, topic, message_key, payload, trace_context) SELECT $" + first
-                + "::uuid, $" + (first + 1) + "::text, $" + (first + 2) + "::text, $" + (first + 3) + "::text, $"
-                + (first + 4) + "::text FROM " + change + " RETURNING id";
+        return "INSERT INTO outbox (event_id, topic, message_key, payload, trace_context, publish_lease_until) SELECT $"
+                + first + "::uuid, $" + (first + 1) + "::text, $" + (first + 2) + "::text, $" + (first + 3)
+                + "::text, $" + (first + 4) + "::text, CASE WHEN $" + (first + 5) + "::boolean THEN now() + interval '"
+                + PUBLISH_LEASE + "' END FROM " + change + " RETURNING id";
     }
 
     /** The id a statement built with {@link #insertFor} answered; empty when the change touched nothing. */
@@ -92,25 +122,16 @@ public class OutboxRepository {
         return it.hasNext() ? Optional.of(it.next().getLong(0)) : Optional.empty();
     }
 
-    /** Locks the oldest unpublished events; other relays (replicas) skip them. In a transaction. */
+    /**
+     * Locks the oldest unpublished events that no writer is publishing (no lease, or an ended one); other relays
+     * (replicas) skip them. In a transaction.
+     */
     public Uni<List<OutboxEvent>> lockUnpublished(SqlClient sql, int limit) {
         String select = """
                 SELECT id, event_id, topic, message_key, payload, trace_context FROM outbox
-                WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED""";
+                WHERE published_at IS NULL AND (publish_lease_until IS NULL OR publish_lease_until < now())
+                ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED""";
         return sql.preparedQuery(select).execute(Tuple.of((long) limit)).map(OutboxRepository::events)
-                .onFailure().transform(failure("could not read the outbox"));
-    }
-
-    /**
-     * Locks these events if they are still unpublished and nobody else (the relay, a replica) holds them: the ones
-     * already published or locked elsewhere are left out. In a transaction.
-     */
-    public Uni<List<OutboxEvent>> lock(SqlClient sql, List<Long> ids) {
-        String select = """
-                SELECT id, event_id, topic, message_key, payload, trace_context FROM outbox
-                WHERE id = ANY($1) AND published_at IS NULL ORDER BY id FOR UPDATE SKIP LOCKED""";
-        return sql.preparedQuery(select).execute(Tuple.tuple().addArrayOfLong(ids.toArray(Long[]::new)))
-                .map(OutboxRepository::events)
                 .onFailure().transform(failure("could not read the outbox"));
     }
 
@@ -140,7 +161,7 @@ public class OutboxRepository {
                 : Map.of("traceparent", lines[0]);
     }
 
-    /** In the transaction that locked them. */
+    /** In the transaction that locked them, or (a writer's own publication) on its own. */
     public Uni<Void> markPublished(SqlClient sql, List<Long> ids) {
         if (ids.isEmpty()) {
             return Uni.createFrom().voidItem();
@@ -148,5 +169,13 @@ public class OutboxRepository {
         return sql.preparedQuery("UPDATE outbox SET published_at = now() WHERE id = ANY($1)")
                 .execute(Tuple.tuple().addArrayOfLong(ids.toArray(Long[]::new)))
                 .replaceWithVoid().onFailure().transform(failure("could not mark outbox events " + ids));
+    }
+
+    /** A writer could not publish its leased event: the relay rounds take it from now on. */
+    public Uni<Void> endLease(SqlClient sql, long id) {
+        return sql.preparedQuery("UPDATE outbox SET publish_lease_until = NULL WHERE id = $1 AND published_at IS NULL")
+                .execute(Tuple.of(id))
+                .replaceWithVoid()
+                .onFailure().transform(failure("could not end the publish lease of outbox event " + id));
     }
 }

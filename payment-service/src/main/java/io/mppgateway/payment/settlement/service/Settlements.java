@@ -3,7 +3,6 @@ package io.mppgateway.payment.settlement.service;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.util.List;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,6 +19,7 @@ import io.mppgateway.payment.mpp.PaymentReceipt;
 import io.mppgateway.payment.mpp.PaymentRejectedException;
 import io.mppgateway.payment.settlement.messaging.OutboxRelay;
 import io.mppgateway.payment.settlement.repository.Charge;
+import io.mppgateway.payment.settlement.repository.OutboxRepository.WrittenEvent;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -57,16 +57,20 @@ public class Settlements {
     }
 
     /**
-     * Publishes the settled event this settlement just committed (its outbox row, and nobody else's), without holding
-     * the answer for the broker's acknowledgement: the provider registers its wait for the event before it settles
-     * (and remembers events that arrive before it registers), so an event that overtakes the answer is not missed.
-     * The committed row is the source of truth whatever happens here: a send that fails or is not acknowledged leaves
-     * it unpublished, and the scheduled relay publishes it (when Kafka is back).
+     * Publishes the settled event this settlement just committed (its outbox row, leased to it), without holding the
+     * answer for the broker's acknowledgement: the provider registers its wait for the event before it settles (and
+     * remembers events that arrive before it registers), so an event that overtakes the answer is not missed. The
+     * committed row is the source of truth whatever happens here: a send that fails or is not acknowledged leaves it
+     * unpublished, and the scheduled relay publishes it (when Kafka is back). An event written unleased (the broker
+     * seemed away) is left to the relay.
      */
-    void publishInBackground(long outboxId) {
+    void publishInBackground(WrittenEvent event) {
+        if (!event.leasedToWriter()) {
+            return;
+        }
         Timer.Sample sample = Timer.start(metrics);
-        relay.publish(List.of(outboxId))
-                // lock, send, acknowledgement, mark: the provider releases the call on this event
+        relay.publishLeased(event.row())
+                // send, acknowledgement, mark: the provider releases the call on this event
                 .onTermination().invoke(() -> sample.stop(Timer.builder("payment.outbox.publish")
                         .publishPercentiles(0.5, 0.99).register(metrics)))
                 .subscribe().with(published -> {
