@@ -141,6 +141,133 @@ class JournalRepositoryTest {
                 "SELECT count(*) FROM journal_transactions WHERE source_event_id = ?", eventId));
     }
 
+    /** A raw journal transaction row, without postings, in the JDBC transaction of {@code c}. */
+    private static long rawTransaction(Connection c, String eventId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO journal_transactions (kind, challenge_id, source_event_id, occurred_at, description)
+                VALUES ('delivery', 'raw', ?, now(), 'raw insert') RETURNING id""")) {
+            ps.setString(1, eventId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static void rawPostings(Connection c, long id, long debit, long credit) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO postings (journal_transaction_id, account, debit, credit) VALUES ("
+                    + id + ", 'a', " + debit + ", 0), (" + id + ", 'b', 0, " + credit + ")");
+        }
+    }
+
+    /** The check is deferred: postings may come in several statements, only the state at commit counts. */
+    @Test
+    void theDatabaseChecksTheBalanceAtCommitNotPerStatement() throws SQLException {
+        String eventId = UUID.randomUUID().toString();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            long id = rawTransaction(c, eventId);
+            try (Statement st = c.createStatement()) {
+                st.executeUpdate("INSERT INTO postings (journal_transaction_id, account, debit, credit) VALUES ("
+                        + id + ", 'a', 100, 0)");
+                st.executeUpdate("INSERT INTO postings (journal_transaction_id, account, debit, credit) VALUES ("
+                        + id + ", 'b', 0, 60), (" + id + ", 'c', 0, 40)");
+            }
+            c.commit();
+            c.setAutoCommit(true);
+        }
+        assertEquals(3, LedgerDb.count(dataSource, "SELECT count(*) FROM postings p JOIN journal_transactions t "
+                + "ON t.id = p.journal_transaction_id WHERE t.source_event_id = ?", eventId));
+    }
+
+    /** One unbalanced journal transaction among balanced ones is enough to refuse the commit. */
+    @Test
+    void oneUnbalancedTransactionAmongManyFailsTheCommit() throws SQLException {
+        String eventId = UUID.randomUUID().toString();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            for (int i = 0; i < 20; i++) {
+                rawPostings(c, rawTransaction(c, eventId + "-" + i), 50, i == 13 ? 49 : 50);
+            }
+            SQLException e = assertThrows(SQLException.class, c::commit);
+            assertTrue(e.getMessage().contains("does not balance: debit 50 <> credit 49"), e.getMessage());
+            c.setAutoCommit(true);
+        }
+        assertEquals(0, LedgerDb.count(dataSource,
+                "SELECT count(*) FROM journal_transactions WHERE source_event_id LIKE ?", eventId + "-%"));
+    }
+
+    @Test
+    void aJournalTransactionWithoutPostingsCannotCommit() throws SQLException {
+        String eventId = UUID.randomUUID().toString();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            rawTransaction(c, eventId);
+            SQLException e = assertThrows(SQLException.class, c::commit);
+            assertTrue(e.getMessage().contains("has no postings"), e.getMessage());
+            c.setAutoCommit(true);
+        }
+        assertEquals(0, LedgerDb.count(dataSource,
+                "SELECT count(*) FROM journal_transactions WHERE source_event_id = ?", eventId));
+    }
+
+    /**
+     * The balance is checked once per journal transaction, queued by its insert: a posting added later to a journal
+     * transaction booked by an earlier transaction would escape it, so it is refused, balanced or not.
+     */
+    @Test
+    void noPostingCanBeAddedToAJournalTransactionOfAnEarlierTransaction() throws SQLException {
+        String challengeId = TestEvents.challengeId();
+        long id = post(entry(challengeId, UUID.randomUUID().toString(), Posting.debit("a", 5), Posting.credit("b", 5)));
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (Statement st = c.createStatement()) {
+                SQLException e = assertThrows(SQLException.class, () -> st.executeUpdate(
+                        "INSERT INTO postings (journal_transaction_id, account, debit, credit) VALUES (" + id
+                                + ", 'a', 7, 0)"));
+                assertTrue(e.getMessage().contains("booked by an earlier transaction"), e.getMessage());
+            }
+            c.rollback();
+            try (Statement st = c.createStatement()) {
+                SQLException e = assertThrows(SQLException.class, () -> st.executeUpdate(
+                        "INSERT INTO postings (journal_transaction_id, account, debit, credit) VALUES (" + id
+                                + ", 'a', 7, 0), (" + id + ", 'b', 0, 7)"));
+                assertTrue(e.getMessage().contains("booked by an earlier transaction"), e.getMessage());
+            }
+            c.rollback();
+            c.setAutoCommit(true);
+        }
+        assertEquals(2, LedgerDb.count(dataSource, "SELECT count(*) FROM postings WHERE journal_transaction_id = ?",
+                id));
+    }
+
+    /**
+     * When the queued checks have already run (SET CONSTRAINTS ALL IMMEDIATE), postings added afterwards to a journal
+     * transaction of the same transaction are checked at the end of their statement instead.
+     */
+    @Test
+    void postingsAfterTheCheckRanAreCheckedAtOnce() throws SQLException {
+        String eventId = UUID.randomUUID().toString();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            long id = rawTransaction(c, eventId);
+            rawPostings(c, id, 100, 100);
+            try (Statement st = c.createStatement()) {
+                st.execute("SET CONSTRAINTS ALL IMMEDIATE");
+                st.execute("SET CONSTRAINTS ALL DEFERRED");
+                SQLException e = assertThrows(SQLException.class, () -> st.executeUpdate(
+                        "INSERT INTO postings (journal_transaction_id, account, debit, credit) VALUES (" + id
+                                + ", 'a', 1, 0)"));
+                assertTrue(e.getMessage().contains("does not balance: debit 101 <> credit 100"), e.getMessage());
+            }
+            c.rollback();
+            c.setAutoCommit(true);
+        }
+        assertEquals(0, LedgerDb.count(dataSource,
+                "SELECT count(*) FROM journal_transactions WHERE source_event_id = ?", eventId));
+    }
+
     @Test
     void postingsCannotBeEdited() throws SQLException {
         String challengeId = TestEvents.challengeId();
