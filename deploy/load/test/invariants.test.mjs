@@ -95,14 +95,14 @@ test('the invariant checker passes on a clean call and fails on every seeded fau
   await t.test('an unbalanced journal transaction → UNBALANCED', async () => {
     // the ledger's own balance trigger would refuse it: the seed switches it off inside its transaction only
     await psql('ledger', `BEGIN;
-      ALTER TABLE postings DISABLE TRIGGER postings_balanced;
+      ALTER TABLE journal_transactions DISABLE TRIGGER journal_transactions_balanced;
       WITH j AS (INSERT INTO journal_transactions (kind, challenge_id, source_event_id, occurred_at, description)
         VALUES ('settlement', 'seeded-unbalanced', 'seeded-unbalanced-${Date.now()}', now(), 'seeded by invariants.test.mjs') RETURNING id)
       INSERT INTO postings (journal_transaction_id, account, debit, credit) SELECT id, 'seeded:unbalanced', 1, 0 FROM j;
       -- the running balance follows the posting, so only the imbalance is seeded (no balance drift)
       INSERT INTO account_balances (account, debit, credit) VALUES ('seeded:unbalanced', 1, 0)
         ON CONFLICT (account) DO UPDATE SET debit = account_balances.debit + 1;
-      ALTER TABLE postings ENABLE TRIGGER postings_balanced;
+      ALTER TABLE journal_transactions ENABLE TRIGGER journal_transactions_balanced;
       COMMIT;`)
     try {
       const text = rules(await check())
