@@ -35,7 +35,7 @@ done
 DB=ledger_ingest_bench
 PORT="${BENCH_PORT:-$((18084 + LANE * 100))}"
 RUN="bench$(date +%s)"
-JAR="$REPO_ROOT/ledger-service/target/quarkus-app/quarkus-run.jar"
+JAR="${LEDGER_JAR:-$REPO_ROOT/ledger-service/target/quarkus-app/quarkus-run.jar}"  # LEDGER_JAR: another build, e.g. to compare
 KAFKA_LIBS="$STATE_DIR/kafka/libs"
 [ -f "$JAR" ] || die "build first: ./mvnw -pl ledger-service -am -DskipTests package"
 [ -d "$KAFKA_LIBS" ] || die "no Kafka jars in $KAFKA_LIBS: start the stack first (deploy/local/stack.sh up)"
@@ -92,6 +92,23 @@ for channel in payments-settled usage-recorded payments-refunded; do
   props+=("${p}topic=$(topic "${channel/-/.}")" "${p}group.id=$RUN" "${p}max.poll.records=$BATCH")
   [ "$CONCURRENCY" = 1 ] || props+=("${p}concurrency=$CONCURRENCY")
 done
+# the server's WAL and checkpoint counters (cluster-wide: other databases' writes count too), to say what the run cost
+server_io() { psql_gw -d "$DB" -At -F ' ' -c "SELECT w.wal_bytes, w.wal_fpi, b.checkpoints_timed + b.checkpoints_req,
+  current_setting('shared_buffers'), current_setting('max_wal_size'), current_setting('wal_compression')
+  FROM pg_stat_wal w, pg_stat_bgwriter b"; }
+read -r wal0 fpi0 ckpt0 _ <<<"$(server_io)"
+# CPU seconds (user + system) of a process, and of the PostgreSQL server with every child it ever had (backends that
+# have exited included): CPU per event says what a change costs even on a machine busy with other work
+clk="$(getconf CLK_TCK)"
+cpu_of() { awk -v t="$clk" '{ printf "%.1f", ($14 + $15) / t }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+pg_cpu() {
+  local pm total
+  pm="$(head -1 "$(psql_super "SHOW data_directory")/postmaster.pid" 2>/dev/null)" || { echo 0; return; }
+  total="$(awk -v t="$clk" '{ printf "%.1f", ($14 + $15 + $16 + $17) / t }' "/proc/$pm/stat")"
+  for c in $(cat "/proc/$pm/task/$pm/children" 2>/dev/null); do total="$(awk "BEGIN { print $total + $(cpu_of "$c") }")"; done
+  echo "$total"
+}
+pg_cpu0="$(pg_cpu)"
 log "starting ledger-service on :$PORT against $DB (consumer group $RUN, batches of up to $BATCH, $CONCURRENCY consumer(s) per channel)"
 env LEDGER_DB_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/$DB" DB_USER=gateway DB_PASSWORD=gateway \
   KAFKA_BOOTSTRAP_SERVERS="$LOCAL_KAFKA" QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT="$PORT" \
@@ -128,6 +145,21 @@ read -r elapsed booked_before_last <<<"$(psql_gw -d "$DB" -At -F ' ' -c "
 rate="$(calc "$booked_before_last / $elapsed")"
 log "booked $TOTAL events in $elapsed s from the first batch's start to the last one's: $rate events/s sustained"
 [ ${#windows[@]} -gt 0 ] && log "10-second windows (events/s): ${windows[*]}"
+# each topic on its own: when one is drained first, the rest of the run is the other channel alone
+psql_gw -d "$DB" -At -F ' ' -c "
+  SELECT topic, count(*), round(extract(epoch FROM min(processed_at) - s)::numeric, 1),
+         round(extract(epoch FROM max(processed_at) - s)::numeric, 1)
+  FROM processed_events, (SELECT min(processed_at) AS s FROM processed_events) f GROUP BY topic, s ORDER BY topic" |
+  while read -r t n from to; do
+    log "  $t: $n events booked from second $from to $to: $(calc "$n / ($to - $from + 0.001)") events/s"
+  done
+read -r wal1 fpi1 ckpt1 sb mws wc <<<"$(server_io)"
+svc_cpu="$(cpu_of "$pid")"
+db_cpu="$(awk "BEGIN { printf \"%.1f\", $(pg_cpu) - $pg_cpu0 }")"
+log "CPU: ledger-service $svc_cpu s, PostgreSQL ~$db_cpu s, per 1,000 events $(awk "BEGIN { printf \"%.2f s + %.2f s\", $svc_cpu * 1000 / $TOTAL, $db_cpu * 1000 / $TOTAL }"); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+log "server: $(calc "($wal1 - $wal0) / 1048576") MB of WAL ($((fpi1 - fpi0)) full-page images), $((ckpt1 - ckpt0)) checkpoint(s);" \
+  "shared_buffers $sb, max_wal_size $mws, wal_compression $wc; database $(psql_gw -d "$DB" -At -c \
+  "SELECT pg_size_pretty(pg_database_size(current_database()))")"
 
 log "checking the result"
 psql_gw -d "$DB" -At -F ' ' <<SQL | {
