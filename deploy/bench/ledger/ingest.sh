@@ -18,7 +18,7 @@ source "$BENCH_DIR/../../local/lib.sh"
 find_java
 
 CHARGES=500000
-BATCH=500
+BATCH=1000
 CONCURRENCY=1
 KEEP=0
 EXPLAIN=0
