@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Ledger ingestion benchmark (issue 10): how many events per second ledger-service books from Kafka, sustained.
-#   deploy/bench/ledger/ingest.sh [--charges N] [--batch B] [--concurrency C] [--keep] [--explain]
+#   deploy/bench/ledger/ingest.sh [--charges N] [--batch B (default 1000)] [--concurrency C] [--keep] [--explain]
+#   LEDGER_JAR=path/to/quarkus-run.jar: another build of ledger-service (e.g. to compare before and after a change)
 # Produces N payments.settled and N usage.recorded events (default 500,000 each: 90 % delivered with tokens and an
 # upstream cost, 10 % failed upstream) to topics of their own, then starts the built ledger-service jar against an
 # empty database of its own (ledger_ingest_bench, dropped afterwards unless --keep) with a fresh consumer group, and
