@@ -119,20 +119,7 @@ class JournalRepositoryTest {
         String eventId = UUID.randomUUID().toString();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
-            long id;
-            try (PreparedStatement ps = c.prepareStatement("""
-                    INSERT INTO journal_transactions (kind, challenge_id, source_event_id, occurred_at, description)
-                    VALUES ('delivery', 'raw', ?, now(), 'raw insert') RETURNING id""")) {
-                ps.setString(1, eventId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    id = rs.getLong(1);
-                }
-            }
-            try (Statement st = c.createStatement()) {
-                st.executeUpdate("INSERT INTO postings (journal_transaction_id, account, debit, credit) VALUES ("
-                        + id + ", 'a', 100, 0), (" + id + ", 'b', 0, 99)");
-            }
+            rawPostings(c, rawTransaction(c, eventId), 100, 99);
             SQLException e = assertThrows(SQLException.class, c::commit);
             assertTrue(e.getMessage().contains("does not balance"), e.getMessage());
             c.setAutoCommit(true);
@@ -222,19 +209,10 @@ class JournalRepositoryTest {
         long id = post(entry(challengeId, UUID.randomUUID().toString(), Posting.debit("a", 5), Posting.credit("b", 5)));
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
-            try (Statement st = c.createStatement()) {
-                SQLException e = assertThrows(SQLException.class, () -> st.executeUpdate(
-                        "INSERT INTO postings (journal_transaction_id, account, debit, credit) VALUES (" + id
-                                + ", 'a', 7, 0)"));
-                assertTrue(e.getMessage().contains("booked by an earlier transaction"), e.getMessage());
-            }
+            assertPostingsRefused(c, "(" + id + ", 'a', 7, 0)", "booked by an earlier transaction");
             c.rollback();
-            try (Statement st = c.createStatement()) {
-                SQLException e = assertThrows(SQLException.class, () -> st.executeUpdate(
-                        "INSERT INTO postings (journal_transaction_id, account, debit, credit) VALUES (" + id
-                                + ", 'a', 7, 0), (" + id + ", 'b', 0, 7)"));
-                assertTrue(e.getMessage().contains("booked by an earlier transaction"), e.getMessage());
-            }
+            assertPostingsRefused(c, "(" + id + ", 'a', 7, 0), (" + id + ", 'b', 0, 7)",
+                    "booked by an earlier transaction");
             c.rollback();
             c.setAutoCommit(true);
         }
@@ -256,16 +234,22 @@ class JournalRepositoryTest {
             try (Statement st = c.createStatement()) {
                 st.execute("SET CONSTRAINTS ALL IMMEDIATE");
                 st.execute("SET CONSTRAINTS ALL DEFERRED");
-                SQLException e = assertThrows(SQLException.class, () -> st.executeUpdate(
-                        "INSERT INTO postings (journal_transaction_id, account, debit, credit) VALUES (" + id
-                                + ", 'a', 1, 0)"));
-                assertTrue(e.getMessage().contains("does not balance: debit 101 <> credit 100"), e.getMessage());
             }
+            assertPostingsRefused(c, "(" + id + ", 'a', 1, 0)", "does not balance: debit 101 <> credit 100");
             c.rollback();
             c.setAutoCommit(true);
         }
         assertEquals(0, LedgerDb.count(dataSource,
                 "SELECT count(*) FROM journal_transactions WHERE source_event_id = ?", eventId));
+    }
+
+    /** An INSERT of these postings rows is refused at once, with this in its message. */
+    private static void assertPostingsRefused(Connection c, String rows, String expected) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            SQLException e = assertThrows(SQLException.class, () -> st.executeUpdate(
+                    "INSERT INTO postings (journal_transaction_id, account, debit, credit) VALUES " + rows));
+            assertTrue(e.getMessage().contains(expected), e.getMessage());
+        }
     }
 
     @Test
