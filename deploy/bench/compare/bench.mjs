@@ -6,8 +6,9 @@
 // Environment (compare.sh sets all of it): RPC_URL, STANDIN_URL, MISTRAL_SERVICE_URL, REF_PORT, PID_DIR, LOG_DIR,
 // RESULTS_DIR, DOCS_FILE, COMMIT, COMMIT_DIRTY, LABEL (baseline|latest|...), ROUNDS, QUICK=1, PHASES
 // (comma list of unpaid,paid,stream,streams; default all), STREAMS (concurrent paid streams, default 1000),
-// STREAMS_HOLD_S (how long each of them lasts, default 240), STREAMS_REF=1 (the streams phase for the reference
-// too), WARM_PAID (paid calls per target before measuring, default 300; 8 with QUICK), COMMAND (for the record).
+// STREAMS_HOLD_S (how long each of them lasts; default derived from the c = 32 rate, see holdSeconds), STREAMS_REF=1
+// (the streams phase for the reference too), WARM_PAID (paid calls per target before measuring, default 300; 8 with
+// QUICK), COMMAND (for the record).
 //
 // Exit code: 0 when every paid call succeeded, 1 when any failed (they are listed in the report), 2 on a harness
 // error.
