@@ -58,10 +58,10 @@ cmd_up() {
     envs+=(QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT="$port")
     [ -f "$LOG_DIR/$s.log" ] && mv -f "$LOG_DIR/$s.log" "$LOG_DIR/$s.log.1"
     # cwd = .local, so no stray .env or config/ directory is picked up by Quarkus.
-    # SERVICE_JVM_OPTS: the JVM's options (word-split; e.g. a smaller heap to measure memory, see deploy/bench)
+    # SERVICE_JVM_OPTS (services.env): the JVM's options, word-split
     # shellcheck disable=SC2086
     (cd "$STATE_DIR" && start_bg "$s" "$LOG_DIR/$s.log" env "${envs[@]}" \
-      "$JAVA_HOME/bin/java" ${SERVICE_JVM_OPTS:--Xmx256m} -jar "$(jar_of "$s")")
+      "$JAVA_HOME/bin/java" $SERVICE_JVM_OPTS -jar "$(jar_of "$s")")
     started+=("$s")
   done
   local deadline=$((SECONDS + READY_TIMEOUT))

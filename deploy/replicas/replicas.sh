@@ -81,7 +81,9 @@ start_replica() {
     mistral-service|grok-service) envs+=(PAYWALL_UPSTREAM_TIMEOUT=PT7S PAYWALL_UPSTREAM_STREAM_HEADERS_TIMEOUT=PT7S
       PAYWALL_DELIVERY_HEARTBEAT=PT5S) ;;
   esac
-  (cd "$STATE_DIR" && start_bg "$s-$n" "$LOG_DIR/$s-$n.log" env "${envs[@]}" "$JAVA_HOME/bin/java" -Xmx256m -jar "$REPO_ROOT/$s/target/quarkus-app/quarkus-run.jar")
+  # SERVICE_JVM_OPTS (services.env): the JVM's options, word-split
+  # shellcheck disable=SC2086
+  (cd "$STATE_DIR" && start_bg "$s-$n" "$LOG_DIR/$s-$n.log" env "${envs[@]}" "$JAVA_HOME/bin/java" $SERVICE_JVM_OPTS -jar "$REPO_ROOT/$s/target/quarkus-app/quarkus-run.jar")
 }
 
 wait_ready() {
