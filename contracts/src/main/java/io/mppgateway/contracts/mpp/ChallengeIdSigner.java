@@ -20,13 +20,15 @@ public final class ChallengeIdSigner {
     /** mppx refuses shorter secrets; so do we. */
     public static final int MIN_SECRET_BYTES = 32;
 
-    private final List<byte[]> secrets;
+    // one keyed HMAC per secret, never used directly: each signature works on a copy (thread-safe)
+    private final List<Mac> keyedMacs;
 
     /** @param current the signing secret; @param previous secrets still accepted for verification */
     public ChallengeIdSigner(String current, List<String> previous) {
-        this.secrets = new java.util.ArrayList<>();
-        secrets.add(checked(current));
-        previous.stream().filter(s -> !s.isBlank()).map(ChallengeIdSigner::checked).forEach(secrets::add);
+        List<byte[]> keys = new java.util.ArrayList<>();
+        keys.add(checked(current));
+        previous.stream().filter(s -> !s.isBlank()).map(ChallengeIdSigner::checked).forEach(keys::add);
+        this.keyedMacs = keys.stream().map(ChallengeIdSigner::keyed).toList();
     }
 
     public ChallengeIdSigner(String current) {
@@ -34,7 +36,7 @@ public final class ChallengeIdSigner {
     }
 
     private ChallengeIdSigner(List<byte[]> keys) {
-        this.secrets = List.copyOf(keys);
+        this.keyedMacs = keys.stream().map(ChallengeIdSigner::keyed).toList();
     }
 
     /** Raw keys (e.g. {@link RealmKeys#derive}), each of at least 32 bytes; the first one signs. */
@@ -67,7 +69,7 @@ public final class ChallengeIdSigner {
      */
     public String sign(String realm, String method, String intent, String request, String expires, String digest,
             String header, String opaque) {
-        return sign(secrets.get(0), bindingInput(realm, method, intent, request, expires, digest, header, opaque));
+        return sign(keyedMacs.get(0), bindingInput(realm, method, intent, request, expires, digest, header, opaque));
     }
 
     public boolean verify(String id, String realm, String method, String intent, String request, String expires,
@@ -78,7 +80,7 @@ public final class ChallengeIdSigner {
         String input = bindingInput(realm, method, intent, request, expires, digest, null, opaque);
         byte[] presented = id.getBytes(StandardCharsets.US_ASCII);
         boolean match = false;
-        for (byte[] secret : secrets) {
+        for (Mac secret : keyedMacs) {
             // check every secret so timing does not reveal which one matched
             match |= MessageDigest.isEqual(sign(secret, input).getBytes(StandardCharsets.US_ASCII), presented);
         }
@@ -101,11 +103,21 @@ public final class ChallengeIdSigner {
         return s == null ? "" : s;
     }
 
-    private static String sign(byte[] secret, String input) {
+    private static String sign(Mac keyed, String input) {
+        try {
+            // a copy of the keyed prototype: no provider look-up and no key schedule per challenge
+            Mac mac = (Mac) keyed.clone();
+            return Base64Url.encode(mac.doFinal(input.getBytes(StandardCharsets.UTF_8)));
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("HmacSHA256 cannot be copied", e);
+        }
+    }
+
+    private static Mac keyed(byte[] secret) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-            return Base64Url.encode(mac.doFinal(input.getBytes(StandardCharsets.UTF_8)));
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 unavailable", e);
         }
