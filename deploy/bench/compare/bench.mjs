@@ -285,8 +285,12 @@ export function longStreamBody(events) {
   return parts.join('')
 }
 
+// the held stream sends an event about every LONG_STREAM_EVENT_S (the first one too), by STREAM_OPENERS agents
+const LONG_STREAM_EVENT_S = 5
+const STREAM_OPENERS = 32
+
 async function longStreamMapping(holdS) {
-  const chunks = Math.max(4, Math.ceil(holdS / 5))
+  const chunks = Math.max(4, Math.ceil(holdS / LONG_STREAM_EVENT_S))
   const res = await fetch(`${STANDIN_URL}/__admin/mappings`, {
     method: 'POST', headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
@@ -319,7 +323,7 @@ async function manyStreams(who, url, total, holdS) {
   const t0 = performance.now()
   let next = 0
   const progress = setInterval(() => log(`  ${open - finished} streams open (${open} opened, ${finished} ended)`), 10_000)
-  await Promise.all(Array.from({ length: 32 }, async () => {
+  await Promise.all(Array.from({ length: STREAM_OPENERS }, async () => {
     while (next < total && performance.now() - t0 < openBudgetMs) {
       const key = keys[next++]
       let headersIn
@@ -350,16 +354,19 @@ async function manyStreams(who, url, total, holdS) {
 
 /**
  * How long the stand-in holds each stream: long enough for all of them to be open at once while the 402 path is
- * measured. From the paid calls/s this suite reached at 32 agents (opening a stream is a paid call): 3 × the
- * time to open them all at that rate + 60 s, within 60..600 s; 300 s when that phase did not run; STREAMS_HOLD_S
- * overrides. 3 ×, not 1.5 ×: with hundreds of streams already open the openings slow down (at bc077d5, 764 of
- * 1,000 were open when the 1.5 × budget ran out).
+ * measured. An opening is a paid call whose answer starts with the stand-in's first event, about
+ * LONG_STREAM_EVENT_S after the call: so the STREAM_OPENERS agents open at most STREAM_OPENERS / LONG_STREAM_EVENT_S
+ * streams a second, and fewer if this suite's paid calls/s at 32 agents is lower. 1.5 × the time to open them all at
+ * that rate + 60 s, within 60..600 s; 300 s when the paid phase did not run; STREAMS_HOLD_S overrides. (At 9ec6d4e
+ * the paid rate, 21 calls/s, stood in for the opening rate and happened to leave enough time; at 51 calls/s it left
+ * 119 s for openings that take 160 s.)
  */
 function holdSeconds(paid) {
   if (env.STREAMS_HOLD_S) return Number(env.STREAMS_HOLD_S)
-  const rate = median((paid?.['32']?.ours ?? []).map((r) => r.callsPerSecond).filter((v) => v > 0))
-  if (!Number.isFinite(rate)) return 300
-  return Math.round(Math.min(600, Math.max(60, (3 * CFG.streams) / rate + 60)))
+  const paidRate = median((paid?.['32']?.ours ?? []).map((r) => r.callsPerSecond).filter((v) => v > 0))
+  if (!Number.isFinite(paidRate)) return 300
+  const openRate = Math.min(paidRate, STREAM_OPENERS / LONG_STREAM_EVENT_S)
+  return Math.round(Math.min(600, Math.max(60, (1.5 * CFG.streams) / openRate + 60)))
 }
 
 async function streamsPhase(paid) {
