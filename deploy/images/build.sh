@@ -234,7 +234,8 @@ build_service() {
         ExposedPorts: {($port): {}},
         Env: [
           "PATH=/opt/java/bin:/usr/bin:/bin", "JAVA_HOME=/opt/java", "LANG=C.UTF-8",
-          "JDK_JAVA_OPTIONS=-XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp"
+          "JDK_JAVA_OPTIONS=-XX:MaxRAMPercentage=50 -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp",
+          "MALLOC_ARENA_MAX=2"
         ],
         Entrypoint: ["/opt/java/bin/java", "-Djava.util.logging.manager=org.jboss.logmanager.LogManager",
                      "-jar", "/deployments/quarkus-run.jar"],

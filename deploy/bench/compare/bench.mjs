@@ -132,7 +132,9 @@ async function concurrently(c, n, task) {
   return { results, seconds: (performance.now() - t0) / 1000 }
 }
 
-const targets = () => [['ours', OURS_URL], ['ref', REF_URL]]
+// A B in even rounds, B A in odd ones: the chain slows as its state grows (every call funds a key), so the target
+// that always went second would always meet a slightly slower chain
+const targets = (round = 0) => (round % 2 === 0 ? [['ours', OURS_URL], ['ref', REF_URL]] : [['ref', REF_URL], ['ours', OURS_URL]])
 const targetName = (who) => (who === 'ours' ? 'this suite' : 'mppx reference')
 
 function recordFailures(where, results) {
@@ -174,7 +176,7 @@ async function unpaidPhase() {
   const out = (results.unpaid = { connections: WRK_CONNECTIONS, seconds: CFG.wrkSeconds, ours: [], ref: [] })
   await phase('unpaid 402', async () => {
     for (let r = 0; r < ROUNDS; r++) {
-      for (const [who, url] of targets()) {
+      for (const [who, url] of targets(r)) {
         const w = await runWrk({ url: url + ROUTE, body: BODY, connections: WRK_CONNECTIONS, seconds: CFG.wrkSeconds })
         log(`unpaid round ${r + 1} ${targetName(who)}: ${w.rps.toFixed(0)} req/s, p50 ${w.p50.toFixed(1)} ms, p99 ${w.p99.toFixed(1)} ms, not 402: ${w.not402}, socket errors: ${w.errors}`)
         if (w.not402 || w.errors) log(`  WARNING: ${w.not402} answers were not 402 and ${w.errors} socket errors`)
@@ -203,7 +205,7 @@ async function paidPhase() {
           chainP50: median(floorOk.map((f) => f.chain)), upstreamP50: median(floorOk.map((f) => f.upstream)),
         })
         let k = n
-        for (const [who, url] of targets()) {
+        for (const [who, url] of targets(r)) {
           const base = k
           k += n
           const run = await concurrently(c, n, (i) => paidCall({ url: url + ROUTE, body: BODY, key: keys[base + i] }))
@@ -249,7 +251,7 @@ async function streamPhase() {
       const directTtfb = median(direct.map((d) => d.ttfb))
       out.direct.push({ ttfbP50: directTtfb, chainP50: median(chain) })
       let k = n
-      for (const [who, url] of targets()) {
+      for (const [who, url] of targets(r)) {
         const results = []
         for (let i = 0; i < n; i++) results.push(await paidCall({ url: url + ROUTE, body: STREAM_BODY, key: keys[k++], sse: true }))
         recordFailures(`${targetName(who)}, stream`, results)
