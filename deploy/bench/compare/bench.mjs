@@ -1,6 +1,6 @@
 // The side-by-side benchmark: this suite (mistral-service and the services behind it) and the mppx reference server
 // (reference-server.mjs, started here) on the same anvil chain and the same upstream stand-in, in interleaved
-// rounds (this suite, then the reference, every round). deploy/bench/compare.sh starts the stack and the services
+// rounds (A B in the first, B A in the second, and so on). deploy/bench/compare.sh starts the stack and the services
 // and then runs this file; run it by hand only against a running lane (see deploy/bench/README.md).
 //
 // Environment (compare.sh sets all of it): RPC_URL, STANDIN_URL, MISTRAL_SERVICE_URL, REF_PORT, PID_DIR, LOG_DIR,
@@ -432,7 +432,7 @@ function finish() {
   results.meta = {
     title: env.TITLE ?? (label === 'baseline' ? 'Baseline (before the reactive rewrite)' : `Side-by-side run (${label})`),
     label, commit: env.COMMIT ?? 'unknown', servicesCommit: env.SERVICES_COMMIT, dirty: env.COMMIT_DIRTY === '1', date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
-    machine: machine(), loadStart, loadEnd: loadavg(), rounds: ROUNDS, quick: QUICK, price,
+    machine: machine(), loadStart, loadEnd: loadavg(), rounds: ROUNDS, order: 'alternating', quick: QUICK, price,
     wallSeconds: (Date.now() - started) / 1000 + Number(env.SETUP_SECONDS ?? 0),
     command: env.COMMAND ?? 'deploy/bench/compare.sh',
     notes: [

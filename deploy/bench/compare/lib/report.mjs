@@ -105,7 +105,7 @@ export function renderSection(results) {
   out.push('')
   out.push(`Commit \`${m.commit}\`${m.servicesCommit && m.servicesCommit !== m.commit ? ` (the services' code as of \`${m.servicesCommit}\`)` : ''}${m.dirty ? ' with uncommitted changes' : ''}, ${m.date}; ${m.machine}. ` +
     `Load average ${m.loadStart} at the start, ${m.loadEnd} at the end (other work on the machine shares its 2 cores). ` +
-    `${m.rounds} interleaved rounds (this suite, then the reference, in every round); every figure is the median of ` +
+    `${m.rounds} interleaved rounds (${m.order === 'alternating' ? 'this suite first in the first round, the reference first in the second, and so on' : 'this suite, then the reference, in every round'}); every figure is the median of ` +
     `the rounds' values with their min..max. Wall time of the run: ${fmt(m.wallSeconds / 60, 1)} min. Command: \`${m.command}\`.`)
   out.push('')
   const targets = judgeTargets(results)
