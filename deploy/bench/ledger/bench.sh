@@ -10,6 +10,8 @@
 set -euo pipefail
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$BENCH_DIR/../../local/lib.sh"
+# SERVICE_JVM_OPTS: the services' JVM (services.env); the -Xmx512m after it only raises the heap's cap
+source "$LOCAL_DIR/services.env"
 find_java
 
 CHARGES=1000000
@@ -56,7 +58,7 @@ start_ledger() {
   env LEDGER_DB_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/$DB" DB_USER=gateway DB_PASSWORD=gateway \
     QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT="$PORT" \
     LEDGER_JWT_PUBLIC_KEY_LOCATION="$REPO_ROOT/deploy/local/dev-keys/finance-dev-public.pem" \
-    "$JAVA_HOME/bin/java" -Xmx512m \
+    "$JAVA_HOME/bin/java" $SERVICE_JVM_OPTS -Xmx512m \
     -Dmp.messaging.incoming.payments-settled.enabled=false \
     -Dmp.messaging.incoming.usage-recorded.enabled=false \
     -Dmp.messaging.incoming.payments-refunded.enabled=false \

@@ -16,6 +16,8 @@
 set -euo pipefail
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$BENCH_DIR/../../local/lib.sh"
+# SERVICE_JVM_OPTS: the services' JVM (services.env); the -Xmx512m after it only raises the heap's cap
+source "$LOCAL_DIR/services.env"
 find_java
 
 CHARGES=500000
@@ -114,7 +116,7 @@ log "starting ledger-service on :$PORT against $DB (consumer group $RUN, batches
 env LEDGER_DB_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/$DB" DB_USER=gateway DB_PASSWORD=gateway \
   KAFKA_BOOTSTRAP_SERVERS="$LOCAL_KAFKA" QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT="$PORT" \
   LEDGER_JWT_PUBLIC_KEY_LOCATION="$REPO_ROOT/deploy/local/dev-keys/finance-dev-public.pem" \
-  "$JAVA_HOME/bin/java" -Xmx512m "${props[@]}" -jar "$JAR" >"$BENCH_LOG" 2>&1 &
+  "$JAVA_HOME/bin/java" $SERVICE_JVM_OPTS -Xmx512m "${props[@]}" -jar "$JAR" >"$BENCH_LOG" 2>&1 &
 pid=$!
 
 TOTAL=$((2 * CHARGES))
