@@ -9,8 +9,8 @@
 # draining. It then checks the result is exact (every event booked once, the journal balanced, revenue and upstream
 # cost as generated). Target: >= 10,000 events/s sustained. Not part of deploy/test.sh. --explain logs the plans of
 # statements slower than 20 ms to the PostgreSQL server log (auto_explain), for profiling. --concurrency C books each
-# channel with C consumers at once (SmallRye's channel concurrency; the topics have 3 partitions), default 1 as in
-# production.
+# channel with C consumers at once (SmallRye's channel concurrency; the topics have 3 partitions); by default the
+# service's own (LEDGER_KAFKA_CONCURRENCY: 3 on the settlement and usage channels).
 # Needs: the lane's local stack (LANE=N deploy/local/stack.sh up), the built jar
 # (./mvnw -pl ledger-service -am -DskipTests package), Node.js >= 20, root or a postgres superuser.
 set -euo pipefail
@@ -22,7 +22,7 @@ find_java
 
 CHARGES=500000
 BATCH=1000
-CONCURRENCY=1
+CONCURRENCY=""
 KEEP=0
 EXPLAIN=0
 while [ $# -gt 0 ]; do
@@ -93,7 +93,7 @@ props=()
 for channel in payments-settled usage-recorded payments-refunded; do
   p="-Dmp.messaging.incoming.$channel."
   props+=("${p}topic=$(topic "${channel/-/.}")" "${p}group.id=$RUN" "${p}max.poll.records=$BATCH")
-  [ "$CONCURRENCY" = 1 ] || props+=("${p}concurrency=$CONCURRENCY")
+  [ -z "$CONCURRENCY" ] || props+=("${p}concurrency=$CONCURRENCY")
 done
 # the server's WAL and checkpoint counters (cluster-wide: other databases' writes count too), to say what the run cost
 server_io() { psql_gw -d "$DB" -At -F ' ' -c "SELECT w.wal_bytes, w.wal_fpi, b.checkpoints_timed + b.checkpoints_req,
@@ -112,7 +112,7 @@ pg_cpu() {
   echo "$total"
 }
 pg_cpu0="$(pg_cpu)"
-log "starting ledger-service on :$PORT against $DB (consumer group $RUN, batches of up to $BATCH, $CONCURRENCY consumer(s) per channel)"
+log "starting ledger-service on :$PORT against $DB (consumer group $RUN, batches of up to $BATCH, ${CONCURRENCY:-the default number of} consumer(s) per channel)"
 env LEDGER_DB_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/$DB" DB_USER=gateway DB_PASSWORD=gateway \
   KAFKA_BOOTSTRAP_SERVERS="$LOCAL_KAFKA" QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT="$PORT" \
   LEDGER_JWT_PUBLIC_KEY_LOCATION="$REPO_ROOT/deploy/local/dev-keys/finance-dev-public.pem" \
