@@ -20,15 +20,14 @@ public final class ChallengeIdSigner {
     /** mppx refuses shorter secrets; so do we. */
     public static final int MIN_SECRET_BYTES = 32;
 
-    // one keyed HMAC per secret, never used directly: each signature works on a copy (thread-safe)
-    private final List<Mac> keyedMacs;
+    private final List<Key> keys;
 
     /** @param current the signing secret; @param previous secrets still accepted for verification */
     public ChallengeIdSigner(String current, List<String> previous) {
-        List<byte[]> keys = new java.util.ArrayList<>();
-        keys.add(checked(current));
-        previous.stream().filter(s -> !s.isBlank()).map(ChallengeIdSigner::checked).forEach(keys::add);
-        this.keyedMacs = keys.stream().map(ChallengeIdSigner::keyed).toList();
+        List<byte[]> secrets = new java.util.ArrayList<>();
+        secrets.add(checked(current));
+        previous.stream().filter(s -> !s.isBlank()).map(ChallengeIdSigner::checked).forEach(secrets::add);
+        this.keys = secrets.stream().map(Key::of).toList();
     }
 
     public ChallengeIdSigner(String current) {
@@ -36,7 +35,7 @@ public final class ChallengeIdSigner {
     }
 
     private ChallengeIdSigner(List<byte[]> keys) {
-        this.keyedMacs = keys.stream().map(ChallengeIdSigner::keyed).toList();
+        this.keys = keys.stream().map(Key::of).toList();
     }
 
     /** Raw keys (e.g. {@link RealmKeys#derive}), each of at least 32 bytes; the first one signs. */
@@ -69,7 +68,7 @@ public final class ChallengeIdSigner {
      */
     public String sign(String realm, String method, String intent, String request, String expires, String digest,
             String header, String opaque) {
-        return sign(keyedMacs.get(0), bindingInput(realm, method, intent, request, expires, digest, header, opaque));
+        return sign(keys.get(0), bindingInput(realm, method, intent, request, expires, digest, header, opaque));
     }
 
     public boolean verify(String id, String realm, String method, String intent, String request, String expires,
@@ -80,7 +79,7 @@ public final class ChallengeIdSigner {
         String input = bindingInput(realm, method, intent, request, expires, digest, null, opaque);
         byte[] presented = id.getBytes(StandardCharsets.US_ASCII);
         boolean match = false;
-        for (Mac secret : keyedMacs) {
+        for (Key secret : keys) {
             // check every secret so timing does not reveal which one matched
             match |= MessageDigest.isEqual(sign(secret, input).getBytes(StandardCharsets.US_ASCII), presented);
         }
@@ -103,23 +102,34 @@ public final class ChallengeIdSigner {
         return s == null ? "" : s;
     }
 
-    private static String sign(Mac keyed, String input) {
-        try {
-            // a copy of the keyed prototype: no provider look-up and no key schedule per challenge
-            Mac mac = (Mac) keyed.clone();
-            return Base64Url.encode(mac.doFinal(input.getBytes(StandardCharsets.UTF_8)));
-        } catch (CloneNotSupportedException e) {
-            throw new IllegalStateException("HmacSHA256 cannot be copied", e);
-        }
+    private static String sign(Key key, String input) {
+        return Base64Url.encode(key.mac().doFinal(input.getBytes(StandardCharsets.UTF_8)));
     }
 
-    private static Mac keyed(byte[] secret) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-            return mac;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
+    /** A secret and an HMAC keyed with it, never used itself: each signature works on a copy (thread-safe). */
+    private record Key(byte[] secret, Mac prototype) {
+        static Key of(byte[] secret) {
+            return new Key(secret, keyed(secret));
+        }
+
+        /** A copy of the prototype: no provider look-up and no key schedule per challenge. */
+        Mac mac() {
+            try {
+                return (Mac) prototype.clone();
+            } catch (CloneNotSupportedException e) {
+                // a provider whose HMAC cannot be copied (the JDK's can)
+                return keyed(secret);
+            }
+        }
+
+        private static Mac keyed(byte[] secret) {
+            try {
+                Mac mac = Mac.getInstance("HmacSHA256");
+                mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+                return mac;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("HmacSHA256 unavailable", e);
+            }
         }
     }
 }
