@@ -134,7 +134,9 @@ async function concurrently(c, n, task) {
 
 // A B in even rounds, B A in odd ones: the chain slows as its state grows (every call funds a key), so the target
 // that always went second would always meet a slightly slower chain
-const targets = (round = 0) => (round % 2 === 0 ? [['ours', OURS_URL], ['ref', REF_URL]] : [['ref', REF_URL], ['ours', OURS_URL]])
+const targets = (round = 0) => (round % 2 === 0
+  ? [['ours', OURS_URL], ['ref', REF_URL]]
+  : [['ref', REF_URL], ['ours', OURS_URL]])
 const targetName = (who) => (who === 'ours' ? 'this suite' : 'mppx reference')
 
 function recordFailures(where, results) {
