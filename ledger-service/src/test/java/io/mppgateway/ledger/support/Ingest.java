@@ -1,7 +1,8 @@
 package io.mppgateway.ledger.support;
 
-import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -26,9 +27,13 @@ public final class Ingest {
 
     /** Events of ONE topic booked in one batch (one database transaction), in the given order. */
     public static void batch(LedgerEventConsumer consumer, List<? extends TestEvents.Event<?>> events) {
-        if (events.isEmpty()) {
-            return;
+        if (!events.isEmpty()) {
+            start(consumer, events).toCompletableFuture().orTimeout(60, TimeUnit.SECONDS).join();
         }
+    }
+
+    /** Like {@link #batch}, without waiting: the booking runs (and commits) when the stage completes. */
+    public static CompletionStage<Void> start(LedgerEventConsumer consumer, List<? extends TestEvents.Event<?>> events) {
         String topic = events.get(0).topic();
         List<ConsumerRecord<String, String>> records = events.stream().map(e -> {
             if (!e.topic().equals(topic)) {
@@ -36,7 +41,7 @@ public final class Ingest {
             }
             return new ConsumerRecord<>(topic, 0, OFFSETS.incrementAndGet(), e.challengeId(), e.json());
         }).toList();
-        consumer.book(kind(topic), records).await().atMost(Duration.ofSeconds(60));
+        return consumer.book(kind(topic), records).subscribeAsCompletionStage();
     }
 
     public static EventKind kind(String topic) {

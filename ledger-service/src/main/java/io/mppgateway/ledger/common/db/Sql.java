@@ -7,9 +7,11 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.pgclient.PgException;
 
 /** Small helpers shared by the native SQL of the repositories (reactive PostgreSQL client). */
 public final class Sql {
@@ -68,6 +70,17 @@ public final class Sql {
             out.add(mapper.apply(row));
         }
         return out;
+    }
+
+    /** Whether the failure, or one of its causes, is a unique violation of one of these constraints. */
+    public static boolean uniqueViolation(Throwable failure, Set<String> constraints) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof PgException pg && "23505".equals(pg.getSqlState())
+                    && constraints.contains(pg.getConstraint())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** SQL failures are not recoverable by the caller; they roll the transaction back and say what was attempted. */

@@ -15,6 +15,7 @@ import io.mppgateway.ledger.charge.domain.ChargeSplit;
 import io.mppgateway.ledger.charge.repository.ChargeRepository;
 import io.mppgateway.ledger.charge.repository.ChargeSplitRepository;
 import io.mppgateway.ledger.common.db.LedgerTx;
+import io.mppgateway.ledger.common.db.Sql;
 import io.mppgateway.ledger.common.db.Transactions;
 import io.mppgateway.ledger.ingest.repository.ProcessedEventRepository;
 import io.mppgateway.ledger.ingest.repository.ProcessedEventRepository.Processed;
@@ -32,6 +33,13 @@ import io.smallrye.mutiny.Uni;
  * (a redelivered one is skipped), the stored facts, the charge statuses, the journal postings and the rollups
  * derived from them (account balances, report figures) commit together or not at all. The Uni completes after the
  * commit, which is when the consumer acknowledges the records.
+ * <p>
+ * Batches booked in parallel (several consumers, several replicas) serialize on the charges they are about, not on
+ * the transaction hashes and charge ids those charges claim: two settlements of different charges claiming one
+ * transaction (a clash the ledger rejects) can both find it unclaimed, and the second to insert fails on the unique
+ * key once the first commits. That batch is then booked again from the start: it now sees the committed claim and
+ * rejects its clashing event like any other. Locking the claims instead would cost every batch two more locks per
+ * settlement for a case the payment service already prevents.
  */
 @ApplicationScoped
 public class LedgerIngestService {
@@ -62,11 +70,22 @@ public class LedgerIngestService {
         this.rollups = rollups;
     }
 
+    /** Unique keys a concurrent batch can claim first (see the class comment). */
+    static final Set<String> CLAIM_KEYS = Set.of("charges_tx_hash_key", "charges_charge_id_key",
+            "refunds_refund_tx_hash_key");
+    /** A batch that lost a race for a claim, booked again; each retry follows a commit that claimed something. */
+    private static final int CLAIM_RETRIES = 3;
+
     /** @return what became of each event, in the order given */
     public Uni<List<IngestResult>> book(List<IncomingEvent> events) {
         if (events.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
+        return Uni.createFrom().deferred(() -> bookOnce(events))
+                .onFailure(failure -> Sql.uniqueViolation(failure, CLAIM_KEYS)).retry().atMost(CLAIM_RETRIES);
+    }
+
+    private Uni<List<IngestResult>> bookOnce(List<IncomingEvent> events) {
         Set<String> challengeIds = new LinkedHashSet<>();
         Set<String> eventIds = new HashSet<>();
         List<Processed> processed = new ArrayList<>();
