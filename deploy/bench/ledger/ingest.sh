@@ -10,7 +10,7 @@
 # cost as generated). Target: >= 10,000 events/s sustained. Not part of deploy/test.sh. --explain logs the plans of
 # statements slower than 20 ms to the PostgreSQL server log (auto_explain), for profiling. --concurrency C books each
 # channel with C consumers at once (SmallRye's channel concurrency; the topics have 3 partitions); by default the
-# service's own (LEDGER_KAFKA_CONCURRENCY, 3).
+# service's own (LEDGER_KAFKA_CONCURRENCY, 1).
 # Needs: the lane's local stack (LANE=N deploy/local/stack.sh up), the built jar
 # (./mvnw -pl ledger-service -am -DskipTests package), Node.js >= 20, root or a postgres superuser.
 set -euo pipefail
