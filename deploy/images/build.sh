@@ -47,7 +47,7 @@ declare -A DESCRIPTION=(
 ALL_SERVICES=(payment-service mistral-service grok-service ledger-service)
 
 # --- base recipe (every value here is part of the cache key) -------------------------------------------------
-BASE_RECIPE_VERSION=1
+BASE_RECIPE_VERSION=2
 APP_UID=185
 APP_GID=185
 DEB_PACKAGES=(base-files netbase libc6 libgcc-s1 gcc-12-base)
@@ -165,6 +165,11 @@ EOF
   local jre="$work/jre"; mkdir -p "$jre/opt"
   "$JAVA_HOME/bin/jlink" --add-modules "$JRE_MODULES" "${JLINK_OPTIONS[@]}" --output "$jre/opt/java" \
     || die "jlink failed (the JDK at $JAVA_HOME must ship jmods or be linkable, JEP 493)"
+  # jlink's CDS archive is for the default object layout only; the services run with compact object headers
+  # (JDK_JAVA_OPTIONS), whose JDK classes would then load without CDS, into metaspace: dump their archive too
+  "$jre/opt/java/bin/java" -XX:+UseCompactObjectHeaders -Xshare:dump >/dev/null \
+    || die "dumping the CDS archive for compact object headers failed"
+  [ -f "$jre/opt/java/lib/server/classes_coh.jsa" ] || die "no classes_coh.jsa after the dump"
   find "$jre" -mindepth 1 ! -type l -exec chmod go-w {} +
 
   local b j
@@ -234,7 +239,7 @@ build_service() {
         ExposedPorts: {($port): {}},
         Env: [
           "PATH=/opt/java/bin:/usr/bin:/bin", "JAVA_HOME=/opt/java", "LANG=C.UTF-8",
-          "JDK_JAVA_OPTIONS=-XX:MaxRAMPercentage=50 -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp",
+          "JDK_JAVA_OPTIONS=-XX:MaxRAMPercentage=50 -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:+UseCompactObjectHeaders -XX:TrimNativeHeapInterval=1000 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp",
           "MALLOC_ARENA_MAX=2"
         ],
         Entrypoint: ["/opt/java/bin/java", "-Djava.util.logging.manager=org.jboss.logmanager.LogManager",

@@ -131,7 +131,7 @@ check_tarball() {
 
   # content
   local p
-  for p in opt/java/bin/java opt/java/lib/server/libjvm.so opt/java/lib/server/classes.jsa opt/java/legal \
+  for p in opt/java/bin/java opt/java/lib/server/libjvm.so opt/java/lib/server/classes.jsa opt/java/lib/server/classes_coh.jsa opt/java/legal \
       lib/x86_64-linux-gnu/libc.so.6 lib64/ld-linux-x86-64.so.2 etc/passwd etc/group etc/nsswitch.conf \
       var/lib/dpkg/status.d/libc6 usr/share/doc/libc6/copyright deployments/quarkus-run.jar \
       deployments/quarkus/quarkus-application.dat deployments/lib/boot deployments/lib/main; do
@@ -348,7 +348,7 @@ if [ "$RUN" = 1 ] && [ "${IMAGES_RUN:-auto}" != 0 ]; then
           --read-only --tmpfs /tmp:rw,mode=1777,size=256m --cap-drop ALL --security-opt no-new-privileges \
           -v "$REPO_ROOT/deploy:$REPO_ROOT/deploy:ro" "${envs[@]}" \
           -e QUARKUS_HTTP_HOST=127.0.0.1 -e QUARKUS_HTTP_PORT="$cport" \
-          -e "JDK_JAVA_OPTIONS=-Xmx256m -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp" \
+          -e "JDK_JAVA_OPTIONS=-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:+UseCompactObjectHeaders -XX:TrimNativeHeapInterval=1000 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp" \
           "$ref" >"$WORK/run-$svc.log" 2>&1; then
         report FAIL "[run] $svc" "error: podman run failed: $(tail -n 3 "$WORK/run-$svc.log")"
         continue
