@@ -43,6 +43,12 @@ import io.smallrye.mutiny.Uni;
  */
 @ApplicationScoped
 public class LedgerIngestService {
+    /** Unique keys a concurrent batch can claim first (see the class comment). */
+    static final Set<String> CLAIM_KEYS = Set.of("charges_tx_hash_key", "charges_charge_id_key",
+            "refunds_refund_tx_hash_key");
+    /** A batch that lost a race for a claim, booked again; each retry follows a commit that claimed something. */
+    private static final int CLAIM_RETRIES = 3;
+
     private final Transactions transactions;
     private final ProcessedEventRepository processedEvents;
     private final RejectedEventRepository rejectedEvents;
@@ -69,12 +75,6 @@ public class LedgerIngestService {
         this.balances = balances;
         this.rollups = rollups;
     }
-
-    /** Unique keys a concurrent batch can claim first (see the class comment). */
-    static final Set<String> CLAIM_KEYS = Set.of("charges_tx_hash_key", "charges_charge_id_key",
-            "refunds_refund_tx_hash_key");
-    /** A batch that lost a race for a claim, booked again; each retry follows a commit that claimed something. */
-    private static final int CLAIM_RETRIES = 3;
 
     /** @return what became of each event, in the order given */
     public Uni<List<IngestResult>> book(List<IncomingEvent> events) {
