@@ -44,7 +44,7 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class LedgerIngestService {
     /** Unique keys a concurrent batch can claim first (see the class comment). */
-    static final Set<String> CLAIM_KEYS = Set.of("charges_tx_hash_key", "charges_charge_id_key",
+    private static final Set<String> CLAIM_KEYS = Set.of("charges_tx_hash_key", "charges_charge_id_key",
             "refunds_refund_tx_hash_key");
     /** A batch that lost a race for a claim, booked again; each retry follows a commit that claimed something. */
     private static final int CLAIM_RETRIES = 3;
